@@ -1,0 +1,226 @@
+//! The layouts: one file each, all behind the [`Layout`] trait, all listed in one registry.
+//!
+//! The trait is shaped by the pipeline's stages rather than by "get a record": each stage
+//! hands the layout a closure with the stage's arithmetic, and the layout runs it over its
+//! own storage in store order. That keeps the arithmetic in one place (so every layout does
+//! bit-identical work) while each layout walks its memory the way that layout naturally
+//! would — a column scan for `soa`, a pointer chase for `boxed`, a hash lookup per field for
+//! `heap_map`. Everything is monomorphised: no `dyn` in the measured path.
+//!
+//! # Adding a layout
+//!
+//! Write `src/layouts/<name>.rs` with a type that implements [`Layout`], then add one line
+//! `<name>::<Type>,` to the `registry!` call at the bottom of this file. The CLI, the
+//! tests, the benches and the reports all read the registry, so nothing else changes.
+
+use crate::inspect::TypeInfo;
+use crate::record::{Reading, RecordRef, Unit};
+
+/// How a layout names a record's sensor to the pipeline's per-sensor state.
+///
+/// Layouts that intern ids pass the dense id (the pipeline indexes a `Vec` with it);
+/// layouts that keep the id text pass the text (the pipeline hashes it). Which one a
+/// layout uses is part of what it costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SensorKey<'a> {
+    /// A dense id below [`Layout::interned_sensors`]; its text is [`Layout::interned_name`].
+    Interned(u32),
+    /// The sensor id itself.
+    Name(&'a str),
+}
+
+/// The derived and input fields one record shows to the aggregate stage.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scanned {
+    /// The unit of the record.
+    pub unit: Unit,
+    /// The reading.
+    pub value: f64,
+    /// Set by the normalize stage.
+    pub normalized: f64,
+    /// Set by the rolling stage.
+    pub rolling_avg: f64,
+}
+
+/// A layout cannot represent an input, for example more distinct sensors than its id type
+/// holds. It is reported as an error, never wrapped or truncated.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "layout `{layout}` holds at most {limit} distinct sensors ({id_type} ids); this input has more"
+)]
+pub struct CapacityError {
+    /// The layout's registry name.
+    pub layout: &'static str,
+    /// The id type that ran out.
+    pub id_type: &'static str,
+    /// How many distinct sensors the id type holds.
+    pub limit: usize,
+}
+
+/// One memory layout of the sensor record, holding every record of a run in source order.
+///
+/// The pipeline (see [`crate::pipeline`]) drives a layout only through these methods; each
+/// stage method must visit the records in store order, exactly once each.
+pub trait Layout: Sized {
+    /// The registry name, as used on the command line and in reports.
+    const NAME: &'static str;
+    /// One line saying what the layout is.
+    const SUMMARY: &'static str;
+
+    /// An empty store. `records` is how many records the source expects to yield (0 when it
+    /// cannot tell); layouts that own one contiguous buffer may reserve it.
+    fn with_capacity(records: usize) -> Self;
+
+    /// Appends one reading with `normalized` and `rolling_avg` set to 0.0.
+    fn push(&mut self, reading: &Reading<'_>) -> Result<(), CapacityError>;
+
+    /// How many records the store holds.
+    fn len(&self) -> usize;
+
+    /// Whether the store holds no record.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The record at `index` in store order.
+    ///
+    /// # Panics
+    ///
+    /// If `index >= self.len()`.
+    fn record(&self, index: usize) -> RecordRef<'_>;
+
+    /// How many dense ids [`SensorKey::Interned`] may carry (0 for layouts that pass names).
+    fn interned_sensors(&self) -> usize {
+        0
+    }
+
+    /// The text of an interned id.
+    ///
+    /// # Panics
+    ///
+    /// If the layout does not intern ids or `id >= self.interned_sensors()`.
+    fn interned_name(&self, id: u32) -> &str {
+        panic!(
+            "layout `{}` does not intern ids (asked for {id})",
+            Self::NAME
+        )
+    }
+
+    /// Removes every record for which `keep(value, unit)` is false, compacting in place and
+    /// keeping order.
+    fn retain<F: FnMut(f64, Unit) -> bool>(&mut self, keep: F);
+
+    /// Sets every record's `normalized` to `f(value, unit)`.
+    fn set_normalized<F: FnMut(f64, Unit) -> f64>(&mut self, f: F);
+
+    /// Sets every record's `rolling_avg` to `f(sensor, value)`, in store order.
+    fn set_rolling<F: FnMut(SensorKey<'_>, f64) -> f64>(&mut self, f: F);
+
+    /// Shows every record to `f`, in store order.
+    fn scan<F: FnMut(SensorKey<'_>, Scanned)>(&self, f: F);
+
+    /// The in-memory types this layout is made of, for `inspect`.
+    fn types() -> Vec<TypeInfo>;
+}
+
+/// Something to do once per registered layout, with the layout's type in hand.
+///
+/// This is how the registry reaches generic code without `dyn`: the CLI, the tests and the
+/// benches each implement it once.
+pub trait LayoutVisitor {
+    /// Called once per layout, in registry order.
+    fn visit<L: Layout>(&mut self);
+}
+
+/// The name and summary of a registered layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LayoutInfo {
+    /// The registry name.
+    pub name: &'static str,
+    /// One line saying what the layout is.
+    pub summary: &'static str,
+}
+
+/// Runs `visitor` for the layout called `name`; returns false if there is none.
+pub fn visit_named<V: LayoutVisitor>(name: &str, visitor: &mut V) -> bool {
+    struct Only<'a, V> {
+        name: &'a str,
+        inner: &'a mut V,
+        found: bool,
+    }
+    impl<V: LayoutVisitor> LayoutVisitor for Only<'_, V> {
+        fn visit<L: Layout>(&mut self) {
+            if L::NAME == self.name {
+                self.found = true;
+                self.inner.visit::<L>();
+            }
+        }
+    }
+    let mut only = Only {
+        name,
+        inner: visitor,
+        found: false,
+    };
+    visit_all(&mut only);
+    only.found
+}
+
+/// Looks a layout up by name.
+pub fn find(name: &str) -> Option<LayoutInfo> {
+    LAYOUTS.iter().copied().find(|l| l.name == name)
+}
+
+/// Declares the layout modules and the registry in one list, so that adding a layout is one
+/// new file plus one line here.
+macro_rules! registry {
+    ($($module:ident :: $ty:ident),* $(,)?) => {
+        $(pub mod $module;)*
+        $(pub use $module::$ty;)*
+
+        /// Every registered layout, in registry order.
+        pub const LAYOUTS: &[LayoutInfo] = &[
+            $(LayoutInfo { name: <$ty as Layout>::NAME, summary: <$ty as Layout>::SUMMARY },)*
+        ];
+
+        /// Runs `visitor` once for every registered layout, in registry order.
+        pub fn visit_all<V: LayoutVisitor>(visitor: &mut V) {
+            $(visitor.visit::<$ty>();)*
+        }
+    };
+}
+
+registry! {
+    heap_map::HeapMap,
+    boxed::Boxed,
+    packed::Packed,
+    soa::Soa,
+    arena::Arena,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_names_are_unique_and_findable() {
+        for (i, layout) in LAYOUTS.iter().enumerate() {
+            assert_eq!(find(layout.name), Some(*layout));
+            assert!(LAYOUTS[..i].iter().all(|l| l.name != layout.name));
+        }
+        assert_eq!(find("nope"), None);
+    }
+
+    #[test]
+    fn visit_named_visits_exactly_one() {
+        struct Names(Vec<&'static str>);
+        impl LayoutVisitor for Names {
+            fn visit<L: Layout>(&mut self) {
+                self.0.push(L::NAME);
+            }
+        }
+        let mut names = Names(Vec::new());
+        assert!(visit_named("soa", &mut names));
+        assert!(!visit_named("nope", &mut names));
+        assert_eq!(names.0, ["soa"]);
+    }
+}
