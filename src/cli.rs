@@ -8,14 +8,14 @@ use anyhow::{Context, Result};
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand};
 
-use crate::error::{StreamError, UsageError};
+use crate::error::UsageError;
 use crate::inspect::TypeInfo;
 use crate::layouts::{self, Layout, LayoutVisitor, LAYOUTS};
 use crate::measure::{Nanos, StageTimes};
 use crate::pipeline::{Stage, DEFAULT_WINDOW};
 use crate::results::{RunReport, Workload};
 use crate::runner::{run_timed, RunConfig, TimedRun};
-use crate::source::{Generator, GeneratorConfig, Source, SourceSpec};
+use crate::source::{GeneratorConfig, SourceSpec};
 use crate::table::{Align, Table};
 
 /// layoutlab: one sensor record in many memory layouts, through one pipeline, measured.
@@ -34,8 +34,10 @@ enum Command {
     Generate(GenerateArgs),
     /// Run the pipeline for some layouts (default: all) and print their results.
     Run(RunArgs),
-    /// The main job: run every layout, timed, and print one comparison table.
+    /// The main job: every layout timed and profiled, a table here and a report in --out.
     Compare(CompareArgs),
+    /// Rebuild the report files from saved results (and criterion's, if benches have run).
+    Report(ReportArgs),
     /// Show field offsets, sizes, padding and cache-line placement of each layout's types.
     Inspect(InspectArgs),
 }
@@ -129,6 +131,25 @@ struct CompareArgs {
     /// Timed runs per layout; each stage reports its best time.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
     repeat: u32,
+    /// Where to write REPORT.md, index.html, results.json and bencher.json.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    out: PathBuf,
+    /// Run the Python reference on at most this many records (0 skips it).
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    python_records: u64,
+    /// criterion's output directory (read for confidence intervals if benches have run).
+    #[arg(long, value_name = "DIR", default_value = "target/criterion")]
+    criterion: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// The report directory holding results.json; its files are rewritten.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    out: PathBuf,
+    /// criterion's output directory; its estimates replace the saved ones when present.
+    #[arg(long, value_name = "DIR", default_value = "target/criterion")]
+    criterion: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -167,6 +188,7 @@ pub fn main() -> Result<()> {
         Command::Generate(args) => generate(&args),
         Command::Run(args) => run(&args),
         Command::Compare(args) => compare(&args),
+        Command::Report(args) => report(&args),
         Command::Inspect(args) => inspect(&args),
     }
 }
@@ -181,21 +203,7 @@ fn list() -> Result<()> {
 
 fn generate(args: &GenerateArgs) -> Result<()> {
     let config = generator_config(args.records, args.sensors, args.seed)?;
-    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    writeln!(out, "{}", crate::source::csv::HEADER.join(","))?;
-    Generator::new(config)
-        .stream(|r| {
-            writeln!(
-                out,
-                "{},{},{},{}",
-                r.sensor_id, r.timestamp, r.value, r.unit
-            )
-        })
-        .map_err(|e| match e {
-            StreamError::Input(e) => anyhow::Error::new(e),
-            StreamError::Sink { error, .. } => anyhow::Error::new(error),
-        })?;
-    out.flush()?;
+    crate::source::generator::write_csv(&config, io::stdout().lock())?;
     Ok(())
 }
 
@@ -330,58 +338,122 @@ fn run(args: &RunArgs) -> Result<()> {
 }
 
 fn compare(args: &CompareArgs) -> Result<()> {
-    let config = RunConfig {
-        source: args.source.spec()?,
-        window: args.source.window,
-        repeat: args.repeat as usize,
+    let opts = crate::compare::CompareOptions {
+        config: RunConfig {
+            source: args.source.spec()?,
+            window: args.source.window,
+            repeat: args.repeat as usize,
+        },
+        out: args.out.clone(),
+        python_records: args.python_records,
+        criterion_dir: args.criterion.clone(),
+        access_reads: 1_000_000,
     };
-    let runs = run_layouts(&[], &config, true)?;
-    warn_skipped(&runs);
-    let w = workload(&config.source, config.window, &runs);
+    let (data, written) = crate::compare::compare(&opts)?;
+    let w = &data.workload;
     let mut out = io::stdout().lock();
     writeln!(
         out,
-        "workload: {} — {} records, {} sensors, window {}; time per record, best of {} run(s)",
-        w.source, w.records, w.sensors, w.window, config.repeat
+        "workload: {} — {} records, {} sensors, window {}; ns per record, best of {} run(s)",
+        w.source, w.records, w.sensors, w.window, data.repeat
     )?;
-    write!(out, "{}", comparison_table(&runs).render())?;
+    write!(out, "{}", comparison_table(&data).render())?;
+    if let Some((_, t)) = data.timed().next() {
+        writeln!(
+            out,
+            "aggregates: bit-identical across all {} timed layouts (kept {}, checksum {})",
+            data.timed().count(),
+            t.kept,
+            t.checksum
+        )?;
+    }
+    for l in &data.layouts {
+        for e in &l.errors {
+            writeln!(out, "{}: FAILED: {e}", l.layout)?;
+        }
+    }
+    if let crate::report::PythonSection::Skipped { reason } = &data.python {
+        writeln!(out, "Python reference skipped: {reason}")?;
+    }
     writeln!(
         out,
-        "aggregates: bit-identical across all {} layouts (kept {}, checksum {})",
-        runs.len(),
-        runs.first().map_or(0, |r| r.result.kept),
-        runs.first().map_or(0.0, |r| r.result.checksum)
+        "report: {}",
+        written
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
     )?;
     Ok(())
 }
 
-/// ns/record per stage, the pipeline total and its ratio to the fastest layout.
-fn comparison_table(runs: &[TimedRun]) -> Table {
+fn report(args: &ReportArgs) -> Result<()> {
+    let mut data = crate::report::load(&args.out)?;
+    let estimates = crate::report::criterion::load(&args.criterion)?;
+    if !estimates.is_empty() {
+        data.criterion = estimates;
+    }
+    let written = crate::report::write_report(&args.out, &data, &[])?;
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "report rebuilt from {} ({} criterion estimates): {}",
+        args.out.join(crate::report::RESULTS_FILE).display(),
+        data.criterion.len(),
+        written
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )?;
+    Ok(())
+}
+
+/// ns/record per stage, the pipeline total and its ratio to the fastest layout, and the
+/// heap figures where measured.
+fn comparison_table(data: &crate::report::ReportData) -> Table {
     let mut columns = vec![("layout", Align::Left)];
     columns.extend(Stage::ALL.iter().map(|s| (s.name(), Align::Right)));
     columns.push(("pipeline", Align::Right));
     columns.push(("vs best", Align::Right));
+    columns.push(("B/record", Align::Right));
+    columns.push(("allocs/record", Align::Right));
     let mut table = Table::new(&columns);
-    let best = runs
-        .iter()
-        .map(|r| r.result.timing_ns.pipeline())
+    let best = data
+        .timed()
+        .map(|(_, t)| t.best.pipeline())
         .min()
         .unwrap_or(Nanos(0));
-    for run in runs {
-        let t: &StageTimes = &run.result.timing_ns;
-        let n = run.result.records;
-        let mut row = vec![run.result.layout.clone()];
-        row.extend(
-            Stage::ALL
-                .iter()
-                .map(|&s| format!("{:.1}", t.get(s).per(n))),
-        );
-        row.push(format!("{:.1}", t.pipeline().per(n)));
-        row.push(if best.0 == 0 {
-            "-".into()
-        } else {
-            format!("{:.2}x", t.pipeline().0 as f64 / best.0 as f64)
-        });
+    for l in &data.layouts {
+        let mut row = vec![l.layout.clone()];
+        match &l.timing {
+            Some(t) => {
+                let n = t.records;
+                let times: &StageTimes = &t.best;
+                row.extend(
+                    Stage::ALL
+                        .iter()
+                        .map(|&s| format!("{:.1}", times.get(s).per(n))),
+                );
+                row.push(format!("{:.1}", times.pipeline().per(n)));
+                row.push(if best.0 == 0 {
+                    "-".into()
+                } else {
+                    format!("{:.2}x", times.pipeline().0 as f64 / best.0 as f64)
+                });
+            }
+            None => row.extend(std::iter::repeat_n("-".to_owned(), Stage::ALL.len() + 2)),
+        }
+        match &l.memory {
+            Some(m) => {
+                row.push(format!("{:.1}", m.bytes_per_record));
+                row.push(format!(
+                    "{:.2}",
+                    m.allocations as f64 / data.workload.records.max(1) as f64
+                ));
+            }
+            None => row.extend(["-".to_owned(), "-".to_owned()]),
+        }
         table.row(row);
     }
     table
@@ -420,16 +492,24 @@ fn inspect(args: &InspectArgs) -> Result<()> {
     }
     for inspected in &all.0 {
         for ty in &inspected.types {
-            writeln!(
-                out,
-                "{} — {}: size {} B, align {}, padding {} B, {:.2} per 64-byte cache line",
-                inspected.layout,
-                ty.name,
-                ty.size,
-                ty.align,
-                ty.padding(),
-                ty.per_cache_line()
-            )?;
+            if ty.columns {
+                writeln!(
+                    out,
+                    "{} — {}: {} B per record across the columns, no padding inside a column",
+                    inspected.layout, ty.name, ty.size
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "{} — {}: size {} B, align {}, padding {} B, {:.2} per 64-byte cache line",
+                    inspected.layout,
+                    ty.name,
+                    ty.size,
+                    ty.align,
+                    ty.padding(),
+                    ty.per_cache_line()
+                )?;
+            }
             let mut table = Table::new(&[
                 ("field", Align::Left),
                 ("offset", Align::Right),

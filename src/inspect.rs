@@ -4,16 +4,16 @@
 //! built with the [`type_info!`](crate::type_info) macro, which reads real offsets with
 //! `memoffset::span_of!` (never hand-written numbers), so the figures follow the compiler.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A cache line on the x86-64 and aarch64 machines layoutlab targets.
 pub const CACHE_LINE: usize = 64;
 
 /// One field of a type: where it starts, how big it is and the padding behind it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldInfo {
     /// The field's name.
-    pub name: &'static str,
+    pub name: String,
     /// Byte offset from the start of the type.
     pub offset: usize,
     /// Size in bytes.
@@ -23,23 +23,28 @@ pub struct FieldInfo {
 }
 
 /// The memory layout of one type.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TypeInfo {
     /// The type's name (as written in the source).
-    pub name: &'static str,
+    pub name: String,
     /// `size_of`, in bytes.
     pub size: usize,
     /// `align_of`, in bytes.
     pub align: usize,
     /// The fields in memory order.
     pub fields: Vec<FieldInfo>,
+    /// True when the "fields" are separate arrays (a struct of arrays' columns), listed end
+    /// to end to show what one record costs across them; cache-line figures are then per
+    /// column.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub columns: bool,
 }
 
 impl TypeInfo {
     /// Builds the description from field spans `(name, start..end)` in any order;
     /// the fields are sorted by offset and the padding after each is computed.
     pub fn from_spans(
-        name: &'static str,
+        name: &str,
         size: usize,
         align: usize,
         mut spans: Vec<(&'static str, std::ops::Range<usize>)>,
@@ -51,7 +56,7 @@ impl TypeInfo {
             .map(|(i, (field, span))| {
                 let next = spans.get(i + 1).map_or(size, |(_, s)| s.start);
                 FieldInfo {
-                    name: field,
+                    name: (*field).to_owned(),
                     offset: span.start,
                     size: span.len(),
                     padding_after: next.saturating_sub(span.end),
@@ -59,11 +64,30 @@ impl TypeInfo {
             })
             .collect();
         TypeInfo {
-            name,
+            name: name.to_owned(),
             size,
             align,
             fields,
+            columns: false,
         }
+    }
+
+    /// Describes the columns of a struct of arrays: `(name, element size)` in order. The
+    /// result's size is what one record costs across all columns.
+    pub fn columns(name: &str, columns: &[(&'static str, usize)]) -> TypeInfo {
+        let mut offset = 0;
+        let spans = columns
+            .iter()
+            .map(|&(column, size)| {
+                let span = offset..offset + size;
+                offset += size;
+                (column, span)
+            })
+            .collect();
+        let mut info = TypeInfo::from_spans(name, offset, 1, spans);
+        info.name = name.to_owned();
+        info.columns = true;
+        info
     }
 
     /// Padding bytes in the type: size minus the sum of its fields' sizes.
@@ -83,8 +107,8 @@ impl TypeInfo {
 
     /// Fields that straddle a cache-line boundary for at least one element of an array of
     /// this type that starts on a cache line. Returns each such field's name once.
-    pub fn straddling_fields(&self) -> Vec<&'static str> {
-        if self.size == 0 {
+    pub fn straddling_fields(&self) -> Vec<&str> {
+        if self.size == 0 || self.columns {
             return Vec::new();
         }
         // The pattern of element start offsets modulo 64 repeats after lcm(size, 64) bytes.
@@ -98,7 +122,7 @@ impl TypeInfo {
                         start / CACHE_LINE != (start + f.size - 1) / CACHE_LINE
                     })
             })
-            .map(|f| f.name)
+            .map(|f| f.name.as_str())
             .collect()
     }
 }

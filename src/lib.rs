@@ -23,6 +23,7 @@
 //! ```
 
 pub mod cli;
+pub mod compare;
 pub mod error;
 pub mod inspect;
 pub mod intern;
@@ -31,6 +32,7 @@ pub mod measure;
 pub mod pipeline;
 pub mod progress;
 pub mod record;
+pub mod report;
 pub mod results;
 pub mod runner;
 pub mod source;

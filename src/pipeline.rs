@@ -295,6 +295,10 @@ pub trait StageObserver {
     fn before(&mut self, stage: Stage);
     /// Just after `stage` ends.
     fn after(&mut self, stage: Stage);
+    /// Just before the store is dropped (after the aggregate stage).
+    fn before_drop(&mut self) {}
+    /// Just after the store is dropped.
+    fn after_drop(&mut self) {}
 }
 
 /// An observer that does nothing.
@@ -315,7 +319,8 @@ pub struct Outcome {
 }
 
 /// Runs all five stages over layout `L`, telling `observer` when each starts and ends.
-/// The store is dropped after the aggregate stage, outside every observed span.
+/// The store is dropped after the aggregate stage, outside every stage's span (observers
+/// see the drop through [`StageObserver::before_drop`] and [`StageObserver::after_drop`]).
 pub fn run<L: Layout, S: Source, O: StageObserver>(
     source: &mut S,
     window: NonZeroUsize,
@@ -343,7 +348,9 @@ pub fn run<L: Layout, S: Source, O: StageObserver>(
     let aggregates = aggregate(&store);
     observer.after(Stage::Aggregate);
 
+    observer.before_drop();
     drop(store);
+    observer.after_drop();
     Ok(Outcome {
         records,
         streamed,

@@ -4,10 +4,11 @@
 //! a monomorphised pipeline run, so the measured path has no dynamic dispatch.
 
 use std::num::NonZeroUsize;
+use std::time::Instant;
 
 use crate::error::SourceError;
 use crate::layouts::{visit_named, Layout, LayoutVisitor};
-use crate::measure::{StageTimes, Stopwatch};
+use crate::measure::{Nanos, StageTimes, Stopwatch};
 use crate::pipeline;
 use crate::results::LayoutResult;
 use crate::source::{SourceSpec, Streamed};
@@ -30,6 +31,8 @@ pub struct TimedRun {
     pub result: LayoutResult,
     /// Every run's stage times, to show spread.
     pub runs: Vec<StageTimes>,
+    /// The best time to drop the whole store (free every record) over the runs.
+    pub drop: Nanos,
     /// What the source reported (the same on every run).
     pub streamed: Streamed,
 }
@@ -65,12 +68,14 @@ pub fn run_timed(name: &str, config: &RunConfig) -> Result<TimedRun, SourceError
 /// If two runs give different aggregates (runs are deterministic, so that is a bug).
 pub fn run_layout<L: Layout>(config: &RunConfig) -> Result<TimedRun, SourceError> {
     let mut runs = Vec::new();
+    let mut drop = Nanos(u64::MAX);
     let mut first: Option<(pipeline::Outcome, Streamed)> = None;
     for _ in 0..config.repeat.max(1) {
         let mut stopwatch = Stopwatch::default();
         let mut source = config.source.open();
         let outcome = pipeline::run::<L, _, _>(&mut source, config.window, &mut stopwatch)?;
         runs.push(stopwatch.times);
+        drop = drop.min(stopwatch.drop);
         match &first {
             None => {
                 let streamed = outcome.streamed.clone();
@@ -93,6 +98,48 @@ pub fn run_layout<L: Layout>(config: &RunConfig) -> Result<TimedRun, SourceError
     Ok(TimedRun {
         result,
         runs,
+        drop,
         streamed,
+    })
+}
+
+/// Random reads by index: how long `record(i)` takes on a store of layout `L`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AccessProbe {
+    /// Reads made.
+    pub reads: u64,
+    /// Total time of the reads.
+    pub elapsed: Nanos,
+}
+
+/// Ingests `config.source` into layout `L` (untimed), then times `reads` reads of
+/// `record(i)` at pseudo-random indexes (the same indexes for every layout), summing the
+/// values so the reads cannot be optimised away. The best of `config.repeat` passes.
+pub fn probe_access<L: Layout>(config: &RunConfig, reads: u64) -> Result<AccessProbe, SourceError> {
+    let mut source = config.source.open();
+    let (store, _) = pipeline::ingest::<L, _>(&mut source)?;
+    let n = store.len();
+    if n == 0 {
+        return Ok(AccessProbe {
+            reads: 0,
+            elapsed: Nanos(0),
+        });
+    }
+    let mut best = Nanos(u64::MAX);
+    for _ in 0..config.repeat.max(1) {
+        let mut rng = fastrand::Rng::with_seed(0x5eed);
+        let started = Instant::now();
+        let mut sum = 0.0;
+        for _ in 0..reads {
+            let r = store.record(rng.usize(0..n));
+            sum += r.value + r.timestamp + r.sensor_id.len() as f64;
+        }
+        std::hint::black_box(sum);
+        let elapsed = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        best = best.min(Nanos(elapsed));
+    }
+    Ok(AccessProbe {
+        reads,
+        elapsed: best,
     })
 }

@@ -81,6 +81,7 @@ pub struct HeapMap {
 impl Layout for HeapMap {
     const NAME: &'static str = "heap_map";
     const SUMMARY: &'static str = "one HashMap<String, FieldValue> per record, owned keys";
+    const RUNTIME_SCHEMA: bool = true;
 
     fn with_capacity(records: usize) -> Self {
         HeapMap {

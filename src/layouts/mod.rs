@@ -66,6 +66,9 @@ pub trait Layout: Sized {
     const NAME: &'static str;
     /// One line saying what the layout is.
     const SUMMARY: &'static str;
+    /// Whether a record can gain a field at run time without a code change (dict-like
+    /// layouts). The decision guide uses it for workloads whose schema changes.
+    const RUNTIME_SCHEMA: bool = false;
 
     /// An empty store. `records` is how many records the source expects to yield (0 when it
     /// cannot tell); layouts that own one contiguous buffer may reserve it.
@@ -139,6 +142,8 @@ pub struct LayoutInfo {
     pub name: &'static str,
     /// One line saying what the layout is.
     pub summary: &'static str,
+    /// See [`Layout::RUNTIME_SCHEMA`].
+    pub runtime_schema: bool,
 }
 
 /// Runs `visitor` for the layout called `name`; returns false if there is none.
@@ -179,7 +184,11 @@ macro_rules! registry {
 
         /// Every registered layout, in registry order.
         pub const LAYOUTS: &[LayoutInfo] = &[
-            $(LayoutInfo { name: <$ty as Layout>::NAME, summary: <$ty as Layout>::SUMMARY },)*
+            $(LayoutInfo {
+                name: <$ty as Layout>::NAME,
+                summary: <$ty as Layout>::SUMMARY,
+                runtime_schema: <$ty as Layout>::RUNTIME_SCHEMA,
+            },)*
         ];
 
         /// Runs `visitor` once for every registered layout, in registry order.

@@ -134,18 +134,16 @@ impl Layout for Soa {
     }
 
     fn types() -> Vec<TypeInfo> {
-        // One "row" across the columns: what a record costs in the arrays, packed end to end.
-        let row = TypeInfo::from_spans(
-            "Soa row (one element of each column)",
-            2 + 8 + 8 + 1 + 8 + 8,
-            1,
-            vec![
-                ("sensor: u16", 0..2),
-                ("timestamp: f64", 2..10),
-                ("value: f64", 10..18),
-                ("unit: Unit (u8)", 18..19),
-                ("normalized: f64", 19..27),
-                ("rolling_avg: f64", 27..35),
+        // One record across the columns: what it costs in the arrays, end to end.
+        let row = TypeInfo::columns(
+            "Soa columns (one element of each Vec)",
+            &[
+                ("sensor: u16", std::mem::size_of::<u16>()),
+                ("timestamp: f64", std::mem::size_of::<f64>()),
+                ("value: f64", std::mem::size_of::<f64>()),
+                ("unit: Unit (u8)", std::mem::size_of::<Unit>()),
+                ("normalized: f64", std::mem::size_of::<f64>()),
+                ("rolling_avg: f64", std::mem::size_of::<f64>()),
             ],
         );
         vec![

@@ -1,7 +1,7 @@
-//! Measurement: wall-clock time per stage here, heap figures in [`heap`].
+//! Measurement: wall-clock time per stage here; heap figures come from dhat.
 //!
 //! Timings are taken only in processes with the system allocator; heap profiles are taken
-//! in processes of their own (see [`heap`]), because a tracking allocator slows every
+//! in processes of their own (see the heap profiler), because a tracking allocator slows every
 //! allocation it sees.
 
 use std::fmt;
@@ -131,12 +131,14 @@ impl StageTimes {
     }
 }
 
-/// A [`StageObserver`] that records wall-clock time per stage.
+/// A [`StageObserver`] that records wall-clock time per stage, and the store's drop.
 #[derive(Debug, Default)]
 pub struct Stopwatch {
     started: Option<Instant>,
     /// The times recorded so far.
     pub times: StageTimes,
+    /// How long dropping the store took (freeing every record).
+    pub drop: Nanos,
 }
 
 impl StageObserver for Stopwatch {
@@ -149,6 +151,15 @@ impl StageObserver for Stopwatch {
     fn after(&mut self, stage: Stage) {
         let elapsed = self.started.take().map_or(0, |t| t.elapsed().as_nanos());
         *self.times.slot(stage) = Nanos(u64::try_from(elapsed).unwrap_or(u64::MAX));
+    }
+
+    fn before_drop(&mut self) {
+        self.started = Some(Instant::now());
+    }
+
+    fn after_drop(&mut self) {
+        let elapsed = self.started.take().map_or(0, |t| t.elapsed().as_nanos());
+        self.drop = Nanos(u64::try_from(elapsed).unwrap_or(u64::MAX));
     }
 }
 

@@ -9,6 +9,27 @@ use crate::error::{Location, StreamError};
 use crate::record::{Reading, Unit};
 use crate::source::{Source, Streamed};
 
+/// Writes the generated workload as CSV (header first) to `out`. Values print in Rust's
+/// shortest round-trip form, so reading the file back gives the same bits.
+pub fn write_csv<W: std::io::Write>(config: &GeneratorConfig, out: W) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    writeln!(out, "{}", crate::source::csv::HEADER.join(","))?;
+    Generator::new(config.clone())
+        .stream(|r| {
+            writeln!(
+                out,
+                "{},{},{},{}",
+                r.sensor_id, r.timestamp, r.value, r.unit
+            )
+        })
+        .map_err(|e| match e {
+            StreamError::Input(e) => std::io::Error::other(e),
+            StreamError::Sink { error, .. } => error,
+        })?;
+    out.flush()
+}
+
 /// Where generated timestamps start (2023-11-14T22:13:20Z); records are 0.5 s apart.
 const EPOCH_START: f64 = 1_700_000_000.0;
 
