@@ -58,7 +58,7 @@ fn compare_writes_every_file_with_every_layout_and_report_is_deterministic() {
     assert!(md.contains("## Machine"));
     assert!(html.contains("<svg"));
     if Command::new("python3").arg("--version").output().is_ok() {
-        assert!(md.contains("python_dict (Python"), "the Python rows");
+        assert!(md.contains("python\\_dict (Python"), "the Python rows");
         assert!(md.contains("bit-identical to"), "Python agrees with Rust");
     } else {
         assert!(md.contains("Skipped: python3 is not installed"));

@@ -30,6 +30,24 @@ impl Exporter for Markdown {
     }
 }
 
+/// Escapes text so Markdown shows it as written (summaries hold `<`, `_`, `|`, `*`).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '_' | '*' | '|' | '`' | '[' | ']' | '\\' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     let line = |cells: &[String]| format!("| {} |\n", cells.join(" | "));
     out.push_str(&line(
@@ -114,7 +132,7 @@ pub fn render(data: &ReportData) -> String {
             "kept",
         ],
         &[vec![
-            w.source.clone(),
+            escape(&w.source),
             w.records.to_string(),
             w.sensors.to_string(),
             w.window.to_string(),
@@ -175,7 +193,7 @@ fn headline(out: &mut String, data: &ReportData) {
                     format!("{:.2}×", t.best.pipeline().0 as f64 / best as f64)
                 }
             }),
-            l.summary.clone(),
+            escape(&l.summary),
         ]);
     }
     if let PythonSection::Measured {
@@ -189,7 +207,7 @@ fn headline(out: &mut String, data: &ReportData) {
                 .sum();
             let ingest = r.timing_ns.get("ingest").copied().unwrap_or(0);
             rows.push(vec![
-                format!("{} (Python, {records} records)", r.layout),
+                format!("{} (Python, {records} records)", escape(&r.layout)),
                 per_record(r.bytes_per_record),
                 format!("{} live blocks", per_record(r.live_blocks_per_record)),
                 per_record(ingest as f64 / r.records.max(1) as f64),
@@ -203,7 +221,7 @@ fn headline(out: &mut String, data: &ReportData) {
                         pipeline as f64 / r.records.max(1) as f64 / rust_best
                     )
                 },
-                r.summary.clone(),
+                escape(&r.summary),
             ]);
         }
     }
@@ -451,7 +469,7 @@ fn python(out: &mut String, data: &ReportData) {
                 .iter()
                 .map(|r| {
                     let mut row = vec![
-                        r.layout.clone(),
+                        escape(&r.layout),
                         per_record(r.bytes_per_record),
                         per_record(r.live_blocks_per_record),
                     ];
@@ -480,7 +498,7 @@ fn failures(out: &mut String, data: &ReportData) {
     let _ = writeln!(out, "## Failures\n");
     for l in failed {
         for e in &l.errors {
-            let _ = writeln!(out, "- `{}`: {}", l.layout, e.replace('\n', " "));
+            let _ = writeln!(out, "- `{}`: {}", l.layout, escape(&e.replace('\n', " ")));
         }
     }
     out.push('\n');
