@@ -195,6 +195,7 @@ registry! {
     packed::Packed,
     soa::Soa,
     arena::Arena,
+    plain::Plain,
 }
 
 #[cfg(test)]
