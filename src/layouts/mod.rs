@@ -196,6 +196,7 @@ registry! {
     soa::Soa,
     arena::Arena,
     plain::Plain,
+    inline::Inline,
 }
 
 #[cfg(test)]
