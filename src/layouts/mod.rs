@@ -197,6 +197,7 @@ registry! {
     arena::Arena,
     plain::Plain,
     inline::Inline,
+    json_value::JsonValue,
 }
 
 #[cfg(test)]
