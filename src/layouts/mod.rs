@@ -198,6 +198,7 @@ registry! {
     plain::Plain,
     inline::Inline,
     json_value::JsonValue,
+    zero_copy::ZeroCopy,
 }
 
 #[cfg(test)]
