@@ -63,6 +63,10 @@ fn list_prints_every_layout_with_a_tab() {
         .lines()
         .map(|l| l.split('\t').next().unwrap())
         .collect();
+    // The registry drives `list`, so every registered layout appears, in registry order,
+    // and a new layout is checked here without touching this test.
+    let registered: Vec<&str> = layoutlab::layouts::LAYOUTS.iter().map(|l| l.name).collect();
+    assert_eq!(names, registered, "{text}");
     for name in ["heap_map", "boxed", "packed", "soa", "arena"] {
         assert!(names.contains(&name), "{name} missing from {text}");
     }

@@ -204,6 +204,10 @@ registry! {
     packed::Packed,
     soa::Soa,
     arena::Arena,
+    plain::Plain,
+    inline::Inline,
+    json_value::JsonValue,
+    zero_copy::ZeroCopy,
 }
 
 #[cfg(test)]
