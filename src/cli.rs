@@ -11,9 +11,11 @@ use clap::{Args, Parser, Subcommand};
 use crate::error::{StreamError, UsageError};
 use crate::inspect::TypeInfo;
 use crate::layouts::{self, Layout, LayoutVisitor, LAYOUTS};
-use crate::measure::{Nanos, StageTimes};
+use crate::measure::heap::child::{self, ChildRequest};
+use crate::measure::heap::spawn::{self, ChildPlan, DEFAULT_PROFILE_DIR};
+use crate::measure::{Bytes, Nanos, StageTimes};
 use crate::pipeline::{Stage, DEFAULT_WINDOW};
-use crate::results::{RunReport, Workload};
+use crate::results::{LayoutResult, MemorySummary, RunReport, Workload};
 use crate::runner::{run_timed, RunConfig, TimedRun};
 use crate::source::{Generator, GeneratorConfig, Source, SourceSpec};
 use crate::table::{Align, Table};
@@ -34,10 +36,15 @@ enum Command {
     Generate(GenerateArgs),
     /// Run the pipeline for some layouts (default: all) and print their results.
     Run(RunArgs),
-    /// The main job: run every layout, timed, and print one comparison table.
+    /// The main job: run every layout, timed, then heap-profiled (each in a process of its
+    /// own), and print one comparison table.
     Compare(CompareArgs),
     /// Show field offsets, sizes, padding and cache-line placement of each layout's types.
     Inspect(InspectArgs),
+    /// Internal: profile one layout's heap under dhat in this process and print JSON.
+    /// `run --memory` and `compare` start it, one process per layout.
+    #[command(name = spawn::CHILD_COMMAND, hide = true)]
+    ProfileHeap(ProfileHeapArgs),
 }
 
 #[derive(Debug, Args)]
@@ -120,6 +127,12 @@ struct RunArgs {
     /// Print one JSON document (SPEC §6) instead of a table.
     #[arg(long)]
     json: bool,
+    /// Also profile each layout's heap under dhat, each in a process of its own, after the
+    /// timed runs.
+    #[arg(long)]
+    memory: bool,
+    #[command(flatten)]
+    heap: HeapArgs,
 }
 
 #[derive(Debug, Args)]
@@ -129,6 +142,43 @@ struct CompareArgs {
     /// Timed runs per layout; each stage reports its best time.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
     repeat: u32,
+    #[command(flatten)]
+    heap: HeapArgs,
+}
+
+/// How heap profiling runs (with `run --memory`, and always under `compare`).
+#[derive(Debug, Args)]
+struct HeapArgs {
+    /// Where dhat profiles go, one `<layout>-<workload>.json` per layout (open them in
+    /// DHAT's viewer, dh_view.html).
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_PROFILE_DIR)]
+    profiles: PathBuf,
+    /// Heap-profiling processes running at once, after all timed runs [default: 2, or 1 on
+    /// a single core].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    jobs: Option<u32>,
+}
+
+impl HeapArgs {
+    fn jobs(&self) -> usize {
+        match self.jobs {
+            Some(jobs) => jobs as usize,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get().min(2)),
+        }
+    }
+}
+
+/// Arguments of the hidden child command (see [`spawn::child_args`], which writes them).
+#[derive(Debug, Args)]
+struct ProfileHeapArgs {
+    /// The layout to profile.
+    #[arg(long = "layout", value_name = "NAME", value_parser = layout_names())]
+    layout: String,
+    #[command(flatten)]
+    source: SourceArgs,
+    /// Save dhat's profile here (default: save none).
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -168,6 +218,7 @@ pub fn main() -> Result<()> {
         Command::Run(args) => run(&args),
         Command::Compare(args) => compare(&args),
         Command::Inspect(args) => inspect(&args),
+        Command::ProfileHeap(args) => profile_heap(&args),
     }
 }
 
@@ -269,8 +320,11 @@ fn run(args: &RunArgs) -> Result<()> {
         window: args.source.window,
         repeat: args.repeat as usize,
     };
-    let runs = run_layouts(&args.layouts, &config, !args.json)?;
+    let mut runs = run_layouts(&args.layouts, &config, !args.json)?;
     warn_skipped(&runs);
+    if args.memory {
+        profile_memory(&mut runs, &config, &args.heap, !args.json);
+    }
     let report = RunReport {
         workload: workload(&config.source, config.window, &runs),
         results: runs.iter().map(|r| r.result.clone()).collect(),
@@ -279,7 +333,7 @@ fn run(args: &RunArgs) -> Result<()> {
     if args.json {
         serde_json::to_writer_pretty(&mut out, &report)?;
         writeln!(out)?;
-        return Ok(());
+        return memory_failures(&report.results);
     }
     let w = &report.workload;
     writeln!(
@@ -295,7 +349,7 @@ fn run(args: &RunArgs) -> Result<()> {
             String::new()
         }
     )?;
-    let mut table = Table::new(&[
+    let mut columns = vec![
         ("layout", Align::Left),
         ("kept", Align::Right),
         ("checksum", Align::Right),
@@ -305,7 +359,11 @@ fn run(args: &RunArgs) -> Result<()> {
         ("rolling", Align::Right),
         ("aggregate", Align::Right),
         ("total", Align::Right),
-    ]);
+    ];
+    if args.memory {
+        columns.extend(MEMORY_COLUMNS);
+    }
+    let mut table = Table::new(&columns);
     for r in &report.results {
         let t = &r.timing_ns;
         let mut row = vec![
@@ -315,6 +373,9 @@ fn run(args: &RunArgs) -> Result<()> {
         ];
         row.extend(Stage::ALL.iter().map(|&s| t.get(s).to_string()));
         row.push(t.total().to_string());
+        if args.memory {
+            row.extend(memory_cells(r));
+        }
         table.row(row);
     }
     write!(out, "{}", table.render())?;
@@ -326,6 +387,149 @@ fn run(args: &RunArgs) -> Result<()> {
             report.results[0].sensors.len()
         )?;
     }
+    if args.memory {
+        write_memory_notes(&mut out, &report.results)?;
+    }
+    memory_failures(&report.results)
+}
+
+/// The heap columns of the `run --memory` and `compare` tables.
+const MEMORY_COLUMNS: [(&str, Align); 4] = [
+    ("peak", Align::Right),
+    ("B/rec req", Align::Right),
+    ("B/rec rsv", Align::Right),
+    ("allocs/rec", Align::Right),
+];
+
+/// The cells under [`MEMORY_COLUMNS`]: peak (requested), bytes per record requested and
+/// reserved, allocations per record; `failed` when the layout's child failed.
+fn memory_cells(result: &LayoutResult) -> Vec<String> {
+    match &result.memory {
+        Some(m) => vec![
+            Bytes(m.peak_bytes).to_string(),
+            format!("{:.1}", m.bytes_per_record),
+            m.reserved_bytes_per_record
+                .map_or_else(|| "-".to_owned(), |b| format!("{b:.1}")),
+            per_record(m.allocations_per_record),
+        ],
+        None => vec!["failed".to_owned(); MEMORY_COLUMNS.len()],
+    }
+}
+
+/// A per-record figure with three significant digits below 1 (`0.000540`, not `0.00`), so
+/// that "a handful per million records" stays visible; two decimals above.
+fn per_record(x: f64) -> String {
+    if x == 0.0 || x >= 1.0 || !x.is_finite() {
+        format!("{x:.2}")
+    } else {
+        let decimals = (-x.log10()).floor() as usize + 3;
+        format!("{x:.decimals$}")
+    }
+}
+
+/// Profiles every run's layout in child processes (after all timed runs) and attaches the
+/// figures; a failed child leaves `memory_error` set and is reported on stderr.
+fn profile_memory(runs: &mut [TimedRun], config: &RunConfig, heap: &HeapArgs, progress: bool) {
+    let names: Vec<String> = runs.iter().map(|r| r.result.layout.clone()).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let plan = ChildPlan {
+        source: &config.source,
+        window: config.window,
+        profile_dir: Some(&heap.profiles),
+        jobs: heap.jobs(),
+    };
+    let bar = if progress {
+        crate::progress::bar(names.len() as u64, "heap profile")
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let outcomes = spawn::profile_all(&names, &plan, &bar);
+    bar.finish_and_clear();
+    for (run, outcome) in runs.iter_mut().zip(outcomes) {
+        spawn::attach(&mut run.result, outcome);
+        if let Some(error) = &run.result.memory_error {
+            eprintln!(
+                "layoutlab: heap profile of {} failed: {error}",
+                run.result.layout
+            );
+        }
+    }
+}
+
+/// An error naming the layouts whose heap profile failed, if any did. It comes last, after
+/// everything that did work has been printed, so one failed child never hides the others.
+fn memory_failures(results: &[LayoutResult]) -> Result<()> {
+    let failed: Vec<&str> = results
+        .iter()
+        .filter(|r| r.memory_error.is_some())
+        .map(|r| r.layout.as_str())
+        .collect();
+    anyhow::ensure!(
+        failed.is_empty(),
+        "heap profiling failed for {} layout(s): {} (the other results above are complete)",
+        failed.len(),
+        failed.join(", ")
+    );
+    Ok(())
+}
+
+/// Peak live bytes per record in each phase, and where the dhat profiles went.
+fn write_memory_notes(out: &mut impl Write, results: &[LayoutResult]) -> io::Result<()> {
+    let profiled: Vec<(&str, &MemorySummary)> = results
+        .iter()
+        .filter_map(|r| r.memory.as_ref().map(|m| (r.layout.as_str(), m)))
+        .collect();
+    if profiled.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "\nheap peak per record by phase, requested bytes (reserved in parentheses):"
+    )?;
+    let mut columns = vec![("layout", Align::Left)];
+    columns.extend(Stage::ALL.iter().map(|s| (s.name(), Align::Right)));
+    let mut table = Table::new(&columns);
+    for (layout, memory) in &profiled {
+        let mut row = vec![(*layout).to_owned()];
+        row.extend(Stage::ALL.iter().map(|&stage| {
+            let phase = memory.phases.get(stage);
+            match phase.reserved_bytes_per_record {
+                Some(reserved) => format!("{:.1} ({reserved:.1})", phase.bytes_per_record),
+                None => format!("{:.1}", phase.bytes_per_record),
+            }
+        }));
+        table.row(row);
+    }
+    write!(out, "{}", table.render())?;
+    let files: Vec<&str> = profiled
+        .iter()
+        .filter_map(|(_, m)| m.profile.as_deref())
+        .collect();
+    if let Some(first) = files.first() {
+        let dir = std::path::Path::new(first)
+            .parent()
+            .map_or_else(|| ".".to_owned(), |d| d.display().to_string());
+        writeln!(
+            out,
+            "dhat profiles: {} file(s) in {dir}/ — open them in DHAT's viewer \
+             (/usr/libexec/valgrind/dh_view.html)",
+            files.len()
+        )?;
+    }
+    Ok(())
+}
+
+fn profile_heap(args: &ProfileHeapArgs) -> Result<()> {
+    let source = args.source.spec()?;
+    let report = child::run(&ChildRequest {
+        layout: &args.layout,
+        source: &source,
+        window: args.source.window,
+        profile: args.profile.as_deref(),
+    })?;
+    let mut out = io::stdout().lock();
+    serde_json::to_writer(&mut out, &report)?;
+    writeln!(out)?;
     Ok(())
 }
 
@@ -335,13 +539,16 @@ fn compare(args: &CompareArgs) -> Result<()> {
         window: args.source.window,
         repeat: args.repeat as usize,
     };
-    let runs = run_layouts(&[], &config, true)?;
+    let mut runs = run_layouts(&[], &config, true)?;
     warn_skipped(&runs);
+    profile_memory(&mut runs, &config, &args.heap, true);
     let w = workload(&config.source, config.window, &runs);
     let mut out = io::stdout().lock();
     writeln!(
         out,
-        "workload: {} — {} records, {} sensors, window {}; time per record, best of {} run(s)",
+        "workload: {} — {} records, {} sensors, window {}; time per record (ns), best of {} \
+         run(s); heap per record from dhat, each layout in its own process (req = requested, \
+         rsv = reserved by the allocator)",
         w.source, w.records, w.sensors, w.window, config.repeat
     )?;
     write!(out, "{}", comparison_table(&runs).render())?;
@@ -352,15 +559,19 @@ fn compare(args: &CompareArgs) -> Result<()> {
         runs.first().map_or(0, |r| r.result.kept),
         runs.first().map_or(0.0, |r| r.result.checksum)
     )?;
-    Ok(())
+    let results: Vec<LayoutResult> = runs.into_iter().map(|r| r.result).collect();
+    write_memory_notes(&mut out, &results)?;
+    memory_failures(&results)
 }
 
-/// ns/record per stage, the pipeline total and its ratio to the fastest layout.
+/// ns/record per stage, the pipeline total and its ratio to the fastest layout, then the
+/// heap per record.
 fn comparison_table(runs: &[TimedRun]) -> Table {
     let mut columns = vec![("layout", Align::Left)];
     columns.extend(Stage::ALL.iter().map(|s| (s.name(), Align::Right)));
     columns.push(("pipeline", Align::Right));
     columns.push(("vs best", Align::Right));
+    columns.extend(MEMORY_COLUMNS);
     let mut table = Table::new(&columns);
     let best = runs
         .iter()
@@ -382,6 +593,7 @@ fn comparison_table(runs: &[TimedRun]) -> Table {
         } else {
             format!("{:.2}x", t.pipeline().0 as f64 / best.0 as f64)
         });
+        row.extend(memory_cells(&run.result));
         table.row(row);
     }
     table
@@ -457,4 +669,18 @@ fn inspect(args: &InspectArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_per_record_figures_keep_three_significant_digits() {
+        assert_eq!(per_record(9.0047), "9.00");
+        assert_eq!(per_record(0.00054), "0.000540");
+        assert_eq!(per_record(0.0123), "0.0123");
+        assert_eq!(per_record(0.5), "0.500");
+        assert_eq!(per_record(0.0), "0.00");
+    }
 }
