@@ -163,18 +163,83 @@ fn through_dhat<T>(f: impl FnOnce(&dhat::Alloc) -> T) -> Option<T> {
 // `System`) with the caller's arguments unchanged, so the `GlobalAlloc` contract is theirs.
 // Blocks move freely between the two routes because both end in the same `System` calls.
 // The counters only read the returned pointers' sizes; they never touch the memory.
+//
+// The untracked path is all a timing process runs: one load of `TRACKING`, a branch, and
+// exactly what `System` does (including `calloc` for zeroed blocks). The tracked path is
+// out of line (`tracked::*`, `#[cold]`), so the untracked one needs no stack frame.
 unsafe impl GlobalAlloc for SwitchAlloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if !TRACKING.load(Relaxed) {
+        if TRACKING.load(Relaxed) {
             // SAFETY: the caller's contract for `alloc`, passed on unchanged.
-            return unsafe { System.alloc(layout) };
+            return unsafe { tracked::alloc(layout, false) };
         }
-        // SAFETY: as above, passed on to dhat.
-        let tracked = through_dhat(|dhat| unsafe { dhat.alloc(layout) });
+        // SAFETY: as above.
+        unsafe { System.alloc(layout) }
+    }
+
+    #[inline]
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if TRACKING.load(Relaxed) {
+            // SAFETY: the caller's contract for `alloc_zeroed`, passed on unchanged.
+            return unsafe { tracked::alloc(layout, true) };
+        }
+        // SAFETY: as above.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    #[inline]
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if TRACKING.load(Relaxed) {
+            // SAFETY: the caller's contract for `dealloc`, passed on unchanged.
+            return unsafe { tracked::dealloc(ptr, layout) };
+        }
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    #[inline]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if TRACKING.load(Relaxed) {
+            // SAFETY: the caller's contract for `realloc`, passed on unchanged.
+            return unsafe { tracked::realloc(ptr, layout, new_size) };
+        }
+        // SAFETY: as above.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+/// The tracking route: dhat, then the counters. Each function has the contract of the
+/// `GlobalAlloc` method of the same name.
+mod tracked {
+    use super::*;
+
+    /// # Safety
+    ///
+    /// As [`GlobalAlloc::alloc`] (or [`GlobalAlloc::alloc_zeroed`] when `zeroed`).
+    #[cold]
+    #[inline(never)]
+    pub(super) unsafe fn alloc(layout: Layout, zeroed: bool) -> *mut u8 {
+        let tracked = through_dhat(|dhat| {
+            // SAFETY: the caller's contract, passed on unchanged.
+            unsafe {
+                if zeroed {
+                    dhat.alloc_zeroed(layout)
+                } else {
+                    dhat.alloc(layout)
+                }
+            }
+        });
         let Some(ptr) = tracked else {
-            // SAFETY: as above; dhat's own allocation, which dhat sends to `System` too.
-            return unsafe { System.alloc(layout) };
+            // dhat's own allocation, which dhat would send to `System` too.
+            // SAFETY: the caller's contract, passed on unchanged.
+            return unsafe {
+                if zeroed {
+                    System.alloc_zeroed(layout)
+                } else {
+                    System.alloc(layout)
+                }
+            };
         };
         if !ptr.is_null() && COUNTING.load(Relaxed) {
             BLOCKS.fetch_add(1, Relaxed);
@@ -185,37 +250,37 @@ unsafe impl GlobalAlloc for SwitchAlloc {
         ptr
     }
 
-    #[inline]
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if !TRACKING.load(Relaxed) {
-            // SAFETY: the caller's contract for `dealloc`, passed on unchanged.
-            return unsafe { System.dealloc(ptr, layout) };
-        }
+    /// # Safety
+    ///
+    /// As [`GlobalAlloc::dealloc`].
+    #[cold]
+    #[inline(never)]
+    pub(super) unsafe fn dealloc(ptr: *mut u8, layout: Layout) {
         if INSIDE_DHAT.with(Cell::get) {
-            // SAFETY: as above; a block of dhat's own, from `System`.
+            // SAFETY: the caller's contract; a block of dhat's own, from `System`.
             return unsafe { System.dealloc(ptr, layout) };
         }
         if COUNTING.load(Relaxed) {
             REQUESTED.add(-size_i64(layout.size()));
             RESERVED.add(-usable_size(ptr));
         }
-        // SAFETY: as above.
+        // SAFETY: the caller's contract, passed on unchanged.
         through_dhat(|dhat| unsafe { dhat.dealloc(ptr, layout) });
     }
 
-    #[inline]
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if !TRACKING.load(Relaxed) {
-            // SAFETY: the caller's contract for `realloc`, passed on unchanged.
-            return unsafe { System.realloc(ptr, layout, new_size) };
-        }
+    /// # Safety
+    ///
+    /// As [`GlobalAlloc::realloc`].
+    #[cold]
+    #[inline(never)]
+    pub(super) unsafe fn realloc(ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if INSIDE_DHAT.with(Cell::get) {
-            // SAFETY: as above.
+            // SAFETY: the caller's contract; a block of dhat's own, from `System`.
             return unsafe { System.realloc(ptr, layout, new_size) };
         }
         let counting = COUNTING.load(Relaxed);
         let old_reserved = if counting { usable_size(ptr) } else { 0 };
-        // SAFETY: as above.
+        // SAFETY: the caller's contract, passed on unchanged.
         let new_ptr = through_dhat(|dhat| unsafe { dhat.realloc(ptr, layout, new_size) })
             .unwrap_or(std::ptr::null_mut());
         if !new_ptr.is_null() && counting {
