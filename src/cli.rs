@@ -546,9 +546,9 @@ fn compare(args: &CompareArgs) -> Result<()> {
     let mut out = io::stdout().lock();
     writeln!(
         out,
-        "workload: {} — {} records, {} sensors, window {}; time per record (ns), best of {} \
-         run(s); heap per record from dhat, each layout in its own process (req = requested, \
-         rsv = reserved by the allocator)",
+        "workload: {} — {} records, {} sensors, window {}\n\
+         time: ns per record, best of {} run(s); heap: dhat, each layout in a process of its \
+         own (req = requested, rsv = reserved by the allocator)",
         w.source, w.records, w.sensors, w.window, config.repeat
     )?;
     write!(out, "{}", comparison_table(&runs).render())?;
