@@ -429,8 +429,16 @@ fn per_record(x: f64) -> String {
 
 /// Profiles every run's layout in child processes (after all timed runs) and attaches the
 /// figures; a failed child leaves `memory_error` set and is reported on stderr.
+///
+/// The slowest timed layout starts first: profiling time follows allocations, which follow
+/// time, and the longest child should not be the one left running alone at the end.
 fn profile_memory(runs: &mut [TimedRun], config: &RunConfig, heap: &HeapArgs, progress: bool) {
-    let names: Vec<String> = runs.iter().map(|r| r.result.layout.clone()).collect();
+    let mut order: Vec<usize> = (0..runs.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(runs[i].result.timing_ns.total()));
+    let names: Vec<String> = order
+        .iter()
+        .map(|&i| runs[i].result.layout.clone())
+        .collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let plan = ChildPlan {
         source: &config.source,
@@ -445,8 +453,10 @@ fn profile_memory(runs: &mut [TimedRun], config: &RunConfig, heap: &HeapArgs, pr
     };
     let outcomes = spawn::profile_all(&names, &plan, &bar);
     bar.finish_and_clear();
-    for (run, outcome) in runs.iter_mut().zip(outcomes) {
-        spawn::attach(&mut run.result, outcome);
+    for (&i, outcome) in order.iter().zip(outcomes) {
+        spawn::attach(&mut runs[i].result, outcome);
+    }
+    for run in runs.iter() {
         if let Some(error) = &run.result.memory_error {
             eprintln!(
                 "layoutlab: heap profile of {} failed: {error}",
