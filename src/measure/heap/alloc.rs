@@ -34,8 +34,8 @@ thread_local! {
 
 /// Live and peak bytes of one kind (requested or reserved), with a peak that restarts per
 /// phase. Live is signed so that a block allocated before counting started and freed after
-/// cannot wrap it; the measurement is arranged so that this does not happen, and the heap
-/// tests check that the requested figures equal dhat's.
+/// cannot wrap it; the measurement is arranged so that this does not happen, and
+/// [`super::measure`] refuses requested figures that differ from dhat's.
 struct Level {
     live: AtomicI64,
     peak: AtomicI64,
