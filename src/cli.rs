@@ -11,9 +11,11 @@ use clap::{Args, Parser, Subcommand};
 use crate::error::UsageError;
 use crate::inspect::TypeInfo;
 use crate::layouts::{self, Layout, LayoutVisitor, LAYOUTS};
-use crate::measure::{Nanos, StageTimes};
+use crate::measure::heap::child::{self, ChildRequest};
+use crate::measure::heap::spawn::{self, ChildPlan, DEFAULT_PROFILE_DIR};
+use crate::measure::{Bytes, Nanos, StageTimes};
 use crate::pipeline::{Stage, DEFAULT_WINDOW};
-use crate::results::{RunReport, Workload};
+use crate::results::{LayoutResult, MemorySummary, RunReport, Workload};
 use crate::runner::{run_timed, RunConfig, TimedRun};
 use crate::source::{GeneratorConfig, SourceSpec};
 use crate::table::{Align, Table};
@@ -34,12 +36,17 @@ enum Command {
     Generate(GenerateArgs),
     /// Run the pipeline for some layouts (default: all) and print their results.
     Run(RunArgs),
-    /// The main job: every layout timed and profiled, a table here and a report in --out.
+    /// The main job: every layout timed, then heap-profiled (each in a process of its own),
+    /// a table here and the report written to --out.
     Compare(CompareArgs),
     /// Rebuild the report files from saved results (and criterion's, if benches have run).
     Report(ReportArgs),
     /// Show field offsets, sizes, padding and cache-line placement of each layout's types.
     Inspect(InspectArgs),
+    /// Internal: profile one layout's heap under dhat in this process and print JSON.
+    /// `run --memory` and `compare` start it, one process per layout.
+    #[command(name = spawn::CHILD_COMMAND, hide = true)]
+    ProfileHeap(ProfileHeapArgs),
 }
 
 #[derive(Debug, Args)]
@@ -122,6 +129,12 @@ struct RunArgs {
     /// Print one JSON document (SPEC §6) instead of a table.
     #[arg(long)]
     json: bool,
+    /// Also profile each layout's heap under dhat, each in a process of its own, after the
+    /// timed runs.
+    #[arg(long)]
+    memory: bool,
+    #[command(flatten)]
+    heap: HeapArgs,
 }
 
 #[derive(Debug, Args)]
@@ -131,6 +144,8 @@ struct CompareArgs {
     /// Timed runs per layout; each stage reports its best time.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
     repeat: u32,
+    #[command(flatten)]
+    heap: HeapArgs,
     /// Where to write REPORT.md, index.html, results.json and bencher.json.
     #[arg(long, value_name = "DIR", default_value = "reports")]
     out: PathBuf,
@@ -150,6 +165,41 @@ struct ReportArgs {
     /// criterion's output directory; its estimates replace the saved ones when present.
     #[arg(long, value_name = "DIR", default_value = "target/criterion")]
     criterion: PathBuf,
+}
+
+/// How heap profiling runs (with `run --memory`, and always under `compare`).
+#[derive(Debug, Args)]
+struct HeapArgs {
+    /// Where dhat profiles go, one `<layout>-<workload>.json` per layout (open them in
+    /// DHAT's viewer, dh_view.html).
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_PROFILE_DIR)]
+    profiles: PathBuf,
+    /// Heap-profiling processes running at once, after all timed runs [default: 2, or 1 on
+    /// a single core].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    jobs: Option<u32>,
+}
+
+impl HeapArgs {
+    fn jobs(&self) -> usize {
+        match self.jobs {
+            Some(jobs) => jobs as usize,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get().min(2)),
+        }
+    }
+}
+
+/// Arguments of the hidden child command (see [`spawn::child_args`], which writes them).
+#[derive(Debug, Args)]
+struct ProfileHeapArgs {
+    /// The layout to profile.
+    #[arg(long = "layout", value_name = "NAME", value_parser = layout_names())]
+    layout: String,
+    #[command(flatten)]
+    source: SourceArgs,
+    /// Save dhat's profile here (default: save none).
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -190,6 +240,7 @@ pub fn main() -> Result<()> {
         Command::Compare(args) => compare(&args),
         Command::Report(args) => report(&args),
         Command::Inspect(args) => inspect(&args),
+        Command::ProfileHeap(args) => profile_heap(&args),
     }
 }
 
@@ -277,8 +328,11 @@ fn run(args: &RunArgs) -> Result<()> {
         window: args.source.window,
         repeat: args.repeat as usize,
     };
-    let runs = run_layouts(&args.layouts, &config, !args.json)?;
+    let mut runs = run_layouts(&args.layouts, &config, !args.json)?;
     warn_skipped(&runs);
+    if args.memory {
+        profile_memory(&mut runs, &config, &args.heap, !args.json);
+    }
     let report = RunReport {
         workload: workload(&config.source, config.window, &runs),
         results: runs.iter().map(|r| r.result.clone()).collect(),
@@ -287,7 +341,7 @@ fn run(args: &RunArgs) -> Result<()> {
     if args.json {
         serde_json::to_writer_pretty(&mut out, &report)?;
         writeln!(out)?;
-        return Ok(());
+        return memory_failures(&report.results);
     }
     let w = &report.workload;
     writeln!(
@@ -303,7 +357,7 @@ fn run(args: &RunArgs) -> Result<()> {
             String::new()
         }
     )?;
-    let mut table = Table::new(&[
+    let mut columns = vec![
         ("layout", Align::Left),
         ("kept", Align::Right),
         ("checksum", Align::Right),
@@ -313,7 +367,11 @@ fn run(args: &RunArgs) -> Result<()> {
         ("rolling", Align::Right),
         ("aggregate", Align::Right),
         ("total", Align::Right),
-    ]);
+    ];
+    if args.memory {
+        columns.extend(MEMORY_COLUMNS);
+    }
+    let mut table = Table::new(&columns);
     for r in &report.results {
         let t = &r.timing_ns;
         let mut row = vec![
@@ -323,6 +381,9 @@ fn run(args: &RunArgs) -> Result<()> {
         ];
         row.extend(Stage::ALL.iter().map(|&s| t.get(s).to_string()));
         row.push(t.total().to_string());
+        if args.memory {
+            row.extend(memory_cells(r.memory.as_ref()));
+        }
         table.row(row);
     }
     write!(out, "{}", table.render())?;
@@ -334,6 +395,160 @@ fn run(args: &RunArgs) -> Result<()> {
             report.results[0].sensors.len()
         )?;
     }
+    if args.memory {
+        let profiled: Vec<(&str, &MemorySummary)> = report
+            .results
+            .iter()
+            .filter_map(|r| r.memory.as_ref().map(|m| (r.layout.as_str(), m)))
+            .collect();
+        write_memory_notes(&mut out, &profiled)?;
+    }
+    memory_failures(&report.results)
+}
+
+/// The heap columns of the `run --memory` and `compare` tables.
+const MEMORY_COLUMNS: [(&str, Align); 4] = [
+    ("peak", Align::Right),
+    ("B/rec req", Align::Right),
+    ("B/rec rsv", Align::Right),
+    ("allocs/rec", Align::Right),
+];
+
+/// The cells under [`MEMORY_COLUMNS`]: peak (requested), bytes per record requested and
+/// reserved, allocations per record; `failed` when the layout's child failed.
+fn memory_cells(memory: Option<&MemorySummary>) -> Vec<String> {
+    match memory {
+        Some(m) => vec![
+            Bytes(m.peak_bytes).to_string(),
+            format!("{:.1}", m.bytes_per_record),
+            m.reserved_bytes_per_record
+                .map_or_else(|| "-".to_owned(), |b| format!("{b:.1}")),
+            per_record(m.allocations_per_record),
+        ],
+        None => vec!["failed".to_owned(); MEMORY_COLUMNS.len()],
+    }
+}
+
+/// A per-record figure with three significant digits below 1 (`0.000540`, not `0.00`), so
+/// that "a handful per million records" stays visible; two decimals above.
+fn per_record(x: f64) -> String {
+    if x == 0.0 || x >= 1.0 || !x.is_finite() {
+        format!("{x:.2}")
+    } else {
+        let decimals = (-x.log10()).floor() as usize + 3;
+        format!("{x:.decimals$}")
+    }
+}
+
+/// Profiles every run's layout in child processes (after all timed runs) and attaches the
+/// figures; a failed child leaves `memory_error` set and is reported on stderr.
+///
+/// The slowest timed layout starts first: profiling time follows allocations, which follow
+/// time, and the longest child should not be the one left running alone at the end.
+fn profile_memory(runs: &mut [TimedRun], config: &RunConfig, heap: &HeapArgs, progress: bool) {
+    let mut order: Vec<usize> = (0..runs.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(runs[i].result.timing_ns.total()));
+    let names: Vec<String> = order
+        .iter()
+        .map(|&i| runs[i].result.layout.clone())
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let plan = ChildPlan {
+        source: &config.source,
+        window: config.window,
+        profile_dir: Some(&heap.profiles),
+        jobs: heap.jobs(),
+    };
+    let bar = if progress {
+        crate::progress::bar(names.len() as u64, "heap profile")
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let outcomes = spawn::profile_all(&names, &plan, &bar);
+    bar.finish_and_clear();
+    for (&i, outcome) in order.iter().zip(outcomes) {
+        spawn::attach(&mut runs[i].result, outcome);
+    }
+    for run in runs.iter() {
+        if let Some(error) = &run.result.memory_error {
+            eprintln!(
+                "layoutlab: heap profile of {} failed: {error}",
+                run.result.layout
+            );
+        }
+    }
+}
+
+/// An error naming the layouts whose heap profile failed, if any did. It comes last, after
+/// everything that did work has been printed, so one failed child never hides the others.
+fn memory_failures(results: &[LayoutResult]) -> Result<()> {
+    let failed: Vec<&str> = results
+        .iter()
+        .filter(|r| r.memory_error.is_some())
+        .map(|r| r.layout.as_str())
+        .collect();
+    anyhow::ensure!(
+        failed.is_empty(),
+        "heap profiling failed for {} layout(s): {} (the other results above are complete)",
+        failed.len(),
+        failed.join(", ")
+    );
+    Ok(())
+}
+
+/// Peak live bytes per record in each phase, and where the dhat profiles went.
+fn write_memory_notes(out: &mut impl Write, profiled: &[(&str, &MemorySummary)]) -> io::Result<()> {
+    if profiled.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "\nheap peak per record by phase, requested bytes (reserved in parentheses):"
+    )?;
+    let mut columns = vec![("layout", Align::Left)];
+    columns.extend(Stage::ALL.iter().map(|s| (s.name(), Align::Right)));
+    let mut table = Table::new(&columns);
+    for (layout, memory) in profiled {
+        let mut row = vec![(*layout).to_owned()];
+        row.extend(Stage::ALL.iter().map(|&stage| {
+            let phase = memory.phases.get(stage);
+            match phase.reserved_bytes_per_record {
+                Some(reserved) => format!("{:.1} ({reserved:.1})", phase.bytes_per_record),
+                None => format!("{:.1}", phase.bytes_per_record),
+            }
+        }));
+        table.row(row);
+    }
+    write!(out, "{}", table.render())?;
+    let files: Vec<&str> = profiled
+        .iter()
+        .filter_map(|(_, m)| m.profile.as_deref())
+        .collect();
+    if let Some(first) = files.first() {
+        let dir = std::path::Path::new(first)
+            .parent()
+            .map_or_else(|| ".".to_owned(), |d| d.display().to_string());
+        writeln!(
+            out,
+            "dhat profiles: {} file(s) in {dir}/ — open them in DHAT's viewer \
+             (/usr/libexec/valgrind/dh_view.html)",
+            files.len()
+        )?;
+    }
+    Ok(())
+}
+
+fn profile_heap(args: &ProfileHeapArgs) -> Result<()> {
+    let source = args.source.spec()?;
+    let report = child::run(&ChildRequest {
+        layout: &args.layout,
+        source: &source,
+        window: args.source.window,
+        profile: args.profile.as_deref(),
+    })?;
+    let mut out = io::stdout().lock();
+    serde_json::to_writer(&mut out, &report)?;
+    writeln!(out)?;
     Ok(())
 }
 
@@ -348,13 +563,17 @@ fn compare(args: &CompareArgs) -> Result<()> {
         python_records: args.python_records,
         criterion_dir: args.criterion.clone(),
         access_reads: 1_000_000,
+        profiles: args.heap.profiles.clone(),
+        jobs: args.heap.jobs(),
     };
     let (data, written) = crate::compare::compare(&opts)?;
     let w = &data.workload;
     let mut out = io::stdout().lock();
     writeln!(
         out,
-        "workload: {} — {} records, {} sensors, window {}; ns per record, best of {} run(s)",
+        "workload: {} — {} records, {} sensors, window {}\n\
+         time: ns per record, best of {} run(s); heap: dhat, each layout in a process of its \
+         own (req = requested, rsv = reserved by the allocator)",
         w.source, w.records, w.sensors, w.window, data.repeat
     )?;
     write!(out, "{}", comparison_table(&data).render())?;
@@ -367,9 +586,14 @@ fn compare(args: &CompareArgs) -> Result<()> {
             t.checksum
         )?;
     }
+    let profiled: Vec<(&str, &MemorySummary)> = data
+        .profiled()
+        .map(|(l, m)| (l.layout.as_str(), m))
+        .collect();
+    write_memory_notes(&mut out, &profiled)?;
     for l in &data.layouts {
         for e in &l.errors {
-            writeln!(out, "{}: FAILED: {e}", l.layout)?;
+            eprintln!("layoutlab: {} failed: {e}", l.layout);
         }
     }
     if let crate::report::PythonSection::Skipped { reason } = &data.python {
@@ -409,15 +633,14 @@ fn report(args: &ReportArgs) -> Result<()> {
     Ok(())
 }
 
-/// ns/record per stage, the pipeline total and its ratio to the fastest layout, and the
-/// heap figures where measured.
+/// ns/record per stage, the pipeline total and its ratio to the fastest layout, then the
+/// heap per record.
 fn comparison_table(data: &crate::report::ReportData) -> Table {
     let mut columns = vec![("layout", Align::Left)];
     columns.extend(Stage::ALL.iter().map(|s| (s.name(), Align::Right)));
     columns.push(("pipeline", Align::Right));
     columns.push(("vs best", Align::Right));
-    columns.push(("B/record", Align::Right));
-    columns.push(("allocs/record", Align::Right));
+    columns.extend(MEMORY_COLUMNS);
     let mut table = Table::new(&columns);
     let best = data
         .timed()
@@ -444,16 +667,7 @@ fn comparison_table(data: &crate::report::ReportData) -> Table {
             }
             None => row.extend(std::iter::repeat_n("-".to_owned(), Stage::ALL.len() + 2)),
         }
-        match &l.memory {
-            Some(m) => {
-                row.push(format!("{:.1}", m.bytes_per_record));
-                row.push(format!(
-                    "{:.2}",
-                    m.allocations as f64 / data.workload.records.max(1) as f64
-                ));
-            }
-            None => row.extend(["-".to_owned(), "-".to_owned()]),
-        }
+        row.extend(memory_cells(l.memory.as_ref()));
         table.row(row);
     }
     table
@@ -492,24 +706,16 @@ fn inspect(args: &InspectArgs) -> Result<()> {
     }
     for inspected in &all.0 {
         for ty in &inspected.types {
-            if ty.columns {
-                writeln!(
-                    out,
-                    "{} — {}: {} B per record across the columns, no padding inside a column",
-                    inspected.layout, ty.name, ty.size
-                )?;
-            } else {
-                writeln!(
-                    out,
-                    "{} — {}: size {} B, align {}, padding {} B, {:.2} per 64-byte cache line",
-                    inspected.layout,
-                    ty.name,
-                    ty.size,
-                    ty.align,
-                    ty.padding(),
-                    ty.per_cache_line()
-                )?;
-            }
+            writeln!(
+                out,
+                "{} — {}: size {} B, align {}, padding {} B, {:.2} per 64-byte cache line",
+                inspected.layout,
+                ty.name,
+                ty.size,
+                ty.align,
+                ty.padding(),
+                ty.per_cache_line()
+            )?;
             let mut table = Table::new(&[
                 ("field", Align::Left),
                 ("offset", Align::Right),
@@ -537,4 +743,18 @@ fn inspect(args: &InspectArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_per_record_figures_keep_three_significant_digits() {
+        assert_eq!(per_record(9.0047), "9.00");
+        assert_eq!(per_record(0.00054), "0.000540");
+        assert_eq!(per_record(0.0123), "0.0123");
+        assert_eq!(per_record(0.5), "0.500");
+        assert_eq!(per_record(0.0), "0.00");
+    }
 }

@@ -9,6 +9,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 
 use crate::layouts::{visit_named, Layout, LayoutVisitor, LAYOUTS};
+use crate::measure::heap::spawn::{self, ChildPlan};
+use crate::measure::Nanos;
 use crate::pipeline::Aggregates;
 use crate::report::python::{self, PythonSection};
 use crate::report::{self, LayoutReport, Machine, ReportData, ScalePoint, Timing};
@@ -29,6 +31,10 @@ pub struct CompareOptions {
     pub criterion_dir: PathBuf,
     /// Random reads per layout for the by-index probe.
     pub access_reads: u64,
+    /// Where dhat profiles go.
+    pub profiles: PathBuf,
+    /// Heap-profiling processes at once.
+    pub jobs: usize,
 }
 
 /// Sizes below the workload's at which a generated workload is also measured, for the
@@ -53,7 +59,9 @@ pub fn compare(opts: &CompareOptions) -> Result<(ReportData, Vec<PathBuf>)> {
             .collect(),
         SourceSpec::Csv { .. } => Vec::new(),
     };
-    let steps = LAYOUTS.len() as u64 * (2 + scaled.len() as u64) + 1;
+    // Per layout: the timed runs, the random-read probe, a timed run per smaller size, and
+    // a heap profile per size; then the Python reference.
+    let steps = LAYOUTS.len() as u64 * (2 + 2 * scaled.len() as u64 + 1) + 1;
     let bar = crate::progress::bar(steps, "compare");
 
     let mut layouts = Vec::new();
@@ -102,7 +110,7 @@ pub fn compare(opts: &CompareOptions) -> Result<(ReportData, Vec<PathBuf>)> {
                     Ok(p) => (p.reads, p.elapsed),
                     Err(e) => {
                         entry.errors.push(format!("random-read probe: {e}"));
-                        (0, crate::measure::Nanos(0))
+                        (0, Nanos(0))
                     }
                 };
                 scaling.push(ScalePoint {
@@ -145,6 +153,10 @@ pub fn compare(opts: &CompareOptions) -> Result<(ReportData, Vec<PathBuf>)> {
     }
     let workload = workload.context("no layout could run this workload")?;
 
+    // Heap profiles, only now that every timing is done: each layout in a process of its
+    // own, slowest first so the pair of children finishes together.
+    profile_heaps(opts, &mut layouts, &mut scaling, &scaled, &bar);
+
     bar.set_message("Python reference");
     let python = python_section(opts, &layouts).unwrap_or_else(|e| PythonSection::Skipped {
         reason: format!("the script failed: {e:#}"),
@@ -167,6 +179,87 @@ pub fn compare(opts: &CompareOptions) -> Result<(ReportData, Vec<PathBuf>)> {
     data.criterion = report::criterion::load(&opts.criterion_dir).unwrap_or_default();
     let written = report::write_report(&opts.out, &data, &[])?;
     Ok((data, written))
+}
+
+fn profile_heaps(
+    opts: &CompareOptions,
+    layouts: &mut [LayoutReport],
+    scaling: &mut [ScalePoint],
+    scaled: &[(u64, RunConfig)],
+    bar: &indicatif::ProgressBar,
+) {
+    let mut order: Vec<usize> = (0..layouts.len())
+        .filter(|&i| layouts[i].timing.is_some())
+        .collect();
+    order.sort_by_key(|&i| {
+        std::cmp::Reverse(
+            layouts[i]
+                .timing
+                .as_ref()
+                .map_or(Nanos(0), |t| t.best.total()),
+        )
+    });
+    let names: Vec<String> = order.iter().map(|&i| layouts[i].layout.clone()).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let plan = ChildPlan {
+        source: &opts.config.source,
+        window: opts.config.window,
+        profile_dir: Some(&opts.profiles),
+        jobs: opts.jobs,
+    };
+    let outcomes = spawn::profile_all(&names, &plan, bar);
+    for (&i, outcome) in order.iter().zip(outcomes) {
+        let entry = &mut layouts[i];
+        let t = entry
+            .timing
+            .as_ref()
+            .expect("only timed layouts are profiled");
+        match spawn::checked(outcome, &entry.layout, t.records, t.kept, t.checksum) {
+            Ok(memory) => {
+                if let Some(point) = scaling
+                    .iter_mut()
+                    .find(|p| p.layout == entry.layout && p.records == t.records)
+                {
+                    point.peak_bytes = Some(memory.peak_bytes);
+                }
+                entry.memory = Some(memory);
+            }
+            Err(e) => entry.errors.push(format!("heap profile: {e}")),
+        }
+    }
+    bar.inc((LAYOUTS.len() - names.len()) as u64);
+
+    // The smaller sizes, for the scaling curves (no profile files for these).
+    for (n, config) in scaled {
+        let plan = ChildPlan {
+            source: &config.source,
+            window: config.window,
+            profile_dir: None,
+            jobs: opts.jobs,
+        };
+        for (name, outcome) in names.iter().zip(spawn::profile_all(&names, &plan, bar)) {
+            let Some(point) = scaling
+                .iter_mut()
+                .find(|p| p.layout == *name && p.records == *n)
+            else {
+                continue;
+            };
+            match outcome {
+                Ok(report) if report.records == *n => {
+                    point.peak_bytes = Some(report.memory.peak_bytes)
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    if let Some(entry) = layouts.iter_mut().find(|l| l.layout == *name) {
+                        entry
+                            .errors
+                            .push(format!("heap profile at {n} records: {e}"));
+                    }
+                }
+            }
+        }
+        bar.inc((LAYOUTS.len() - names.len()) as u64);
+    }
 }
 
 fn types_of(name: &str) -> Vec<crate::inspect::TypeInfo> {

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::measure::StageTimes;
-use crate::pipeline::{Aggregates, SensorStats};
+use crate::pipeline::{Aggregates, SensorStats, Stage};
 
 /// The workload every layout in a run ingested.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -24,15 +24,91 @@ pub struct Workload {
     pub skipped: u64,
 }
 
-/// Whole-run heap figures of one layout, from dhat in a process of its own.
+/// Heap figures of one layout, measured in a process of its own (see
+/// [`crate::measure::heap`]): for the whole run, and per pipeline phase in [`Self::phases`].
+///
+/// Two kinds of bytes appear, always labelled:
+/// - **requested** (`peak_bytes`, `total_bytes`, …): the sizes the program asked the
+///   allocator for, as dhat counts them (massif's `mem_heap_B`);
+/// - **reserved** (`reserved_*`): what the allocator really set aside for those blocks
+///   (`malloc_usable_size`): each request rounded up to the allocator's size classes, so
+///   never less. `null` on platforms that cannot tell (anything but Linux).
+///
+/// Per-record figures divide by the records ingested (before the filter).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemorySummary {
-    /// The largest number of heap bytes live at once (dhat `max_bytes`), as requested.
+    /// The most requested heap bytes live at once over the run (dhat `max_bytes`).
     pub peak_bytes: u64,
-    /// Heap blocks allocated over the run (dhat `total_blocks`).
+    /// Heap allocations over the run (dhat `total_blocks`: every `alloc` and every
+    /// `realloc`, so a growing `Vec` counts once per growth).
     pub allocations: u64,
     /// `peak_bytes / records`.
     pub bytes_per_record: f64,
+    /// Requested bytes allocated over the run (dhat `total_bytes`; a `realloc` counts its
+    /// whole new size).
+    pub total_bytes: u64,
+    /// `allocations / records`.
+    pub allocations_per_record: f64,
+    /// Heap blocks live at the requested peak (dhat `max_blocks`).
+    pub peak_blocks: u64,
+    /// The most reserved heap bytes live at once over the run (`malloc_usable_size`).
+    pub reserved_peak_bytes: Option<u64>,
+    /// `reserved_peak_bytes / records`.
+    pub reserved_bytes_per_record: Option<f64>,
+    /// The same figures per pipeline phase.
+    pub phases: PhaseMemories,
+    /// Where the dhat profile of this run was saved (open it in DHAT's `dh_view.html`).
+    pub profile: Option<String>,
+}
+
+/// Heap figures of one pipeline phase. Peaks count everything live during the phase,
+/// including what earlier phases left (the store), not only what the phase added.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhaseMemory {
+    /// The most requested bytes live at once during the phase.
+    pub peak_bytes: u64,
+    /// `peak_bytes / records`.
+    pub bytes_per_record: f64,
+    /// The most reserved bytes (`malloc_usable_size`) live at once during the phase.
+    pub reserved_peak_bytes: Option<u64>,
+    /// `reserved_peak_bytes / records`.
+    pub reserved_bytes_per_record: Option<f64>,
+    /// Allocations during the phase (`alloc` and `realloc` calls, from dhat).
+    pub allocations: u64,
+    /// `allocations / records`.
+    pub allocations_per_record: f64,
+    /// Requested bytes allocated during the phase (from dhat).
+    pub total_bytes: u64,
+    /// Requested bytes live when the phase ended.
+    pub live_bytes_at_end: u64,
+}
+
+/// [`PhaseMemory`] for each pipeline stage, keyed like `timing_ns`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhaseMemories {
+    /// Building the store from the source.
+    pub ingest: PhaseMemory,
+    /// Dropping bad values, compacting in place.
+    pub filter: PhaseMemory,
+    /// Computing `normalized`.
+    pub normalize: PhaseMemory,
+    /// Computing `rolling_avg` (the per-sensor ring buffers live here).
+    pub rolling: PhaseMemory,
+    /// Per-sensor statistics and the checksum.
+    pub aggregate: PhaseMemory,
+}
+
+impl PhaseMemories {
+    /// The figures of one stage.
+    pub fn get(&self, stage: Stage) -> &PhaseMemory {
+        match stage {
+            Stage::Ingest => &self.ingest,
+            Stage::Filter => &self.filter,
+            Stage::Normalize => &self.normalize,
+            Stage::Rolling => &self.rolling,
+            Stage::Aggregate => &self.aggregate,
+        }
+    }
 }
 
 /// One layout's result.
@@ -53,6 +129,9 @@ pub struct LayoutResult {
     /// Heap figures, when memory was measured.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub memory: Option<MemorySummary>,
+    /// Why memory could not be measured for this layout, when it was asked for and failed.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub memory_error: Option<String>,
 }
 
 impl LayoutResult {
@@ -66,6 +145,7 @@ impl LayoutResult {
             sensors: aggregates.sensors,
             timing_ns,
             memory: None,
+            memory_error: None,
         }
     }
 

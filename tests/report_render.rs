@@ -8,7 +8,7 @@ use layoutlab::report::python::PythonRow;
 use layoutlab::report::{
     exporters, LayoutReport, Machine, PythonSection, ReportData, ScalePoint, Timing, FORMAT,
 };
-use layoutlab::results::{MemorySummary, Workload};
+use layoutlab::results::{MemorySummary, PhaseMemories, PhaseMemory, Workload};
 
 fn times(ingest: u64, filter: u64, normalize: u64, rolling: u64, aggregate: u64) -> StageTimes {
     StageTimes {
@@ -17,6 +17,38 @@ fn times(ingest: u64, filter: u64, normalize: u64, rolling: u64, aggregate: u64)
         normalize: Nanos(normalize),
         rolling: Nanos(rolling),
         aggregate: Nanos(aggregate),
+    }
+}
+
+fn memory_of(n: u64, bytes_per_record: f64) -> MemorySummary {
+    let peak = (bytes_per_record * n as f64) as u64;
+    let phase = |share: f64| PhaseMemory {
+        peak_bytes: (peak as f64 * share) as u64,
+        bytes_per_record: bytes_per_record * share,
+        reserved_peak_bytes: Some((peak as f64 * share * 1.25) as u64),
+        reserved_bytes_per_record: Some(bytes_per_record * share * 1.25),
+        allocations: n,
+        allocations_per_record: 1.0,
+        total_bytes: peak,
+        live_bytes_at_end: peak,
+    };
+    MemorySummary {
+        peak_bytes: peak,
+        allocations: n * 3,
+        bytes_per_record,
+        total_bytes: peak * 2,
+        allocations_per_record: 3.0,
+        peak_blocks: n,
+        reserved_peak_bytes: Some(peak * 5 / 4),
+        reserved_bytes_per_record: Some(bytes_per_record * 1.25),
+        phases: PhaseMemories {
+            ingest: phase(1.0),
+            filter: phase(1.0),
+            normalize: phase(0.98),
+            rolling: phase(0.98),
+            aggregate: phase(0.98),
+        },
+        profile: None,
     }
 }
 
@@ -63,11 +95,7 @@ fn layout(
             access_reads: 4000,
             access: Nanos(4000 * per_record_ns),
         }),
-        memory: Some(MemorySummary {
-            peak_bytes: (bytes_per_record * n as f64) as u64,
-            allocations: n * 3,
-            bytes_per_record,
-        }),
+        memory: Some(memory_of(n, bytes_per_record)),
         errors: Vec::new(),
     }
 }
@@ -225,7 +253,7 @@ fn the_guide_follows_the_numbers() {
 
     // Make `boxy` the smallest: the advice must change with the figure.
     let mut changed = data.clone();
-    changed.layouts[2].memory.as_mut().unwrap().bytes_per_record = 10.0;
+    changed.layouts[2].memory = Some(memory_of(1000, 10.0));
     let memory = advise(&changed)
         .into_iter()
         .find(|a| a.profile.starts_with("memory"))

@@ -4,6 +4,8 @@
 //! in processes of their own (see the heap profiler), because a tracking allocator slows every
 //! allocation it sees.
 
+pub mod heap;
+
 use std::fmt;
 use std::time::Instant;
 

@@ -109,15 +109,14 @@ fn memory_bound(data: &ReportData) -> Advice {
             layout: l.layout.clone(),
             score: *score,
             why: format!(
-                "{} B/record at peak ({:.2}× the {INFORMATION_BYTES}-byte floor, {}), {} allocations/record",
+                "{} B/record at peak ({:.2}× the {INFORMATION_BYTES}-byte floor, {}){}, {} allocations/record",
                 per_record(*score),
                 score / INFORMATION_BYTES as f64,
                 times_best(*score, best),
-                per_record(if data.workload.records > 0 {
-                    m.allocations as f64 / data.workload.records as f64
-                } else {
-                    0.0
-                }),
+                m.reserved_bytes_per_record
+                    .map(|r| format!("; {} B/record reserved by the allocator", per_record(r)))
+                    .unwrap_or_default(),
+                per_record(m.allocations_per_record),
             ),
         })
         .collect();

@@ -209,6 +209,7 @@ fn headline(out: &mut String, data: &ReportData) {
             rows.push(vec![
                 format!("{} (Python, {records} records)", escape(&r.layout)),
                 per_record(r.bytes_per_record),
+                "—".into(),
                 format!("{} live blocks", per_record(r.live_blocks_per_record)),
                 per_record(ingest as f64 / r.records.max(1) as f64),
                 per_record(pipeline as f64 / r.records.max(1) as f64),
@@ -229,7 +230,8 @@ fn headline(out: &mut String, data: &ReportData) {
         out,
         &[
             "layout",
-            "bytes/record (peak)",
+            "bytes/record requested",
+            "bytes/record reserved",
             "allocations/record",
             "ingest ns/record",
             "pipeline ns/record",
@@ -240,8 +242,9 @@ fn headline(out: &mut String, data: &ReportData) {
     );
     let _ = writeln!(
         out,
-        "*bytes/record* is the peak heap (dhat, bytes requested from the allocator) divided by \
-         the records ingested; the information floor is {INFORMATION_BYTES} bytes. *pipeline* \
+        "*bytes/record* is the peak heap divided by the records ingested: *requested* as dhat \
+         counts it, *reserved* as the allocator really set it aside; the information floor is \
+         {INFORMATION_BYTES} bytes. *pipeline* \
          is filter + normalize + rolling + aggregate. Python rows are measured with tracemalloc \
          by `scripts/python_baseline.py` on the same readings and pipeline.\n"
     );
@@ -327,26 +330,92 @@ fn stages(out: &mut String, data: &ReportData) {
 
 fn memory(out: &mut String, data: &ReportData) {
     let _ = writeln!(out, "## Heap\n");
-    let rows: Vec<Vec<String>> = data
-        .profiled()
+    let profiled: Vec<_> = data.profiled().collect();
+    if profiled.is_empty() {
+        let _ = writeln!(out, "No layout was profiled.\n");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "Whole run, from dhat in a process of its own per layout. *Requested* bytes are what \
+         the program asked the allocator for; *reserved* bytes are what glibc really set aside \
+         for those blocks (`malloc_usable_size`: size classes and alignment), which is what \
+         the process pays in RSS.\n"
+    );
+    let rows: Vec<Vec<String>> = profiled
+        .iter()
         .map(|(l, m)| {
             vec![
                 format!("`{}`", l.layout),
                 Bytes(m.peak_bytes).to_string(),
                 per_record(m.bytes_per_record),
+                m.reserved_bytes_per_record.map_or("—".into(), per_record),
                 m.allocations.to_string(),
+                allocations(m.allocations_per_record),
+                Bytes(m.total_bytes).to_string(),
             ]
         })
         .collect();
-    if rows.is_empty() {
-        let _ = writeln!(out, "No layout was profiled.\n");
-        return;
-    }
     table(
         out,
-        &["layout", "peak heap", "bytes/record", "allocations"],
+        &[
+            "layout",
+            "peak (requested)",
+            "bytes/record requested",
+            "bytes/record reserved",
+            "allocations",
+            "allocations/record",
+            "allocated in all",
+        ],
         &rows,
     );
+    let _ = writeln!(
+        out,
+        "Peak bytes per record during each phase, requested (reserved); a phase's peak counts \
+         everything live during it, the store included:\n"
+    );
+    let mut header = vec!["layout"];
+    header.extend(Stage::ALL.iter().map(|s| s.name()));
+    let rows: Vec<Vec<String>> = profiled
+        .iter()
+        .map(|(l, m)| {
+            let mut row = vec![format!("`{}`", l.layout)];
+            row.extend(Stage::ALL.iter().map(|&stage| {
+                let p = m.phases.get(stage);
+                match p.reserved_bytes_per_record {
+                    Some(r) => format!("{} ({})", per_record(p.bytes_per_record), per_record(r)),
+                    None => per_record(p.bytes_per_record),
+                }
+            }));
+            row
+        })
+        .collect();
+    table(out, &header, &rows);
+    let _ = writeln!(out, "Allocations per record during each phase:\n");
+    let rows: Vec<Vec<String>> = profiled
+        .iter()
+        .map(|(l, m)| {
+            let mut row = vec![format!("`{}`", l.layout)];
+            row.extend(
+                Stage::ALL
+                    .iter()
+                    .map(|&stage| allocations(m.phases.get(stage).allocations_per_record)),
+            );
+            row
+        })
+        .collect();
+    table(out, &header, &rows);
+}
+
+/// Allocations per record: three significant digits below 1, so that "a handful per
+/// million records" stays visible.
+fn allocations(x: f64) -> String {
+    if x == 0.0 || x >= 1.0 || !x.is_finite() {
+        format!("{x:.2}")
+    } else {
+        let decimals = (-x.log10()).floor() as usize + 3;
+        format!("{x:.decimals$}")
+    }
 }
 
 fn scaling(out: &mut String, data: &ReportData) {

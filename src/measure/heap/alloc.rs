@@ -1,0 +1,387 @@
+//! The `layoutlab` binary's global allocator: the system allocator, or dhat plus byte
+//! counters, chosen once at startup.
+//!
+//! `cargo run` builds only the binary it runs, so a second, dhat-only binary would be
+//! missing on a clean checkout. Instead `layoutlab` re-executes itself as its own heap
+//! profiling child, and this allocator is a switch: it starts on the system allocator and
+//! is flipped to tracking, once and for good, at the top of `main` when the process is that
+//! child. A timing process never flips it, and pays one relaxed load and a predictable
+//! branch per allocation (measured: nothing that shows; see the README's memory section
+//! and `scripts/allocator-switch-cost.sh`).
+//!
+//! While tracking, every allocation goes through [`dhat::Alloc`], which keeps the
+//! profile, and — while a [`Counting`] guard is alive — through counters that dhat does not
+//! have: live bytes as requested and as the allocator really reserved them
+//! (`malloc_usable_size`), their peaks, and peaks that restart per pipeline phase.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering::Relaxed};
+
+/// Whether allocations go through dhat (set once, at startup, in a profiling child).
+static TRACKING: AtomicBool = AtomicBool::new(false);
+/// Whether a [`Counting`] guard is alive.
+static COUNTING: AtomicBool = AtomicBool::new(false);
+/// Whether a [`Counting`] guard exists (only one may).
+static GUARD_TAKEN: AtomicBool = AtomicBool::new(false);
+
+thread_local! {
+    /// Set while this thread is inside dhat's allocator. dhat's own bookkeeping (its
+    /// backtraces and tables) allocates through the global allocator too, so it comes back
+    /// here; it is not the program's memory, and dhat does not count it either.
+    static INSIDE_DHAT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Live and peak bytes of one kind (requested or reserved), with a peak that restarts per
+/// phase. Live is signed so that a block allocated before counting started and freed after
+/// cannot wrap it; the measurement is arranged so that this does not happen, and
+/// [`super::measure`] refuses requested figures that differ from dhat's.
+struct Level {
+    live: AtomicI64,
+    peak: AtomicI64,
+    phase_peak: AtomicI64,
+}
+
+impl Level {
+    const fn new() -> Self {
+        Level {
+            live: AtomicI64::new(0),
+            peak: AtomicI64::new(0),
+            phase_peak: AtomicI64::new(0),
+        }
+    }
+
+    #[inline]
+    fn add(&self, delta: i64) {
+        let live = self.live.fetch_add(delta, Relaxed) + delta;
+        if delta > 0 {
+            self.peak.fetch_max(live, Relaxed);
+            self.phase_peak.fetch_max(live, Relaxed);
+        }
+    }
+
+    fn reset(&self) {
+        self.live.store(0, Relaxed);
+        self.peak.store(0, Relaxed);
+        self.phase_peak.store(0, Relaxed);
+    }
+
+    fn restart_phase(&self) {
+        self.phase_peak.store(self.live.load(Relaxed), Relaxed);
+    }
+}
+
+static REQUESTED: Level = Level::new();
+static RESERVED: Level = Level::new();
+/// Allocations, counting every `alloc` and every `realloc` as dhat does.
+static BLOCKS: AtomicU64 = AtomicU64::new(0);
+/// Bytes allocated, counting a `realloc` as its whole new size as dhat does.
+static BYTES: AtomicU64 = AtomicU64::new(0);
+
+/// The bytes the allocator really set aside for the block at `ptr` (0 where the platform
+/// cannot tell; [`reserved_is_known`] says which).
+#[inline]
+fn usable_size(ptr: *mut u8) -> i64 {
+    #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+    {
+        // SAFETY: `ptr` is a live block returned by the system allocator (through dhat, which
+        // allocates with `System`), which on Linux is malloc, so malloc may be asked its size.
+        i64::try_from(unsafe { libc::malloc_usable_size(ptr.cast()) }).unwrap_or(i64::MAX)
+    }
+    #[cfg(not(all(target_os = "linux", any(target_env = "gnu", target_env = "musl"))))]
+    {
+        let _ = ptr;
+        0
+    }
+}
+
+/// Whether this platform reports reserved bytes (`malloc_usable_size`: Linux, glibc or musl).
+pub const fn reserved_is_known() -> bool {
+    cfg!(all(
+        target_os = "linux",
+        any(target_env = "gnu", target_env = "musl")
+    ))
+}
+
+fn size_i64(size: usize) -> i64 {
+    i64::try_from(size).unwrap_or(i64::MAX)
+}
+
+/// The global allocator of the `layoutlab` binary and of the heap tests.
+///
+/// Until [`SwitchAlloc::track`] is called it is the system allocator. After, every
+/// allocation goes through [`dhat::Alloc`] (so a running [`dhat::Profiler`] sees it), and
+/// through the counters read by [`Counting`].
+///
+/// # Examples
+///
+/// ```no_run
+/// use layoutlab::measure::heap::SwitchAlloc;
+///
+/// #[global_allocator]
+/// static ALLOC: SwitchAlloc = SwitchAlloc;
+///
+/// fn main() {
+///     // Decide before anything is measured; a timing process never calls this.
+///     SwitchAlloc::track();
+///     let _profiler = dhat::Profiler::builder().testing().build();
+///     let v = vec![1u8; 100];
+///     assert_eq!(dhat::HeapStats::get().curr_bytes, 100);
+///     drop(v);
+/// }
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SwitchAlloc;
+
+impl SwitchAlloc {
+    /// Routes every allocation from now on through dhat and the counters. Blocks allocated
+    /// before stay valid (dhat and the system allocator share the same heap). There is no
+    /// way back: a process either times or profiles.
+    pub fn track() {
+        TRACKING.store(true, Relaxed);
+    }
+
+    /// Whether [`SwitchAlloc::track`] has been called.
+    pub fn is_tracking() -> bool {
+        TRACKING.load(Relaxed)
+    }
+}
+
+/// Runs `f` inside dhat, marking the thread so that dhat's own allocations pass straight
+/// to the system allocator, uncounted. Returns `None` when already inside (a nested call).
+#[inline]
+fn through_dhat<T>(f: impl FnOnce(&dhat::Alloc) -> T) -> Option<T> {
+    if INSIDE_DHAT.with(|inside| inside.replace(true)) {
+        return None;
+    }
+    let out = f(&dhat::Alloc);
+    INSIDE_DHAT.with(|inside| inside.set(false));
+    Some(out)
+}
+
+// SAFETY: every method forwards to `System` or to `dhat::Alloc` (itself a wrapper of
+// `System`) with the caller's arguments unchanged, so the `GlobalAlloc` contract is theirs.
+// Blocks move freely between the two routes because both end in the same `System` calls.
+// The counters only read the returned pointers' sizes; they never touch the memory.
+//
+// The untracked path is all a timing process runs: one load of `TRACKING`, a branch, and
+// exactly what `System` does (including `calloc` for zeroed blocks). The tracked path is
+// out of line (`tracked::*`, `#[cold]`), so the untracked one needs no stack frame.
+unsafe impl GlobalAlloc for SwitchAlloc {
+    #[inline]
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if TRACKING.load(Relaxed) {
+            // SAFETY: the caller's contract for `alloc`, passed on unchanged.
+            return unsafe { tracked::alloc(layout, false) };
+        }
+        // SAFETY: as above.
+        unsafe { System.alloc(layout) }
+    }
+
+    #[inline]
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if TRACKING.load(Relaxed) {
+            // SAFETY: the caller's contract for `alloc_zeroed`, passed on unchanged.
+            return unsafe { tracked::alloc(layout, true) };
+        }
+        // SAFETY: as above.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    #[inline]
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if TRACKING.load(Relaxed) {
+            // SAFETY: the caller's contract for `dealloc`, passed on unchanged.
+            return unsafe { tracked::dealloc(ptr, layout) };
+        }
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    #[inline]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if TRACKING.load(Relaxed) {
+            // SAFETY: the caller's contract for `realloc`, passed on unchanged.
+            return unsafe { tracked::realloc(ptr, layout, new_size) };
+        }
+        // SAFETY: as above.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+/// The tracking route: dhat, then the counters. Each function has the contract of the
+/// `GlobalAlloc` method of the same name.
+mod tracked {
+    use super::*;
+
+    /// # Safety
+    ///
+    /// As [`GlobalAlloc::alloc`] (or [`GlobalAlloc::alloc_zeroed`] when `zeroed`).
+    #[cold]
+    #[inline(never)]
+    pub(super) unsafe fn alloc(layout: Layout, zeroed: bool) -> *mut u8 {
+        let tracked = through_dhat(|dhat| {
+            // SAFETY: the caller's contract, passed on unchanged.
+            unsafe {
+                if zeroed {
+                    dhat.alloc_zeroed(layout)
+                } else {
+                    dhat.alloc(layout)
+                }
+            }
+        });
+        let Some(ptr) = tracked else {
+            // dhat's own allocation, which dhat would send to `System` too.
+            // SAFETY: the caller's contract, passed on unchanged.
+            return unsafe {
+                if zeroed {
+                    System.alloc_zeroed(layout)
+                } else {
+                    System.alloc(layout)
+                }
+            };
+        };
+        if !ptr.is_null() && COUNTING.load(Relaxed) {
+            BLOCKS.fetch_add(1, Relaxed);
+            BYTES.fetch_add(layout.size() as u64, Relaxed);
+            REQUESTED.add(size_i64(layout.size()));
+            RESERVED.add(usable_size(ptr));
+        }
+        ptr
+    }
+
+    /// # Safety
+    ///
+    /// As [`GlobalAlloc::dealloc`].
+    #[cold]
+    #[inline(never)]
+    pub(super) unsafe fn dealloc(ptr: *mut u8, layout: Layout) {
+        if INSIDE_DHAT.with(Cell::get) {
+            // SAFETY: the caller's contract; a block of dhat's own, from `System`.
+            return unsafe { System.dealloc(ptr, layout) };
+        }
+        if COUNTING.load(Relaxed) {
+            REQUESTED.add(-size_i64(layout.size()));
+            RESERVED.add(-usable_size(ptr));
+        }
+        // SAFETY: the caller's contract, passed on unchanged.
+        through_dhat(|dhat| unsafe { dhat.dealloc(ptr, layout) });
+    }
+
+    /// # Safety
+    ///
+    /// As [`GlobalAlloc::realloc`].
+    #[cold]
+    #[inline(never)]
+    pub(super) unsafe fn realloc(ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if INSIDE_DHAT.with(Cell::get) {
+            // SAFETY: the caller's contract; a block of dhat's own, from `System`.
+            return unsafe { System.realloc(ptr, layout, new_size) };
+        }
+        let counting = COUNTING.load(Relaxed);
+        let old_reserved = if counting { usable_size(ptr) } else { 0 };
+        // SAFETY: the caller's contract, passed on unchanged.
+        let new_ptr = through_dhat(|dhat| unsafe { dhat.realloc(ptr, layout, new_size) })
+            .unwrap_or(std::ptr::null_mut());
+        if !new_ptr.is_null() && counting {
+            BLOCKS.fetch_add(1, Relaxed);
+            BYTES.fetch_add(new_size as u64, Relaxed);
+            REQUESTED.add(size_i64(new_size) - size_i64(layout.size()));
+            RESERVED.add(usable_size(new_ptr) - old_reserved);
+        }
+        new_ptr
+    }
+}
+
+/// What the counters hold at one moment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Bytes live now, as requested, in blocks allocated since counting started.
+    pub requested_live: i64,
+    /// The most requested bytes live at once since counting started.
+    pub requested_peak: i64,
+    /// The most requested bytes live at once since the phase started.
+    pub requested_phase_peak: i64,
+    /// Bytes live now, as the allocator reserved them (`malloc_usable_size`).
+    pub reserved_live: i64,
+    /// The most reserved bytes live at once since counting started.
+    pub reserved_peak: i64,
+    /// The most reserved bytes live at once since the phase started.
+    pub reserved_phase_peak: i64,
+    /// Allocations since counting started (`alloc` and `realloc` calls, as dhat counts).
+    pub blocks: u64,
+    /// Bytes allocated since counting started (a `realloc` counts its whole new size).
+    pub bytes: u64,
+}
+
+/// Why counting could not start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CountingError {
+    /// [`SwitchAlloc::track`] was not called in this process.
+    #[error(
+        "this process's allocator is not tracking (heap profiling runs as `layoutlab \
+         profile-heap`, whose allocator switch is set at startup)"
+    )]
+    NotTracking,
+    /// Another [`Counting`] guard is alive.
+    #[error("heap counting is already running in this process")]
+    AlreadyCounting,
+}
+
+/// While alive, the counters of [`SwitchAlloc`] run; they start from zero.
+///
+/// Only one guard exists at a time. Counting sees every thread's allocations, so measure
+/// one thing at a time.
+#[derive(Debug)]
+pub struct Counting {
+    _private: (),
+}
+
+impl Counting {
+    /// Zeroes the counters and starts them.
+    ///
+    /// Fails if [`SwitchAlloc::track`] was not called or another guard is alive. (Whether
+    /// [`SwitchAlloc`] really is the global allocator shows when the counts are compared
+    /// with dhat's: see [`super::measure`].)
+    pub fn start() -> Result<Counting, CountingError> {
+        if !SwitchAlloc::is_tracking() {
+            return Err(CountingError::NotTracking);
+        }
+        if GUARD_TAKEN.swap(true, Relaxed) {
+            return Err(CountingError::AlreadyCounting);
+        }
+        REQUESTED.reset();
+        RESERVED.reset();
+        BLOCKS.store(0, Relaxed);
+        BYTES.store(0, Relaxed);
+        COUNTING.store(true, Relaxed);
+        Ok(Counting { _private: () })
+    }
+
+    /// Restarts the per-phase peaks at the bytes live now.
+    pub fn start_phase(&self) {
+        REQUESTED.restart_phase();
+        RESERVED.restart_phase();
+    }
+
+    /// The counters now.
+    pub fn counts(&self) -> Counts {
+        Counts {
+            requested_live: REQUESTED.live.load(Relaxed),
+            requested_peak: REQUESTED.peak.load(Relaxed),
+            requested_phase_peak: REQUESTED.phase_peak.load(Relaxed),
+            reserved_live: RESERVED.live.load(Relaxed),
+            reserved_peak: RESERVED.peak.load(Relaxed),
+            reserved_phase_peak: RESERVED.phase_peak.load(Relaxed),
+            blocks: BLOCKS.load(Relaxed),
+            bytes: BYTES.load(Relaxed),
+        }
+    }
+}
+
+impl Drop for Counting {
+    fn drop(&mut self) {
+        COUNTING.store(false, Relaxed);
+        GUARD_TAKEN.store(false, Relaxed);
+    }
+}

@@ -1,0 +1,104 @@
+//! The profiling child's side: `layoutlab profile-heap --layout NAME …` profiles one layout
+//! under dhat, saves dhat's profile for DHAT's viewer, and returns a [`ChildReport`] that
+//! the command prints as JSON on stdout.
+
+use std::num::NonZeroUsize;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use super::{measure, ChildReport, CountingError, SwitchAlloc};
+use crate::layouts::{visit_named, Layout, LayoutVisitor};
+use crate::source::SourceSpec;
+
+/// Frames dhat keeps per allocation backtrace. Walking the stack is most of what dhat costs
+/// per allocation, and the cost grows with every frame walked: at 1 000 000 records
+/// `heap_map` (9 allocations per record) takes about 2 s of CPU more per extra frame. Two of
+/// the frames are the allocator's own (dhat's and [`super::SwitchAlloc`]'s); in a release
+/// build, where the allocation site, the layout method and the stage's closure inline into a
+/// few physical frames, the other three reach from the allocation to the pipeline stage,
+/// which is what DHAT's viewer needs to tell the program points apart.
+pub const BACKTRACE_FRAMES: usize = 5;
+
+/// What one profiling child measures.
+#[derive(Debug, Clone)]
+pub struct ChildRequest<'a> {
+    /// The layout's registry name.
+    pub layout: &'a str,
+    /// The workload, exactly as the timed runs read it.
+    pub source: &'a SourceSpec,
+    /// The rolling window.
+    pub window: NonZeroUsize,
+    /// Where to save dhat's profile; `None` saves none.
+    pub profile: Option<&'a Path>,
+}
+
+/// Profiles `request.layout` in this process and returns its figures.
+///
+/// # Errors
+///
+/// If the layout does not exist, this process's allocator is not tracking (it must be the
+/// `layoutlab` binary started as `layoutlab profile-heap`), the profile file cannot be
+/// written, or the measurement fails (see [`super::HeapError`]).
+pub fn run(request: &ChildRequest<'_>) -> Result<ChildReport> {
+    struct Visit<'a, 'r> {
+        request: &'r ChildRequest<'a>,
+        out: Option<Result<ChildReport>>,
+    }
+    impl LayoutVisitor for Visit<'_, '_> {
+        fn visit<L: Layout>(&mut self) {
+            self.out = Some(profile::<L>(self.request));
+        }
+    }
+    let mut visit = Visit { request, out: None };
+    if !visit_named(request.layout, &mut visit) {
+        anyhow::bail!("no layout is called {:?}", request.layout);
+    }
+    visit.out.unwrap_or_else(|| unreachable!("the visitor ran"))
+}
+
+fn profile<L: Layout>(request: &ChildRequest<'_>) -> Result<ChildReport> {
+    if !SwitchAlloc::is_tracking() {
+        return Err(CountingError::NotTracking.into());
+    }
+    if let Some(path) = request.profile {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("creating the profile directory {}", dir.display()))?;
+        }
+        // A stale profile must not pass for this run's if dhat fails to write.
+        match std::fs::remove_file(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("removing the old {}", path.display()))
+            }
+            _ => {}
+        }
+    }
+    let mut source = request.source.open();
+    let builder = dhat::Profiler::builder().trim_backtraces(Some(BACKTRACE_FRAMES));
+    let builder = match request.profile {
+        Some(path) => builder.file_name(path),
+        // Testing mode is the one that saves nothing.
+        None => builder.testing(),
+    };
+    let profiler = builder.build();
+    let measured = measure::<L, _>(&profiler, &mut source, request.window);
+    // Dropping the profiler writes the profile.
+    drop(profiler);
+    let (outcome, mut memory) = measured.with_context(|| format!("layout {}", L::NAME))?;
+    if let Some(path) = request.profile {
+        anyhow::ensure!(
+            path.is_file(),
+            "dhat could not write the profile {} (see its message above)",
+            path.display()
+        );
+        memory.profile = Some(path.display().to_string());
+    }
+    Ok(ChildReport {
+        layout: L::NAME.to_owned(),
+        records: outcome.records,
+        kept: outcome.aggregates.kept,
+        checksum: outcome.aggregates.checksum,
+        memory,
+    })
+}

@@ -1,0 +1,255 @@
+//! Heap measurement: peak heap, allocations and bytes per record, per layout and per
+//! pipeline phase, from dhat — each layout in a process of its own.
+//!
+//! dhat's allocator slows every allocation, even with no profiler running, so heap figures
+//! are never taken in a process that takes timings. The pieces:
+//!
+//! - [`SwitchAlloc`] (in `alloc.rs`): the `layoutlab` binary's global allocator, the system
+//!   allocator until the process declares itself a profiling child at startup, then dhat
+//!   plus counters of requested and reserved bytes with per-phase peaks.
+//! - [`measure`]: runs the pipeline for one layout under a running dhat profiler and turns
+//!   dhat's statistics and the counters into a [`MemorySummary`], per phase through the
+//!   pipeline's [`StageObserver`] hooks. The heap tests call it directly.
+//! - [`child`]: what `layoutlab profile-heap` (the hidden child command) does: one layout,
+//!   one dhat profile saved for DHAT's viewer, one JSON [`ChildReport`] on stdout.
+//! - [`spawn`]: the timing process's side: one child per layout, a few at a time, after the
+//!   timed runs; a child that fails is reported, not fatal.
+
+mod alloc;
+pub mod child;
+pub mod spawn;
+
+use std::num::NonZeroUsize;
+
+use serde::{Deserialize, Serialize};
+
+pub use self::alloc::{reserved_is_known, Counting, CountingError, Counts, SwitchAlloc};
+use crate::error::SourceError;
+use crate::layouts::Layout;
+use crate::pipeline::{self, Outcome, Stage, StageObserver};
+use crate::results::{MemorySummary, PhaseMemories, PhaseMemory};
+use crate::source::Source;
+
+/// Why a heap measurement failed.
+#[derive(Debug, thiserror::Error)]
+pub enum HeapError {
+    /// The counters could not start.
+    #[error(transparent)]
+    Counting(#[from] CountingError),
+    /// The profiler had seen allocations before the measurement began, so its peak would
+    /// not be the layout's.
+    #[error(
+        "the dhat profiler had already seen {blocks} allocation(s); start it right before \
+         measuring"
+    )]
+    NotFresh {
+        /// Allocations dhat had already counted.
+        blocks: u64,
+    },
+    /// The source or the layout failed.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// layoutlab's counters and dhat saw different allocations: the reserved and per-phase
+    /// figures cannot be trusted.
+    #[error(
+        "layoutlab's heap counters disagree with dhat on {what}: {counted} vs {dhat} (is \
+         SwitchAlloc the global allocator?)"
+    )]
+    Disagree {
+        /// Which figure.
+        what: &'static str,
+        /// dhat's figure.
+        dhat: u64,
+        /// The counters' figure.
+        counted: u64,
+    },
+}
+
+/// What a profiling child prints on stdout: its layout's heap figures, and enough of its
+/// run for the parent to check that it ran the same workload as the timed runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChildReport {
+    /// The layout's registry name.
+    pub layout: String,
+    /// Records ingested.
+    pub records: u64,
+    /// Records kept by the filter.
+    pub kept: u64,
+    /// The run's checksum.
+    pub checksum: f64,
+    /// The heap figures.
+    pub memory: MemorySummary,
+}
+
+/// Raw figures of one phase, before dividing by the record count.
+#[derive(Debug, Clone, Copy, Default)]
+struct RawPhase {
+    peak: i64,
+    reserved_peak: i64,
+    blocks: u64,
+    bytes: u64,
+    live_at_end: usize,
+}
+
+/// A [`StageObserver`] that reads dhat and the counters around each stage. It allocates
+/// nothing, so it does not disturb what it measures.
+struct PhaseObserver<'a> {
+    counting: &'a Counting,
+    start: Option<dhat::HeapStats>,
+    phases: [RawPhase; Stage::ALL.len()],
+}
+
+impl StageObserver for PhaseObserver<'_> {
+    fn before(&mut self, _: Stage) {
+        self.start = Some(dhat::HeapStats::get());
+        self.counting.start_phase();
+    }
+
+    fn after(&mut self, stage: Stage) {
+        let end = dhat::HeapStats::get();
+        let counts = self.counting.counts();
+        let start = self.start.take().unwrap_or_else(|| end.clone());
+        self.phases[stage as usize] = RawPhase {
+            peak: counts.requested_phase_peak,
+            reserved_peak: counts.reserved_phase_peak,
+            blocks: end.total_blocks - start.total_blocks,
+            bytes: end.total_bytes - start.total_bytes,
+            live_at_end: end.curr_bytes,
+        };
+    }
+}
+
+fn per(amount: u64, records: u64) -> f64 {
+    if records == 0 {
+        0.0
+    } else {
+        amount as f64 / records as f64
+    }
+}
+
+fn unsigned(x: i64) -> u64 {
+    u64::try_from(x).unwrap_or(0)
+}
+
+fn reserved(x: i64) -> Option<u64> {
+    reserved_is_known().then_some(unsigned(x))
+}
+
+/// Runs the pipeline for layout `L` over `source` and measures its heap: whole run and per
+/// phase, requested (dhat) and reserved (counters).
+///
+/// Call it right after starting a dhat heap profiler (`_profiler` is the proof one runs),
+/// in a process whose global allocator is [`SwitchAlloc`] with [`SwitchAlloc::track`]
+/// called; allocate nothing in between. The figures cover everything allocated from the
+/// first stage on, including the source's own small buffers; the store is dropped before
+/// this returns (after the last phase), the returned aggregates are not.
+///
+/// # Errors
+///
+/// If the counters cannot run ([`HeapError::Counting`]), the profiler has already seen
+/// allocations ([`HeapError::NotFresh`]), the source or layout fails, or the counters
+/// disagree with dhat ([`HeapError::Disagree`], which means [`SwitchAlloc`] is not the
+/// global allocator or a bug).
+///
+/// # Panics
+///
+/// If no dhat heap profiler is running (dhat's own panic).
+///
+/// # Examples
+///
+/// In a test file of its own (dhat allows one profiler at a time per process):
+///
+/// ```no_run
+/// use layoutlab::layouts::Soa;
+/// use layoutlab::measure::heap::{self, SwitchAlloc};
+/// use layoutlab::pipeline::DEFAULT_WINDOW;
+/// use layoutlab::source::{Generator, GeneratorConfig};
+///
+/// #[global_allocator]
+/// static ALLOC: SwitchAlloc = SwitchAlloc;
+///
+/// SwitchAlloc::track();
+/// let mut source = Generator::new(GeneratorConfig { records: 100_000, sensors: 64, seed: 1 });
+/// let profiler = dhat::Profiler::builder().testing().build();
+/// let (_, memory) = heap::measure::<Soa, _>(&profiler, &mut source, DEFAULT_WINDOW).unwrap();
+/// dhat::assert_eq!(dhat::HeapStats::get().max_bytes as u64, memory.peak_bytes);
+/// assert!(memory.bytes_per_record < 38.5);
+/// ```
+pub fn measure<L: Layout, S: Source>(
+    _profiler: &dhat::Profiler,
+    source: &mut S,
+    window: NonZeroUsize,
+) -> Result<(Outcome, MemorySummary), HeapError> {
+    let start = dhat::HeapStats::get();
+    if start.total_blocks != 0 {
+        return Err(HeapError::NotFresh {
+            blocks: start.total_blocks,
+        });
+    }
+    let counting = Counting::start()?;
+    let mut observer = PhaseObserver {
+        counting: &counting,
+        start: None,
+        phases: [RawPhase::default(); Stage::ALL.len()],
+    };
+    let outcome = pipeline::run::<L, S, _>(source, window, &mut observer);
+    let end = dhat::HeapStats::get();
+    let counts = counting.counts();
+    let phases = observer.phases;
+    drop(counting);
+    let outcome = outcome?;
+
+    for (what, dhat, counted) in [
+        ("allocations", end.total_blocks, counts.blocks),
+        ("bytes allocated", end.total_bytes, counts.bytes),
+        (
+            "peak bytes",
+            end.max_bytes as u64,
+            unsigned(counts.requested_peak),
+        ),
+    ] {
+        if dhat != counted {
+            return Err(HeapError::Disagree {
+                what,
+                dhat,
+                counted,
+            });
+        }
+    }
+
+    let n = outcome.records;
+    let phase = |stage: Stage| {
+        let raw = phases[stage as usize];
+        let reserved_peak = reserved(raw.reserved_peak);
+        PhaseMemory {
+            peak_bytes: unsigned(raw.peak),
+            bytes_per_record: per(unsigned(raw.peak), n),
+            reserved_peak_bytes: reserved_peak,
+            reserved_bytes_per_record: reserved_peak.map(|b| per(b, n)),
+            allocations: raw.blocks,
+            allocations_per_record: per(raw.blocks, n),
+            total_bytes: raw.bytes,
+            live_bytes_at_end: raw.live_at_end as u64,
+        }
+    };
+    let reserved_peak = reserved(counts.reserved_peak);
+    let summary = MemorySummary {
+        peak_bytes: end.max_bytes as u64,
+        allocations: end.total_blocks,
+        bytes_per_record: per(end.max_bytes as u64, n),
+        total_bytes: end.total_bytes,
+        allocations_per_record: per(end.total_blocks, n),
+        peak_blocks: end.max_blocks as u64,
+        reserved_peak_bytes: reserved_peak,
+        reserved_bytes_per_record: reserved_peak.map(|b| per(b, n)),
+        phases: PhaseMemories {
+            ingest: phase(Stage::Ingest),
+            filter: phase(Stage::Filter),
+            normalize: phase(Stage::Normalize),
+            rolling: phase(Stage::Rolling),
+            aggregate: phase(Stage::Aggregate),
+        },
+        profile: None,
+    };
+    Ok((outcome, summary))
+}
