@@ -1,0 +1,74 @@
+//! Run with: `cargo bench --bench handwritten` (or add `-- --quick --noplot` for a fast pass).
+//!
+//! Is the generic pipeline as fast as code written by hand? Group `handwritten` times
+//! filter + normalize + rolling + aggregate — the pipeline after ingest — three ways on the
+//! same generated readings:
+//!
+//! - `handwritten/soa/records`: the generic pipeline over the `soa` layout;
+//! - `handwritten/packed/records`: the generic pipeline over the `packed` layout;
+//! - `handwritten/loop/records`: the same work written directly over plain `Vec` columns
+//!   (`benches/common/hand_written.rs`), which `tests/hand_written_agrees.rs` checks gives
+//!   bit-identical aggregates.
+//!
+//! Every iteration starts from a freshly loaded store (untimed) and the aggregates go
+//! through [`black_box`].
+
+mod common;
+#[path = "common/hand_written.rs"]
+mod hand_written;
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use layoutlab::layouts::{Layout, Packed, Soa};
+use layoutlab::pipeline::{self, Aggregates, DEFAULT_WINDOW};
+
+/// The pipeline after ingest, generic over the layout.
+fn after_ingest<L: Layout>(store: &mut L) -> Aggregates {
+    pipeline::filter(store);
+    pipeline::normalize(store);
+    pipeline::rolling(store, DEFAULT_WINDOW);
+    pipeline::aggregate(store)
+}
+
+fn ingested<L: Layout>(records: u64) -> L {
+    pipeline::ingest::<L, _>(&mut common::generator(records))
+        .expect("64 sensors fit every layout")
+        .0
+}
+
+fn handwritten(c: &mut Criterion) {
+    let mut group = c.benchmark_group("handwritten");
+    for &records in common::sizes() {
+        common::configure(&mut group, records);
+        let batch = common::batch_size(records);
+        group.bench_function(BenchmarkId::new(Soa::NAME, records), |b| {
+            b.iter_batched_ref(
+                || ingested::<Soa>(records),
+                |store| black_box(after_ingest(store)),
+                batch,
+            )
+        });
+        group.bench_function(BenchmarkId::new(Packed::NAME, records), |b| {
+            b.iter_batched_ref(
+                || ingested::<Packed>(records),
+                |store| black_box(after_ingest(store)),
+                batch,
+            )
+        });
+        group.bench_function(BenchmarkId::new("loop", records), |b| {
+            b.iter_batched_ref(
+                || {
+                    hand_written::Columns::load(&mut common::generator(records))
+                        .expect("64 sensors fit in u16 ids")
+                },
+                |columns| black_box(hand_written::run(columns, DEFAULT_WINDOW.get())),
+                batch,
+            )
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, handwritten);
+criterion_main!(benches);
