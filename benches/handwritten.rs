@@ -1,14 +1,17 @@
 //! Run with: `cargo bench --bench handwritten` (or add `-- --quick --noplot` for a fast pass).
 //!
 //! Is the generic pipeline as fast as code written by hand? Group `handwritten` times
-//! filter + normalize + rolling + aggregate — the pipeline after ingest — three ways on the
+//! filter + normalize + rolling + aggregate — the pipeline after ingest — four ways on the
 //! same generated readings:
 //!
 //! - `handwritten/soa/records`: the generic pipeline over the `soa` layout;
 //! - `handwritten/packed/records`: the generic pipeline over the `packed` layout;
-//! - `handwritten/loop/records`: the same work written directly over plain `Vec` columns
-//!   (`benches/common/hand_written.rs`), which `tests/hand_written_agrees.rs` checks gives
-//!   bit-identical aggregates.
+//! - `handwritten/loop/records`: the same four stages written directly over plain `Vec`
+//!   columns, one loop per stage (`benches/common/hand_written.rs`);
+//! - `handwritten/fused/records`: the same work in one loop, each record read once — the
+//!   floor for any pipeline made of separate stages.
+//!
+//! `tests/hand_written_agrees.rs` checks that both loops give bit-identical aggregates.
 //!
 //! Every iteration starts from a freshly loaded store (untimed) and the aggregates go
 //! through [`black_box`].
@@ -56,13 +59,21 @@ fn handwritten(c: &mut Criterion) {
                 batch,
             )
         });
+        let columns = || {
+            hand_written::Columns::load(&mut common::generator(records))
+                .expect("64 sensors fit in u16 ids")
+        };
         group.bench_function(BenchmarkId::new("loop", records), |b| {
             b.iter_batched_ref(
-                || {
-                    hand_written::Columns::load(&mut common::generator(records))
-                        .expect("64 sensors fit in u16 ids")
-                },
+                columns,
                 |columns| black_box(hand_written::run(columns, DEFAULT_WINDOW.get())),
+                batch,
+            )
+        });
+        group.bench_function(BenchmarkId::new("fused", records), |b| {
+            b.iter_batched_ref(
+                columns,
+                |columns| black_box(hand_written::run_fused(columns, DEFAULT_WINDOW.get())),
                 batch,
             )
         });

@@ -1,19 +1,20 @@
 //! Run with: `cargo run --release --example hand_written_csv -- FILE [RUNS]`
 //!
-//! The generic pipeline over `soa` beside the hand-written loop of
+//! The generic pipeline over `soa` beside the hand-written loops of
 //! `benches/common/hand_written.rs`, on one CSV file (for example one made by
-//! `layoutlab generate --records 2000000`). Each run reads the file afresh (untimed for the
-//! loop, timed as `ingest` for `soa`, exactly as `layoutlab run` does), then times filter,
-//! normalize, rolling and aggregate. The two alternate, RUNS times each (default 5), so that
-//! both see the same machine; it prints the best time per stage, the best whole-pipeline
-//! time and their ratio, and checks that both give bit-identical aggregates.
+//! `layoutlab generate --records 2000000`). Each run reads the file afresh — timed as
+//! `ingest` for `soa`, exactly as `layoutlab run` times it, and untimed for the loops — and
+//! then times filter + normalize + rolling + aggregate. The three take turns, RUNS times each
+//! (default 5), so that all see the same machine. It prints the best time per stage and the
+//! best whole pipeline, in ns per record, and the ratios; and it stops if the three disagree
+//! on a single bit of the aggregates.
 
 // The stages are timed one by one, so `run` goes unused here.
 #[allow(dead_code)]
 #[path = "../benches/common/hand_written.rs"]
 mod hand_written;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context};
@@ -28,11 +29,14 @@ fn since(start: Instant) -> Nanos {
     Nanos(u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX))
 }
 
-/// One run of the hand-written loop: its stage times (ingest is the untimed load, 0).
-fn hand_written_run(path: &PathBuf) -> anyhow::Result<(StageTimes, Aggregates)> {
-    let mut columns = hand_written::Columns::load(&mut CsvSource::new(path.clone(), false))
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let window = DEFAULT_WINDOW.get();
+fn load(path: &Path) -> anyhow::Result<hand_written::Columns> {
+    hand_written::Columns::load(&mut CsvSource::new(path.to_owned(), false))
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// One run of the staged loop, timed per stage (`ingest`, the untimed load, stays 0).
+fn staged_run(path: &Path) -> anyhow::Result<(StageTimes, Aggregates)> {
+    let mut columns = load(path)?;
     let mut times = StageTimes::default();
     let start = Instant::now();
     hand_written::filter(&mut columns);
@@ -41,7 +45,7 @@ fn hand_written_run(path: &PathBuf) -> anyhow::Result<(StageTimes, Aggregates)> 
     hand_written::normalize(&mut columns);
     times.normalize = since(start);
     let start = Instant::now();
-    hand_written::rolling(&mut columns, window);
+    hand_written::rolling(&mut columns, DEFAULT_WINDOW.get());
     times.rolling = since(start);
     let start = Instant::now();
     let aggregates = hand_written::aggregate(&columns);
@@ -49,17 +53,22 @@ fn hand_written_run(path: &PathBuf) -> anyhow::Result<(StageTimes, Aggregates)> 
     Ok((times, aggregates))
 }
 
-fn print_row(name: &str, times: &StageTimes, best_pipeline: Nanos, records: u64) {
-    let per = |n: Nanos| n.per(records);
-    println!(
-        "{name:<12} {:>8.2} {:>9.2} {:>8.2} {:>9.2} {:>13.2} {:>13.2}",
-        per(times.filter),
-        per(times.normalize),
-        per(times.rolling),
-        per(times.aggregate),
-        per(times.pipeline()),
-        per(best_pipeline),
-    );
+/// One run of the fused loop; it has no stages, so its whole time is put under `filter`.
+fn fused_run(path: &Path) -> anyhow::Result<(StageTimes, Aggregates)> {
+    let mut columns = load(path)?;
+    let start = Instant::now();
+    let aggregates = hand_written::run_fused(&mut columns, DEFAULT_WINDOW.get());
+    let times = StageTimes {
+        filter: since(start),
+        ..StageTimes::default()
+    };
+    Ok((times, aggregates))
+}
+
+/// Best time per stage and best whole pipeline over `runs`.
+fn best(runs: &[StageTimes]) -> (StageTimes, Nanos) {
+    let whole = runs.iter().map(StageTimes::pipeline).min();
+    (StageTimes::best_of(runs), whole.unwrap_or_default())
 }
 
 fn main() -> anyhow::Result<()> {
@@ -83,48 +92,64 @@ fn main() -> anyhow::Result<()> {
         repeat: 1,
     };
 
-    let (mut soa_runs, mut loop_runs) = (Vec::new(), Vec::new());
-    let mut reference: Option<Aggregates> = None;
-    let mut records = 0;
+    let (mut soa_runs, mut staged_runs, mut fused_runs) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut records, mut kept) = (0, 0);
     for _ in 0..runs.max(1) {
         let soa = run_layout::<Soa>(&config).with_context(|| path.display().to_string())?;
-        records = soa.result.records;
+        let generic = soa.result.aggregates();
+        (records, kept) = (soa.result.records, generic.kept);
         soa_runs.extend(soa.runs);
-        let (times, by_hand) = hand_written_run(&path)?;
-        loop_runs.push(times);
-        let generic = &soa.result.aggregates();
-        if !generic.bit_identical(&by_hand) {
-            bail!("the loop and the soa pipeline disagree:\n{generic:?}\n{by_hand:?}");
+        for (name, run, times) in [
+            (
+                "staged loop",
+                staged_run as fn(&Path) -> _,
+                &mut staged_runs,
+            ),
+            ("fused loop", fused_run, &mut fused_runs),
+        ] {
+            let (t, by_hand) = run(&path)?;
+            if !generic.bit_identical(&by_hand) {
+                bail!("the {name} and the soa pipeline disagree:\n{generic:?}\n{by_hand:?}");
+            }
+            times.push(t);
         }
-        reference.get_or_insert(by_hand);
     }
 
-    let best_pipeline = |runs: &[StageTimes]| {
-        runs.iter()
-            .map(StageTimes::pipeline)
-            .min()
-            .unwrap_or_default()
-    };
-    let (soa_best, loop_best) = (best_pipeline(&soa_runs), best_pipeline(&loop_runs));
-    let (soa_stages, loop_stages) = (
-        StageTimes::best_of(&soa_runs),
-        StageTimes::best_of(&loop_runs),
+    let per = |n: Nanos| n.per(records);
+    println!(
+        "{}: {records} records, {kept} kept; ns per record, best of {runs} runs each",
+        path.display()
     );
     println!(
-        "{}: {records} records, {} kept; ns per record, best of {runs} runs each",
-        path.display(),
-        reference.map_or(0, |a| a.kept)
-    );
-    println!(
-        "{:<12} {:>8} {:>9} {:>8} {:>9} {:>13} {:>13}",
+        "{:<12} {:>7} {:>9} {:>7} {:>9} {:>12} {:>13}",
         "", "filter", "normalize", "rolling", "aggregate", "sum of bests", "best pipeline"
     );
-    print_row("soa", &soa_stages, soa_best, records);
-    print_row("loop", &loop_stages, loop_best, records);
+    let (soa_stages, soa_best) = best(&soa_runs);
+    let (staged_stages, staged_best) = best(&staged_runs);
+    let (_, fused_best) = best(&fused_runs);
+    for (name, t, whole) in [
+        ("soa", Some(soa_stages), soa_best),
+        ("staged loop", Some(staged_stages), staged_best),
+        ("fused loop", None, fused_best),
+    ] {
+        match t {
+            Some(t) => println!(
+                "{name:<12} {:>7.2} {:>9.2} {:>7.2} {:>9.2} {:>12.2} {:>13.2}",
+                per(t.filter),
+                per(t.normalize),
+                per(t.rolling),
+                per(t.aggregate),
+                per(t.pipeline()),
+                per(whole),
+            ),
+            None => println!("{name:<12} {:>61.2}", per(whole)),
+        }
+    }
+    let ratio = |a: Nanos, b: Nanos| a.0 as f64 / b.0 as f64;
     println!(
-        "soa / loop: {:.3} (sum of per-stage bests), {:.3} (best whole pipeline); aggregates bit-identical",
-        soa_stages.pipeline().0 as f64 / loop_stages.pipeline().0 as f64,
-        soa_best.0 as f64 / loop_best.0 as f64,
+        "soa / staged loop: {:.3}; soa / fused loop: {:.3} (best pipelines); aggregates bit-identical",
+        ratio(soa_best, staged_best),
+        ratio(soa_best, fused_best),
     );
     Ok(())
 }

@@ -77,18 +77,25 @@ impl<V: Clone> PerSensor<V> {
         }
     }
 
+    /// The state of `key`'s sensor. Called once per record by the rolling and aggregate
+    /// stages, so the interned case must inline into the layout's loop: only an index.
     #[inline]
     fn get(&mut self, key: SensorKey<'_>) -> &mut V {
         match key {
             SensorKey::Interned(id) => &mut self.dense[id as usize],
-            SensorKey::Name(name) => {
-                // Look up by `&str` first so the common case allocates nothing.
-                if !self.named.contains_key(name) {
-                    self.named.insert(name.into(), self.fresh.clone());
-                }
-                self.named.get_mut(name).expect("inserted above")
-            }
+            SensorKey::Name(name) => self.named(name),
         }
+    }
+
+    /// The state of the sensor called `name`. Out of line so that [`PerSensor::get`] stays
+    /// small enough to be inlined; a hash lookup per record dwarfs the call.
+    #[inline(never)]
+    fn named(&mut self, name: &str) -> &mut V {
+        // Look up by `&str` first so the common case allocates nothing.
+        if !self.named.contains_key(name) {
+            self.named.insert(name.into(), self.fresh.clone());
+        }
+        self.named.get_mut(name).expect("inserted above")
     }
 }
 
@@ -96,11 +103,14 @@ impl<V: Clone> PerSensor<V> {
 ///
 /// The sum is updated in O(1) per value (add the new, subtract the evicted) and re-summed
 /// exactly from the buffer, oldest first, each time the buffer wraps, so rounding drift
-/// never spans more than one window.
+/// never spans more than one window. The buffer is allocated whole up front, so a push is
+/// a store into a fixed slot, never a `Vec` that may grow.
 #[derive(Debug, Clone)]
 struct Ring {
-    values: Vec<f64>,
-    window: usize,
+    /// `window` slots; the first `len` hold values.
+    values: Box<[f64]>,
+    len: usize,
+    /// Once full, the slot of the oldest value.
     next: usize,
     sum: f64,
 }
@@ -108,8 +118,8 @@ struct Ring {
 impl Ring {
     fn new(window: NonZeroUsize) -> Self {
         Ring {
-            values: Vec::new(),
-            window: window.get(),
+            values: vec![0.0; window.get()].into_boxed_slice(),
+            len: 0,
             next: 0,
             sum: 0.0,
         }
@@ -118,19 +128,21 @@ impl Ring {
     /// Adds `value` and returns the mean of the values now in the window.
     #[inline]
     fn push(&mut self, value: f64) -> f64 {
-        if self.values.len() < self.window {
-            self.values.push(value);
+        let window = self.values.len();
+        if self.len < window {
+            self.values[self.len] = value;
+            self.len += 1;
             self.sum += value;
         } else {
             let evicted = std::mem::replace(&mut self.values[self.next], value);
             self.sum = (self.sum - evicted) + value;
             self.next += 1;
-            if self.next == self.window {
+            if self.next == window {
                 self.next = 0;
                 self.sum = self.values.iter().sum();
             }
         }
-        self.sum / self.values.len() as f64
+        self.sum / self.len as f64
     }
 }
 
@@ -237,9 +249,10 @@ pub fn rolling<L: Layout>(store: &mut L, window: NonZeroUsize) {
     store.set_rolling(|sensor, value| rings.get(sensor).push(value));
 }
 
-/// Stage 5: per-sensor statistics sorted by id, the kept count and the checksum.
-pub fn aggregate<L: Layout>(store: &L) -> Aggregates {
-    let mut per_sensor = PerSensor::new(store, Accumulator::default());
+/// The aggregate stage's pass over the store: adds every record to its sensor's statistics
+/// and returns the kept count and the checksum.
+#[inline(never)]
+fn accumulate<L: Layout>(store: &L, per_sensor: &mut PerSensor<Accumulator>) -> (u64, f64) {
     let mut kept = 0u64;
     let mut checksum = 0.0;
     store.scan(|sensor, r: Scanned| {
@@ -258,6 +271,13 @@ pub fn aggregate<L: Layout>(store: &L) -> Aggregates {
         kept += 1;
         checksum += r.normalized + r.rolling_avg;
     });
+    (kept, checksum)
+}
+
+/// Stage 5: per-sensor statistics sorted by id, the kept count and the checksum.
+pub fn aggregate<L: Layout>(store: &L) -> Aggregates {
+    let mut per_sensor = PerSensor::new(store, Accumulator::default());
+    let (kept, checksum) = accumulate(store, &mut per_sensor);
 
     let PerSensor { dense, named, .. } = per_sensor;
     let interned = dense

@@ -1,6 +1,7 @@
-//! The hand-written loop that `benches/handwritten.rs` holds the generic pipeline to does the
-//! same work: its aggregates are bit-identical to the pipeline's, on the benches' workload
-//! and on arbitrary readings. Otherwise the comparison would be of different work.
+//! The hand-written loops that `benches/handwritten.rs` holds the generic pipeline to do the
+//! same work: their aggregates are bit-identical to the pipeline's, on the benches' workload
+//! and on arbitrary readings, and they leave the same columns behind. Otherwise the
+//! comparison would be of different work.
 
 #[path = "../benches/common/hand_written.rs"]
 mod hand_written;
@@ -14,16 +15,31 @@ use layoutlab::source::replay::{OwnedReading, Replay};
 use layoutlab::source::{Generator, GeneratorConfig, Source};
 use proptest::prelude::*;
 
-/// The aggregates of the generic pipeline over `soa` and of the hand-written loop, each on
-/// a fresh source from `open`.
-fn both<S: Source>(open: impl Fn() -> S, window: usize) -> (Aggregates, Aggregates) {
-    let window = NonZeroUsize::new(window).unwrap();
-    let generic = pipeline::run::<Soa, _, _>(&mut open(), window, &mut ())
-        .unwrap()
-        .aggregates;
-    let mut columns = hand_written::Columns::load(&mut open()).unwrap();
-    let by_hand = hand_written::run(&mut columns, window.get());
-    (generic, by_hand)
+/// Runs the generic pipeline over `soa`, the staged loop and the fused loop, each on a fresh
+/// source from `open`, and asserts all three agree bit for bit; returns the aggregates.
+fn assert_all_agree<S: Source>(open: impl Fn() -> S, window: usize) -> Aggregates {
+    let generic =
+        pipeline::run::<Soa, _, _>(&mut open(), NonZeroUsize::new(window).unwrap(), &mut ())
+            .unwrap()
+            .aggregates;
+    let mut staged = hand_written::Columns::load(&mut open()).unwrap();
+    let by_hand = hand_written::run(&mut staged, window);
+    assert!(
+        generic.bit_identical(&by_hand),
+        "staged loop:\n{generic:?}\n{by_hand:?}"
+    );
+    let mut fused = hand_written::Columns::load(&mut open()).unwrap();
+    let by_hand = hand_written::run_fused(&mut fused, window);
+    assert!(
+        generic.bit_identical(&by_hand),
+        "fused loop:\n{generic:?}\n{by_hand:?}"
+    );
+    let bits = |c: &[f64]| c.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(staged.sensor, fused.sensor);
+    assert_eq!(bits(&staged.timestamp), bits(&fused.timestamp));
+    assert_eq!(bits(&staged.normalized), bits(&fused.normalized));
+    assert_eq!(bits(&staged.rolling_avg), bits(&fused.rolling_avg));
+    generic
 }
 
 #[test]
@@ -33,10 +49,9 @@ fn agrees_on_the_benches_workload() {
         records: 200_000,
         ..GeneratorConfig::default()
     };
-    let (generic, by_hand) = both(|| Generator::new(config.clone()), 16);
+    let generic = assert_all_agree(|| Generator::new(config.clone()), 16);
     assert!(generic.kept > 190_000 && generic.kept < 200_000);
     assert_eq!(generic.sensors.len(), 64);
-    assert!(generic.bit_identical(&by_hand), "{generic:?}\n{by_hand:?}");
 }
 
 fn readings_strategy() -> impl Strategy<Value = Vec<OwnedReading>> {
@@ -74,7 +89,6 @@ proptest! {
 
     #[test]
     fn agrees_on_arbitrary_readings(readings in readings_strategy(), window in 1usize..20) {
-        let (generic, by_hand) = both(|| Replay::new(&readings), window);
-        prop_assert!(generic.bit_identical(&by_hand), "{:?}\n{:?}", generic, by_hand);
+        assert_all_agree(|| Replay::new(&readings), window);
     }
 }

@@ -1,6 +1,12 @@
 //! The yardstick for the generic pipeline: filter + normalize + rolling + aggregate written
 //! by hand, directly over plain `Vec` columns, as an engineer would write it for this one
-//! record without any layout trait.
+//! record without any layout trait. Two versions:
+//!
+//! - [`run`]: one loop per stage, each writing its column, as the pipeline's stages do —
+//!   the same work as the generic pipeline, so the fair yardstick for genericity;
+//! - [`run_fused`]: all four stages in one pass over the columns. It computes the same
+//!   result but reads each record once instead of four times, so it is the floor for *any*
+//!   staged pipeline, generic or not: what separate, separately timed stages cost.
 //!
 //! It is shared (through `#[path]`) by `benches/handwritten.rs`, which times it beside the
 //! generic pipeline, by `tests/hand_written_agrees.rs`, which checks that it computes the
@@ -104,16 +110,115 @@ struct Stats {
     unit: u8,
 }
 
-/// Per-sensor ring state; the values live in one flat buffer, `window` per sensor.
-#[derive(Debug, Clone, Copy, Default)]
-struct Ring {
-    sum: f64,
-    len: usize,
-    next: usize,
+impl Stats {
+    const FRESH: Stats = Stats {
+        count: 0,
+        sum: 0.0,
+        min: f64::INFINITY,
+        max: f64::NEG_INFINITY,
+        sum_normalized: 0.0,
+        last_rolling_avg: 0.0,
+        unit: 0,
+    };
+
+    #[inline]
+    fn add(&mut self, unit: u8, value: f64, normalized: f64, rolling_avg: f64) {
+        self.unit = unit;
+        self.count += 1;
+        self.sum += value;
+        if value < self.min {
+            self.min = value;
+        }
+        if value > self.max {
+            self.max = value;
+        }
+        self.sum_normalized += normalized;
+        self.last_rolling_avg = rolling_avg;
+    }
 }
 
-/// Filters `columns` in place, then computes normalized values, rolling means and the
-/// aggregates, as SPEC §3 defines them.
+/// Every sensor's ring of its last `window` values and their running sum; the values live
+/// in one flat buffer, `window` per sensor.
+struct Rings {
+    window: usize,
+    /// Per sensor: (running sum, values held, slot of the oldest once full).
+    state: Vec<(f64, usize, usize)>,
+    values: Vec<f64>,
+}
+
+impl Rings {
+    fn new(sensors: usize, window: usize) -> Rings {
+        assert!(window > 0, "the window holds at least one value");
+        Rings {
+            window,
+            state: vec![(0.0, 0, 0); sensors],
+            values: vec![0.0; sensors * window],
+        }
+    }
+
+    /// Adds `value` to `sensor`'s ring and returns the mean of the values now in it.
+    #[inline]
+    fn push(&mut self, sensor: usize, value: f64) -> f64 {
+        let window = self.window;
+        let (sum, len, next) = &mut self.state[sensor];
+        let ring = &mut self.values[sensor * window..(sensor + 1) * window];
+        if *len < window {
+            ring[*len] = value;
+            *len += 1;
+            *sum += value;
+        } else {
+            let evicted = std::mem::replace(&mut ring[*next], value);
+            *sum = (*sum - evicted) + value;
+            *next += 1;
+            if *next == window {
+                // Re-sum exactly, oldest first, so rounding drift spans one window at most.
+                *next = 0;
+                *sum = ring.iter().sum();
+            }
+        }
+        *sum / *len as f64
+    }
+}
+
+/// Whether `value` is finite and inside the range of unit `code`, and its normalized value.
+#[inline]
+fn check_and_normalize(code: u8, value: f64) -> (bool, f64) {
+    let (lo, hi) = RANGE[usize::from(code)];
+    (value >= lo && value <= hi, (value - lo) / (hi - lo))
+}
+
+/// The aggregates from the per-sensor statistics, sorted by id.
+///
+/// Never inlined: inlined, its calls (allocation, sorting) would follow the hot loop in one
+/// function, and LLVM would keep the running checksum, which is live across them, in a
+/// stack slot for the whole loop — a store and reload on the checksum's dependency chain
+/// every record, which measurably slows the loop.
+#[inline(never)]
+fn finish(names: &[String], stats: &[Stats], kept: usize, checksum: f64) -> Aggregates {
+    let mut sensors: Vec<SensorStats> = names
+        .iter()
+        .zip(stats)
+        .filter(|(_, st)| st.count > 0)
+        .map(|(name, st)| SensorStats {
+            sensor_id: name.clone(),
+            unit: Unit::from_code(st.unit).expect("codes come from Unit::code"),
+            count: st.count,
+            mean: st.sum / st.count as f64,
+            min: st.min,
+            max: st.max,
+            mean_normalized: st.sum_normalized / st.count as f64,
+            last_rolling_avg: st.last_rolling_avg,
+        })
+        .collect();
+    sensors.sort_unstable_by(|a, b| a.sensor_id.as_bytes().cmp(b.sensor_id.as_bytes()));
+    Aggregates {
+        kept: kept as u64,
+        checksum,
+        sensors,
+    }
+}
+
+/// The four stages one after the other, as the pipeline runs them.
 pub fn run(columns: &mut Columns, window: usize) -> Aggregates {
     filter(columns);
     normalize(columns);
@@ -178,10 +283,7 @@ pub fn normalize(columns: &mut Columns) {
 ///
 /// If `window` is 0.
 pub fn rolling(columns: &mut Columns, window: usize) {
-    assert!(window > 0, "the window holds at least one value");
-    let sensors = columns.names.len();
-    let mut rings = vec![Ring::default(); sensors];
-    let mut buffer = vec![0.0f64; sensors * window];
+    let mut rings = Rings::new(columns.names.len(), window);
     let Columns {
         sensor,
         value,
@@ -189,23 +291,7 @@ pub fn rolling(columns: &mut Columns, window: usize) {
         ..
     } = columns;
     for ((out, &s), &v) in rolling_avg.iter_mut().zip(&*sensor).zip(&*value) {
-        let s = usize::from(s);
-        let ring = &mut rings[s];
-        let values = &mut buffer[s * window..(s + 1) * window];
-        if ring.len < window {
-            values[ring.len] = v;
-            ring.len += 1;
-            ring.sum += v;
-        } else {
-            let evicted = std::mem::replace(&mut values[ring.next], v);
-            ring.sum = (ring.sum - evicted) + v;
-            ring.next += 1;
-            if ring.next == window {
-                ring.next = 0;
-                ring.sum = values.iter().sum();
-            }
-        }
-        *out = ring.sum / ring.len as f64;
+        *out = rings.push(usize::from(s), v);
     }
 }
 
@@ -218,54 +304,67 @@ pub fn aggregate(columns: &Columns) -> Aggregates {
         &columns.unit[..n],
     );
     let (normalized, rolling) = (&columns.normalized[..n], &columns.rolling_avg[..n]);
-    let fresh = Stats {
-        count: 0,
-        sum: 0.0,
-        min: f64::INFINITY,
-        max: f64::NEG_INFINITY,
-        sum_normalized: 0.0,
-        last_rolling_avg: 0.0,
-        unit: 0,
-    };
-    let mut stats = vec![fresh; columns.names.len()];
+    let mut stats = vec![Stats::FRESH; columns.names.len()];
     let mut checksum = 0.0;
     for i in 0..n {
-        let (v, nv, rv) = (value[i], normalized[i], rolling[i]);
-        let st = &mut stats[usize::from(sensor[i])];
-        st.unit = unit[i];
-        st.count += 1;
-        st.sum += v;
-        if v < st.min {
-            st.min = v;
-        }
-        if v > st.max {
-            st.max = v;
-        }
-        st.sum_normalized += nv;
-        st.last_rolling_avg = rv;
+        let (nv, rv) = (normalized[i], rolling[i]);
+        stats[usize::from(sensor[i])].add(unit[i], value[i], nv, rv);
         checksum += nv + rv;
     }
+    finish(&columns.names, &stats, n, checksum)
+}
 
-    let mut sensors: Vec<SensorStats> = columns
-        .names
-        .iter()
-        .zip(&stats)
-        .filter(|(_, st)| st.count > 0)
-        .map(|(name, st)| SensorStats {
-            sensor_id: name.clone(),
-            unit: Unit::from_code(st.unit).expect("codes come from Unit::code"),
-            count: st.count,
-            mean: st.sum / st.count as f64,
-            min: st.min,
-            max: st.max,
-            mean_normalized: st.sum_normalized / st.count as f64,
-            last_rolling_avg: st.last_rolling_avg,
-        })
-        .collect();
-    sensors.sort_unstable_by(|a, b| a.sensor_id.as_bytes().cmp(b.sensor_id.as_bytes()));
-    Aggregates {
-        kept: n as u64,
-        checksum,
-        sensors,
+/// All four stages in one pass: each record is checked, moved down over the filtered-out
+/// ones, normalized, pushed into its sensor's ring and added to the statistics while it is
+/// in registers. The columns end exactly as after [`run`].
+///
+/// # Panics
+///
+/// If `window` is 0.
+pub fn run_fused(columns: &mut Columns, window: usize) -> Aggregates {
+    let mut rings = Rings::new(columns.names.len(), window);
+    let mut stats = vec![Stats::FRESH; columns.names.len()];
+    let mut checksum = 0.0;
+    let Columns {
+        names,
+        sensor,
+        timestamp,
+        value,
+        unit,
+        normalized,
+        rolling_avg,
+    } = columns;
+    let n = value.len();
+    let (sensor_io, timestamp_io) = (&mut sensor[..n], &mut timestamp[..n]);
+    let (value_io, unit_io) = (&mut value[..n], &mut unit[..n]);
+    let (normalized_out, rolling_out) = (&mut normalized[..n], &mut rolling_avg[..n]);
+    let mut kept = 0;
+    for i in 0..n {
+        let (v, u) = (value_io[i], unit_io[i]);
+        let (keep, nv) = check_and_normalize(u, v);
+        if keep {
+            let s = sensor_io[i];
+            sensor_io[kept] = s;
+            timestamp_io[kept] = timestamp_io[i];
+            value_io[kept] = v;
+            unit_io[kept] = u;
+            let rv = rings.push(usize::from(s), v);
+            normalized_out[kept] = nv;
+            rolling_out[kept] = rv;
+            stats[usize::from(s)].add(u, v, nv, rv);
+            checksum += nv + rv;
+            kept += 1;
+        }
     }
+    for column in [
+        &mut *timestamp,
+        &mut *value,
+        &mut *normalized,
+        &mut *rolling_avg,
+    ] {
+        column.truncate(kept);
+    }
+    sensor.truncate(kept);
+    unit.truncate(kept);
+    finish(names, &stats, kept, checksum)
 }

@@ -39,11 +39,12 @@ impl Soa {
         let (normalized, rolling) = (&mut self.normalized[..n], &mut self.rolling_avg[..n]);
         let mut kept = 0;
         for read in 0..n {
-            if keep(value[read], unit[read]) {
+            let (v, u) = (value[read], unit[read]);
+            if keep(v, u) {
                 sensor[kept] = sensor[read];
                 timestamp[kept] = timestamp[read];
-                value[kept] = value[read];
-                unit[kept] = unit[read];
+                value[kept] = v;
+                unit[kept] = u;
                 if DERIVED {
                     normalized[kept] = normalized[read];
                     rolling[kept] = rolling[read];
