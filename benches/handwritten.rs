@@ -81,5 +81,9 @@ fn handwritten(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, handwritten);
+criterion_group! {
+    name = benches;
+    config = common::criterion();
+    targets = handwritten
+}
 criterion_main!(benches);

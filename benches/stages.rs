@@ -192,5 +192,9 @@ fn source(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, stages, source);
+criterion_group! {
+    name = benches;
+    config = common::criterion();
+    targets = stages, source
+}
 criterion_main!(benches);
