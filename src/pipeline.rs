@@ -59,78 +59,153 @@ impl Stage {
     }
 }
 
-/// Per-sensor state of the pipeline, keyed the way the layout names sensors: a dense `Vec`
-/// for interned ids, a hash map for names.
+/// Per-sensor state of the pipeline, in one `Vec` with a dense slot per sensor, found the
+/// way the layout names sensors: an interned id is its own slot; a name is looked up in a
+/// hash map and given the next free slot the first time it is seen.
 #[derive(Debug)]
 struct PerSensor<V> {
-    dense: Vec<V>,
-    named: HashMap<Box<str>, V>,
+    state: Vec<V>,
     fresh: V,
+    /// Slots below this are interned ids.
+    interned: usize,
+    by_name: HashMap<Box<str>, usize>,
+    /// The text of slot `interned + i`.
+    names: Vec<Box<str>>,
 }
 
 impl<V: Clone> PerSensor<V> {
     fn new<L: Layout>(store: &L, fresh: V) -> Self {
+        let interned = store.interned_sensors();
         PerSensor {
-            dense: vec![fresh.clone(); store.interned_sensors()],
-            named: HashMap::new(),
+            state: vec![fresh.clone(); interned],
             fresh,
+            interned,
+            by_name: HashMap::new(),
+            names: Vec::new(),
         }
     }
 
-    #[inline]
-    fn get(&mut self, key: SensorKey<'_>) -> &mut V {
+    /// The slot of `key`'s sensor. Called once per record (through [`PerSensor::get`]), so
+    /// it is always inlined into the layout's loop, where the interned case is just the id.
+    #[inline(always)]
+    fn slot(&mut self, key: SensorKey<'_>) -> usize {
         match key {
-            SensorKey::Interned(id) => &mut self.dense[id as usize],
-            SensorKey::Name(name) => {
-                // Look up by `&str` first so the common case allocates nothing.
-                if !self.named.contains_key(name) {
-                    self.named.insert(name.into(), self.fresh.clone());
-                }
-                self.named.get_mut(name).expect("inserted above")
-            }
+            SensorKey::Interned(id) => id as usize,
+            SensorKey::Name(name) => self.named(name),
         }
+    }
+
+    /// The state of `key`'s sensor.
+    #[inline(always)]
+    fn get(&mut self, key: SensorKey<'_>) -> &mut V {
+        let slot = self.slot(key);
+        &mut self.state[slot]
+    }
+
+    /// The slot of the sensor called `name`. Out of line so that [`PerSensor::slot`] stays
+    /// small enough to be inlined; a hash lookup per record dwarfs the call.
+    #[inline(never)]
+    fn named(&mut self, name: &str) -> usize {
+        // Look up by `&str` first so the common case allocates nothing.
+        if let Some(&slot) = self.by_name.get(name) {
+            return slot;
+        }
+        let slot = self.state.len();
+        self.state.push(self.fresh.clone());
+        self.by_name.insert(name.into(), slot);
+        self.names.push(name.into());
+        slot
+    }
+
+    /// Every sensor's id and state, in slot order.
+    fn into_named<'a, L: Layout>(self, store: &'a L) -> impl Iterator<Item = (String, V)> + 'a
+    where
+        V: 'a,
+    {
+        let interned = (0..self.interned).map(|id| store.interned_name(id as u32).to_owned());
+        let named = self.names.into_iter().map(String::from);
+        interned.chain(named).zip(self.state)
     }
 }
 
-/// The last `window` values of one sensor, and their running sum.
+/// Every sensor's last `window` values and their running sum, for the rolling stage.
 ///
-/// The sum is updated in O(1) per value (add the new, subtract the evicted) and re-summed
-/// exactly from the buffer, oldest first, each time the buffer wraps, so rounding drift
-/// never spans more than one window.
-#[derive(Debug, Clone)]
-struct Ring {
-    values: Vec<f64>,
+/// The values of all sensors live in one flat buffer, `window` slots per sensor in slot
+/// order, so a run allocates once for its rings rather than once per sensor. The sum is
+/// updated in O(1) per value (add the new, subtract the evicted) and re-summed exactly from
+/// the ring, oldest first, each time the ring wraps, so rounding drift never spans more than
+/// one window.
+#[derive(Debug)]
+struct Rings {
     window: usize,
+    /// Per slot, where its ring stands; slots as in [`PerSensor`].
+    rings: PerSensor<Ring>,
+    /// `window` values per slot.
+    values: Vec<f64>,
+}
+
+/// Where one sensor's ring stands.
+#[derive(Debug, Clone, Copy, Default)]
+struct Ring {
+    /// How many of the ring's slots hold values.
+    len: usize,
+    /// `len` as an `f64`, the divisor of the mean (converted while filling, not per value).
+    divisor: f64,
+    /// Once full, the slot of the oldest value.
     next: usize,
     sum: f64,
 }
 
-impl Ring {
-    fn new(window: NonZeroUsize) -> Self {
-        Ring {
-            values: Vec::new(),
-            window: window.get(),
-            next: 0,
-            sum: 0.0,
+impl Rings {
+    fn new<L: Layout>(store: &L, window: NonZeroUsize) -> Self {
+        let rings = PerSensor::new(store, Ring::default());
+        let window = window.get();
+        Rings {
+            window,
+            values: vec![0.0; rings.state.len() * window],
+            rings,
         }
     }
 
-    /// Adds `value` and returns the mean of the values now in the window.
-    #[inline]
-    fn push(&mut self, value: f64) -> f64 {
-        if self.values.len() < self.window {
-            self.values.push(value);
-            self.sum += value;
+    /// Adds `value` to `sensor`'s ring and returns the mean of the values now in it.
+    ///
+    /// Always inlined: it runs once per record, and only merged into the layout's loop do
+    /// the rings' fields stay in registers (left to its heuristics, the optimiser inlined it
+    /// into some layouts' loops and not others, which then made a call per record).
+    #[inline(always)]
+    fn push(&mut self, sensor: SensorKey<'_>, value: f64) -> f64 {
+        let slot = match sensor {
+            SensorKey::Interned(id) => id as usize,
+            SensorKey::Name(name) => self.named(name),
+        };
+        let window = self.window;
+        let values = &mut self.values[slot * window..][..window];
+        let ring = &mut self.rings.state[slot];
+        if ring.len < window {
+            values[ring.len] = value;
+            ring.len += 1;
+            ring.divisor = ring.len as f64;
+            ring.sum += value;
         } else {
-            let evicted = std::mem::replace(&mut self.values[self.next], value);
-            self.sum = (self.sum - evicted) + value;
-            self.next += 1;
-            if self.next == self.window {
-                self.next = 0;
-                self.sum = self.values.iter().sum();
+            let evicted = std::mem::replace(&mut values[ring.next], value);
+            ring.sum = (ring.sum - evicted) + value;
+            ring.next += 1;
+            if ring.next == window {
+                ring.next = 0;
+                ring.sum = values.iter().sum();
             }
         }
-        self.sum / self.values.len() as f64
+        ring.sum / ring.divisor
+    }
+
+    /// The slot of the sensor called `name`, with room for its values. Out of line, like
+    /// [`PerSensor::named`].
+    #[inline(never)]
+    fn named(&mut self, name: &str) -> usize {
+        let slot = self.rings.named(name);
+        self.values
+            .resize(self.rings.state.len() * self.window, 0.0);
+        slot
     }
 }
 
@@ -233,13 +308,16 @@ pub fn normalize<L: Layout>(store: &mut L) {
 /// Stage 4: sets each record's `rolling_avg` to the mean of its sensor's last
 /// `min(window, k)` values, in store order.
 pub fn rolling<L: Layout>(store: &mut L, window: NonZeroUsize) {
-    let mut rings = PerSensor::new(store, Ring::new(window));
-    store.set_rolling(|sensor, value| rings.get(sensor).push(value));
+    let mut rings = Rings::new(store, window);
+    // The closure owns the rings, so even where a layout's `set_rolling` is not inlined the
+    // optimiser knows nothing else can reach them, and keeps their fields in registers.
+    store.set_rolling(move |sensor, value| rings.push(sensor, value));
 }
 
-/// Stage 5: per-sensor statistics sorted by id, the kept count and the checksum.
-pub fn aggregate<L: Layout>(store: &L) -> Aggregates {
-    let mut per_sensor = PerSensor::new(store, Accumulator::default());
+/// The aggregate stage's pass over the store: adds every record to its sensor's statistics
+/// and returns the kept count and the checksum.
+#[inline(never)]
+fn accumulate<L: Layout>(store: &L, per_sensor: &mut PerSensor<Accumulator>) -> (u64, f64) {
     let mut kept = 0u64;
     let mut checksum = 0.0;
     store.scan(|sensor, r: Scanned| {
@@ -258,17 +336,16 @@ pub fn aggregate<L: Layout>(store: &L) -> Aggregates {
         kept += 1;
         checksum += r.normalized + r.rolling_avg;
     });
+    (kept, checksum)
+}
 
-    let PerSensor { dense, named, .. } = per_sensor;
-    let interned = dense
-        .into_iter()
-        .enumerate()
-        .map(|(id, acc)| (store.interned_name(id as u32).to_owned(), acc));
-    let by_name = named
-        .into_iter()
-        .map(|(name, acc)| (name.into_string(), acc));
-    let mut sensors: Vec<SensorStats> = interned
-        .chain(by_name)
+/// Stage 5: per-sensor statistics sorted by id, the kept count and the checksum.
+pub fn aggregate<L: Layout>(store: &L) -> Aggregates {
+    let mut per_sensor = PerSensor::new(store, Accumulator::default());
+    let (kept, checksum) = accumulate(store, &mut per_sensor);
+
+    let mut sensors: Vec<SensorStats> = per_sensor
+        .into_named(store)
         .filter(|(_, acc)| acc.count > 0)
         .map(|(sensor_id, acc)| SensorStats {
             sensor_id,
@@ -361,17 +438,21 @@ pub fn run<L: Layout, S: Source, O: StageObserver>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layouts::Soa;
+
+    fn rings(window: usize) -> Rings {
+        Rings::new(&Soa::default(), NonZeroUsize::new(window).unwrap())
+    }
 
     #[test]
     fn ring_matches_a_naive_window_mean() {
-        let window = NonZeroUsize::new(3).unwrap();
-        let mut ring = Ring::new(window);
+        let mut rings = rings(3);
         let values = [1.0, 2.0, 4.0, 8.0, 16.0, 0.1, 0.2, 0.3];
         for (i, &v) in values.iter().enumerate() {
             let from = (i + 1).saturating_sub(3);
             let slice = &values[from..=i];
             let naive = slice.iter().sum::<f64>() / slice.len() as f64;
-            let got = ring.push(v);
+            let got = rings.push(SensorKey::Name("a"), v);
             assert!(
                 (got - naive).abs() <= 1e-12 * naive.abs(),
                 "{i}: {got} vs {naive}"
@@ -381,13 +462,24 @@ mod tests {
 
     #[test]
     fn ring_resums_exactly_on_wrap() {
-        let window = NonZeroUsize::new(2).unwrap();
-        let mut ring = Ring::new(window);
-        ring.push(1e16);
-        ring.push(1.0);
-        ring.push(0.0);
+        let mut rings = rings(2);
+        let a = SensorKey::Name("a");
+        rings.push(a, 1e16);
+        rings.push(a, 1.0);
+        rings.push(a, 0.0);
         // The running sum lost the 1.0 to rounding against 1e16; the re-sum at the wrap
         // (window now [0.0, 0.0]) gives the exact answer back.
-        assert_eq!(ring.push(0.0), 0.0);
+        assert_eq!(rings.push(a, 0.0), 0.0);
+    }
+
+    #[test]
+    fn rings_keep_sensors_apart() {
+        let mut rings = rings(2);
+        let (a, b) = (SensorKey::Name("a"), SensorKey::Name("b"));
+        assert_eq!(rings.push(a, 1.0), 1.0);
+        assert_eq!(rings.push(b, 10.0), 10.0);
+        assert_eq!(rings.push(a, 3.0), 2.0);
+        assert_eq!(rings.push(b, 20.0), 15.0);
+        assert_eq!(rings.push(a, 5.0), 4.0);
     }
 }

@@ -20,6 +20,40 @@ pub struct Soa {
     normalized: Vec<f64>,
     rolling_avg: Vec<f64>,
     ids: Interner<u16>,
+    /// Whether a stage has written `normalized` or `rolling_avg`. Until one has, both hold
+    /// only the zeros `push` wrote, so [`Layout::retain`] cuts them to length instead of
+    /// moving them: the filter then moves 19 bytes per record instead of 35.
+    derived_written: bool,
+}
+
+impl Soa {
+    /// Moves every record that `keep` accepts to the front of the columns, in order, and
+    /// returns how many it kept; the derived columns move only if `DERIVED`. The caller
+    /// truncates.
+    #[inline]
+    fn compact<const DERIVED: bool, F: FnMut(f64, Unit) -> bool>(&mut self, mut keep: F) -> usize {
+        let n = self.value.len();
+        // Equal-length slices let the optimiser drop the bounds checks in the loop.
+        let (sensor, timestamp) = (&mut self.sensor[..n], &mut self.timestamp[..n]);
+        let (value, unit) = (&mut self.value[..n], &mut self.unit[..n]);
+        let (normalized, rolling) = (&mut self.normalized[..n], &mut self.rolling_avg[..n]);
+        let mut kept = 0;
+        for read in 0..n {
+            let (v, u) = (value[read], unit[read]);
+            if keep(v, u) {
+                sensor[kept] = sensor[read];
+                timestamp[kept] = timestamp[read];
+                value[kept] = v;
+                unit[kept] = u;
+                if DERIVED {
+                    normalized[kept] = normalized[read];
+                    rolling[kept] = rolling[read];
+                }
+                kept += 1;
+            }
+        }
+        kept
+    }
 }
 
 impl Layout for Soa {
@@ -35,6 +69,7 @@ impl Layout for Soa {
             normalized: Vec::with_capacity(records),
             rolling_avg: Vec::with_capacity(records),
             ids: Interner::default(),
+            derived_written: false,
         }
     }
 
@@ -76,24 +111,13 @@ impl Layout for Soa {
         self.ids.name(id as u16)
     }
 
-    fn retain<F: FnMut(f64, Unit) -> bool>(&mut self, mut keep: F) {
-        let n = self.value.len();
-        // Equal-length slices let the optimiser drop the bounds checks in the loop.
-        let (sensor, timestamp) = (&mut self.sensor[..n], &mut self.timestamp[..n]);
-        let (value, unit) = (&mut self.value[..n], &mut self.unit[..n]);
-        let (normalized, rolling) = (&mut self.normalized[..n], &mut self.rolling_avg[..n]);
-        let mut kept = 0;
-        for read in 0..n {
-            if keep(value[read], unit[read]) {
-                sensor[kept] = sensor[read];
-                timestamp[kept] = timestamp[read];
-                value[kept] = value[read];
-                unit[kept] = unit[read];
-                normalized[kept] = normalized[read];
-                rolling[kept] = rolling[read];
-                kept += 1;
-            }
-        }
+    #[inline]
+    fn retain<F: FnMut(f64, Unit) -> bool>(&mut self, keep: F) {
+        let kept = if self.derived_written {
+            self.compact::<true, F>(keep)
+        } else {
+            self.compact::<false, F>(keep)
+        };
         self.sensor.truncate(kept);
         self.timestamp.truncate(kept);
         self.value.truncate(kept);
@@ -102,20 +126,25 @@ impl Layout for Soa {
         self.rolling_avg.truncate(kept);
     }
 
+    #[inline]
     fn set_normalized<F: FnMut(f64, Unit) -> f64>(&mut self, mut f: F) {
+        self.derived_written = true;
         for ((out, &value), &unit) in self.normalized.iter_mut().zip(&self.value).zip(&self.unit)
         {
             *out = f(value, unit);
         }
     }
 
+    #[inline]
     fn set_rolling<F: FnMut(SensorKey<'_>, f64) -> f64>(&mut self, mut f: F) {
+        self.derived_written = true;
         for ((out, &value), &id) in self.rolling_avg.iter_mut().zip(&self.value).zip(&self.sensor)
         {
             *out = f(SensorKey::Interned(u32::from(id)), value);
         }
     }
 
+    #[inline]
     fn scan<F: FnMut(SensorKey<'_>, Scanned)>(&self, mut f: F) {
         let n = self.value.len();
         let (sensor, unit, value) = (&self.sensor[..n], &self.unit[..n], &self.value[..n]);

@@ -1,0 +1,89 @@
+//! Run with: `cargo bench --bench handwritten` (or add `-- --quick --noplot` for a fast pass).
+//!
+//! Is the generic pipeline as fast as code written by hand? Group `handwritten` times
+//! filter + normalize + rolling + aggregate — the pipeline after ingest — four ways on the
+//! same generated readings:
+//!
+//! - `handwritten/soa/records`: the generic pipeline over the `soa` layout;
+//! - `handwritten/packed/records`: the generic pipeline over the `packed` layout;
+//! - `handwritten/loop/records`: the same four stages written directly over plain `Vec`
+//!   columns, one loop per stage (`benches/common/hand_written.rs`);
+//! - `handwritten/fused/records`: the same work in one loop, each record read once — the
+//!   floor for any pipeline made of separate stages.
+//!
+//! `tests/hand_written_agrees.rs` checks that both loops give bit-identical aggregates.
+//!
+//! Every iteration starts from a freshly loaded store (untimed) and the aggregates go
+//! through [`black_box`].
+
+mod common;
+#[path = "common/hand_written.rs"]
+mod hand_written;
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use layoutlab::layouts::{Layout, Packed, Soa};
+use layoutlab::pipeline::{self, Aggregates, DEFAULT_WINDOW};
+
+/// The pipeline after ingest, generic over the layout.
+fn after_ingest<L: Layout>(store: &mut L) -> Aggregates {
+    pipeline::filter(store);
+    pipeline::normalize(store);
+    pipeline::rolling(store, DEFAULT_WINDOW);
+    pipeline::aggregate(store)
+}
+
+fn ingested<L: Layout>(records: u64) -> L {
+    pipeline::ingest::<L, _>(&mut common::generator(records))
+        .expect("64 sensors fit every layout")
+        .0
+}
+
+fn handwritten(c: &mut Criterion) {
+    let mut group = c.benchmark_group("handwritten");
+    for &records in common::sizes() {
+        common::configure(&mut group, records);
+        let batch = common::batch_size(records);
+        group.bench_function(BenchmarkId::new(Soa::NAME, records), |b| {
+            b.iter_batched_ref(
+                || ingested::<Soa>(records),
+                |store| black_box(after_ingest(store)),
+                batch,
+            )
+        });
+        group.bench_function(BenchmarkId::new(Packed::NAME, records), |b| {
+            b.iter_batched_ref(
+                || ingested::<Packed>(records),
+                |store| black_box(after_ingest(store)),
+                batch,
+            )
+        });
+        let columns = || {
+            hand_written::Columns::load(&mut common::generator(records))
+                .expect("64 sensors fit in u16 ids")
+        };
+        group.bench_function(BenchmarkId::new("loop", records), |b| {
+            b.iter_batched_ref(
+                columns,
+                |columns| black_box(hand_written::run(columns, DEFAULT_WINDOW.get())),
+                batch,
+            )
+        });
+        group.bench_function(BenchmarkId::new("fused", records), |b| {
+            b.iter_batched_ref(
+                columns,
+                |columns| black_box(hand_written::run_fused(columns, DEFAULT_WINDOW.get())),
+                batch,
+            )
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = common::criterion();
+    targets = handwritten
+}
+criterion_main!(benches);
