@@ -22,7 +22,8 @@ mod hand_written;
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion};
 use layoutlab::layouts::{Layout, Packed, Soa};
 use layoutlab::pipeline::{self, Aggregates, DEFAULT_WINDOW};
 
@@ -34,31 +35,28 @@ fn after_ingest<L: Layout>(store: &mut L) -> Aggregates {
     pipeline::aggregate(store)
 }
 
-fn ingested<L: Layout>(records: u64) -> L {
-    pipeline::ingest::<L, _>(&mut common::generator(records))
-        .expect("64 sensors fit every layout")
-        .0
+/// `handwritten/L::NAME/records`: the generic pipeline after ingest over layout `L`.
+fn bench_generic<L: Layout>(group: &mut BenchmarkGroup<'_, WallTime>, records: u64) {
+    group.bench_function(BenchmarkId::new(L::NAME, records), |b| {
+        b.iter_batched_ref(
+            || {
+                pipeline::ingest::<L, _>(&mut common::generator(records))
+                    .expect("64 sensors fit every layout")
+                    .0
+            },
+            |store| black_box(after_ingest(store)),
+            common::batch_size(records),
+        )
+    });
 }
 
 fn handwritten(c: &mut Criterion) {
     let mut group = c.benchmark_group("handwritten");
     for &records in common::sizes() {
         common::configure(&mut group, records);
+        bench_generic::<Soa>(&mut group, records);
+        bench_generic::<Packed>(&mut group, records);
         let batch = common::batch_size(records);
-        group.bench_function(BenchmarkId::new(Soa::NAME, records), |b| {
-            b.iter_batched_ref(
-                || ingested::<Soa>(records),
-                |store| black_box(after_ingest(store)),
-                batch,
-            )
-        });
-        group.bench_function(BenchmarkId::new(Packed::NAME, records), |b| {
-            b.iter_batched_ref(
-                || ingested::<Packed>(records),
-                |store| black_box(after_ingest(store)),
-                batch,
-            )
-        });
         let columns = || {
             hand_written::Columns::load(&mut common::generator(records))
                 .expect("64 sensors fit in u16 ids")
