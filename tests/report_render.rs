@@ -284,3 +284,20 @@ fn bmf_uses_bench_ids() {
     );
     assert!(doc.get("filter/broken/1000").is_none());
 }
+
+#[test]
+fn every_markdown_table_row_has_as_many_cells_as_its_header() {
+    let md = String::from_utf8(render(&fixture(), "REPORT.md")).unwrap();
+    let cells = |line: &str| line.replace("\\|", "").matches('|').count();
+    let mut header: Option<usize> = None;
+    for line in md.lines() {
+        if line.starts_with('|') {
+            match header {
+                None => header = Some(cells(line)),
+                Some(n) => assert_eq!(cells(line), n, "row {line:?}"),
+            }
+        } else {
+            header = None;
+        }
+    }
+}

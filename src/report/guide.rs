@@ -41,6 +41,10 @@ impl Advice {
         let best = self.ranking.first()?;
         let runner_up = self.ranking.get(1);
         Some(match runner_up {
+            Some(next) if best.score > 0.0 && next.score / best.score < 1.005 => format!(
+                "choose `{}`, level with `{}` (within 0.5 % on {}); the ranking below decides the rest",
+                best.layout, next.layout, self.metric
+            ),
             Some(next) if next.score > 0.0 && best.score > 0.0 => format!(
                 "choose `{}` ({:.2}× better than `{}`, the next best, on {})",
                 best.layout,
@@ -116,7 +120,7 @@ fn memory_bound(data: &ReportData) -> Advice {
                 m.reserved_bytes_per_record
                     .map(|r| format!("; {} B/record reserved by the allocator", per_record(r)))
                     .unwrap_or_default(),
-                per_record(m.allocations_per_record),
+                crate::report::markdown::allocations(m.allocations_per_record),
             ),
         })
         .collect();

@@ -179,8 +179,10 @@ fn headline(out: &mut String, data: &ReportData) {
         rows.push(vec![
             format!("`{}`", l.layout),
             mem.map_or("—".into(), |m| per_record(m.bytes_per_record)),
+            mem.and_then(|m| m.reserved_bytes_per_record)
+                .map_or("—".into(), per_record),
             mem.map_or("—".into(), |m| {
-                per_record(m.allocations as f64 / records as f64)
+                allocations(m.allocations as f64 / records as f64)
             }),
             t.map_or("—".into(), |t| per_record(t.best.ingest.per(t.records))),
             t.map_or("—".into(), |t| {
@@ -409,7 +411,7 @@ fn memory(out: &mut String, data: &ReportData) {
 
 /// Allocations per record: three significant digits below 1, so that "a handful per
 /// million records" stays visible.
-fn allocations(x: f64) -> String {
+pub fn allocations(x: f64) -> String {
     if x == 0.0 || x >= 1.0 || !x.is_finite() {
         format!("{x:.2}")
     } else {
