@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 use std::num::NonZeroUsize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::builder::PossibleValuesParser;
@@ -324,6 +324,15 @@ fn warn_skipped(runs: &[TimedRun]) {
 }
 
 fn run(args: &RunArgs) -> Result<()> {
+    // Heap flags without --memory would be silently ignored; say so instead.
+    if !args.memory
+        && (args.heap.jobs.is_some() || args.heap.profiles != Path::new(DEFAULT_PROFILE_DIR))
+    {
+        return Err(UsageError(
+            "--profiles and --jobs apply only with --memory (see `layoutlab --help`)".to_owned(),
+        )
+        .into());
+    }
     let config = RunConfig {
         source: args.source.spec()?,
         window: args.source.window,

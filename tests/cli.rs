@@ -346,6 +346,8 @@ fn usage_errors_exit_2_with_one_line() {
         vec!["run", "--sensors", "0"],
         vec!["frobnicate"],
         vec!["run", "--skip-invalid"],
+        vec!["run", "--jobs", "2"],
+        vec!["run", "--profiles", "/tmp/x"],
     ] {
         let out = layoutlab(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
