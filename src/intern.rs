@@ -3,7 +3,7 @@
 //! The table is part of the layout that owns it, so its bytes show up in that layout's heap
 //! figures: a compact record is only as small as its record plus its share of this table.
 
-use std::collections::HashMap;
+use crate::hash::FixedMap;
 
 /// An integer type that can serve as a dense id.
 pub trait InternId: Copy {
@@ -68,14 +68,14 @@ pub struct Full {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Interner<I> {
-    by_name: HashMap<Box<str>, I>,
+    by_name: FixedMap<Box<str>, I>,
     names: Vec<Box<str>>,
 }
 
 impl<I> Default for Interner<I> {
     fn default() -> Self {
         Interner {
-            by_name: HashMap::new(),
+            by_name: FixedMap::default(),
             names: Vec::new(),
         }
     }

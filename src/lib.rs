@@ -25,6 +25,7 @@
 pub mod cli;
 pub mod compare;
 pub mod error;
+pub mod hash;
 pub mod inspect;
 pub mod intern;
 pub mod layouts;

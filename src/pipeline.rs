@@ -5,12 +5,12 @@
 //! order, so every layout performs the same floating-point operations in the same order
 //! and the aggregates are bit-identical across layouts.
 
-use std::collections::HashMap;
 use std::num::NonZeroUsize;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::SourceError;
+use crate::hash::FixedMap;
 use crate::layouts::{Layout, Scanned, SensorKey};
 use crate::record::Unit;
 use crate::source::{Source, Streamed};
@@ -68,7 +68,7 @@ struct PerSensor<V> {
     fresh: V,
     /// Slots below this are interned ids.
     interned: usize,
-    by_name: HashMap<Box<str>, usize>,
+    by_name: FixedMap<Box<str>, usize>,
     /// The text of slot `interned + i`.
     names: Vec<Box<str>>,
 }
@@ -80,7 +80,7 @@ impl<V: Clone> PerSensor<V> {
             state: vec![fresh.clone(); interned],
             fresh,
             interned,
-            by_name: HashMap::new(),
+            by_name: FixedMap::default(),
             names: Vec::new(),
         }
     }

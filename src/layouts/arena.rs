@@ -63,6 +63,7 @@ impl Arena {
 
 impl Layout for Arena {
     const NAME: &'static str = "arena";
+    const HEAP_BYTES_PER_RECORD: usize = 100;
     const SUMMARY: &'static str = "records and their id strings bump-allocated in a bumpalo::Bump";
 
     fn with_capacity(records: usize) -> Self {

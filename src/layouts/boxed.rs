@@ -44,6 +44,7 @@ pub struct Boxed {
 
 impl Layout for Boxed {
     const NAME: &'static str = "boxed";
+    const HEAP_BYTES_PER_RECORD: usize = 145;
     const SUMMARY: &'static str = "one Box<Record> per record, String id and String unit";
 
     fn with_capacity(records: usize) -> Self {

@@ -4,7 +4,7 @@
 //! at run time, but every record owns a hash table, six key strings and its text values,
 //! and every field access is a hash lookup.
 
-use std::collections::HashMap;
+use crate::hash::FixedState;
 
 use crate::inspect::TypeInfo;
 use crate::layouts::{CapacityError, Layout, Scanned, SensorKey};
@@ -20,7 +20,10 @@ pub enum FieldValue {
 }
 
 /// One record: field name to value.
-pub type FieldMap = HashMap<String, FieldValue>;
+///
+/// Hashed with [`FixedState`]: std's SipHash-1-3 and handle size, with seeds that repeat from
+/// run to run (see [`crate::hash`]).
+pub type FieldMap = std::collections::HashMap<String, FieldValue, FixedState>;
 
 const SENSOR_ID: &str = "sensor_id";
 const TIMESTAMP: &str = "timestamp";
@@ -80,6 +83,7 @@ pub struct HeapMap {
 
 impl Layout for HeapMap {
     const NAME: &'static str = "heap_map";
+    const HEAP_BYTES_PER_RECORD: usize = 650;
     const SUMMARY: &'static str = "one HashMap<String, FieldValue> per record, owned keys";
     const RUNTIME_SCHEMA: bool = true;
 
@@ -90,7 +94,7 @@ impl Layout for HeapMap {
     }
 
     fn push(&mut self, reading: &Reading<'_>) -> Result<(), CapacityError> {
-        let mut map = FieldMap::with_capacity(6);
+        let mut map = FieldMap::with_capacity_and_hasher(6, FixedState::default());
         map.insert(
             SENSOR_ID.to_owned(),
             FieldValue::Text(reading.sensor_id.to_owned()),

@@ -101,6 +101,7 @@ pub struct Inline {
 
 impl Layout for Inline {
     const NAME: &'static str = "inline";
+    const HEAP_BYTES_PER_RECORD: usize = 64;
     const SUMMARY: &'static str =
         "Vec<Record>, natural alignment, id in a SmallVec<[u8; 16]> (inline, spills beyond 16 bytes)";
 

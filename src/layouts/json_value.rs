@@ -133,6 +133,7 @@ pub struct JsonValue {
 
 impl Layout for JsonValue {
     const NAME: &'static str = "json_value";
+    const HEAP_BYTES_PER_RECORD: usize = 860;
     const SUMMARY: &'static str =
         "one serde_json::Value::Object per record (BTreeMap of six owned keys)";
     const RUNTIME_SCHEMA: bool = true;

@@ -69,6 +69,11 @@ pub trait Layout: Sized {
     /// Whether a record can gain a field at run time without a code change (dict-like
     /// layouts). The decision guide uses it for workloads whose schema changes.
     const RUNTIME_SCHEMA: bool = false;
+    /// Heap bytes one record costs, as the allocator reserves them, on the built-in workload
+    /// (measured, rounded up). It sizes runs before they start: a workload that would not fit
+    /// in memory is refused up front, and size sweeps stop where a layout outgrows the caches.
+    /// The heap tests (`tests/heap_<layout>.rs`) check it against dhat.
+    const HEAP_BYTES_PER_RECORD: usize;
 
     /// An empty store. `records` is how many records the source expects to yield (0 when it
     /// cannot tell); layouts that own one contiguous buffer may reserve it.
@@ -144,6 +149,8 @@ pub struct LayoutInfo {
     pub summary: &'static str,
     /// See [`Layout::RUNTIME_SCHEMA`].
     pub runtime_schema: bool,
+    /// See [`Layout::HEAP_BYTES_PER_RECORD`].
+    pub heap_bytes_per_record: usize,
 }
 
 /// Runs `visitor` for the layout called `name`; returns false if there is none.
@@ -188,6 +195,7 @@ macro_rules! registry {
                 name: <$ty as Layout>::NAME,
                 summary: <$ty as Layout>::SUMMARY,
                 runtime_schema: <$ty as Layout>::RUNTIME_SCHEMA,
+                heap_bytes_per_record: <$ty as Layout>::HEAP_BYTES_PER_RECORD,
             },)*
         ];
 

@@ -37,6 +37,7 @@ pub struct Packed {
 
 impl Layout for Packed {
     const NAME: &'static str = "packed";
+    const HEAP_BYTES_PER_RECORD: usize = 36;
     const SUMMARY: &'static str =
         "#[repr(C, packed)] 35-byte records in one Vec, interned u16 ids, u8 unit";
 

@@ -39,6 +39,7 @@ pub struct Plain {
 
 impl Layout for Plain {
     const NAME: &'static str = "plain";
+    const HEAP_BYTES_PER_RECORD: usize = 88;
     const SUMMARY: &'static str =
         "Vec<Record>, natural alignment, String id, unit enum (the idiomatic default)";
 

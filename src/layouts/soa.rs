@@ -58,6 +58,7 @@ impl Soa {
 
 impl Layout for Soa {
     const NAME: &'static str = "soa";
+    const HEAP_BYTES_PER_RECORD: usize = 36;
     const SUMMARY: &'static str = "struct of arrays: one Vec per field, interned u16 ids, u8 unit";
 
     fn with_capacity(records: usize) -> Self {

@@ -161,6 +161,7 @@ impl ZeroCopy {
 
 impl Layout for ZeroCopy {
     const NAME: &'static str = "zero_copy";
+    const HEAP_BYTES_PER_RECORD: usize = 36;
     const SUMMARY: &'static str =
         "35-byte little-endian wire records in one Vec<u8>, fields read in place, interned u16 ids";
 

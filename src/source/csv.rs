@@ -5,12 +5,12 @@
 //! is exactly that of the same file without them (a row's unit only registers once the whole
 //! row is valid, so a skipped row never decides a sensor's unit).
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::PathBuf;
 
 use crate::error::{excerpt, InputError, Location, StreamError};
+use crate::hash::FixedMap;
 use crate::record::{check_sensor_id, Reading, Unit};
 use crate::source::{Source, Streamed};
 
@@ -89,7 +89,7 @@ impl CsvSource {
         }
         self.check_header(&row)?;
 
-        let mut units: HashMap<Box<str>, (Unit, u64)> = HashMap::new();
+        let mut units: FixedMap<Box<str>, (Unit, u64)> = FixedMap::default();
         let mut streamed = Streamed::default();
         while read(&mut reader, &mut row)? {
             let line = row.position().map_or(0, |p| p.line());
@@ -169,7 +169,7 @@ fn utf8<'r>(bytes: &'r [u8], field: &'static str) -> Result<&'r str, RowError> {
 
 fn parse_row<'r>(
     row: &'r csv::ByteRecord,
-    units: &HashMap<Box<str>, (Unit, u64)>,
+    units: &FixedMap<Box<str>, (Unit, u64)>,
 ) -> Result<Reading<'r>, RowError> {
     if row.len() != HEADER.len() {
         return Err(RowError {

@@ -41,7 +41,7 @@ impl Source for Replay<'_> {
     where
         F: FnMut(&Reading<'_>) -> Result<(), E>,
     {
-        let mut sensors = std::collections::HashSet::new();
+        let mut sensors = crate::hash::FixedSet::default();
         for (n, r) in self.readings.iter().enumerate() {
             sensors.insert(r.sensor_id.as_str());
             let reading = Reading {

@@ -73,6 +73,15 @@ pub fn profile<L: Layout>(records: u64, check: impl FnOnce(&MemorySummary)) -> M
     dhat::assert!(
         (memory.bytes_per_record - memory.peak_bytes as f64 / records as f64).abs() < 1e-9
     );
+    if let Some(reserved) = memory.reserved_bytes_per_record {
+        // The declared figure sizes runs up front (refusals, sweeps): it must not be far off.
+        let declared = L::HEAP_BYTES_PER_RECORD as f64;
+        dhat::assert!(
+            reserved <= declared * 1.15 && reserved >= declared * 0.7,
+            "{}: {reserved:.1} B/record reserved, HEAP_BYTES_PER_RECORD says {declared}",
+            L::NAME
+        );
+    }
     check(&memory);
     drop(profiler);
     memory
