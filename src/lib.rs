@@ -3,8 +3,10 @@
 //!
 //! The tree follows the data: [`record`] (the record and its rules) → [`source`] (generator
 //! and CSV, streaming) → [`layouts`] (one file per layout, one trait, one registry) →
-//! [`pipeline`] (the five stages, written once) → [`measure`] (time; heap) → [`results`]
-//! (what `run --json` prints) → the command line in [`cli`].
+//! [`pipeline`] (the five stages, written once) → [`measure`] (time; heap) → [`model`]
+//! (the results every output is rendered from). Behind them, not public: the session that
+//! runs a plan, the analysis that ranks layouts, the importers and the exporters, and the
+//! command line.
 //!
 //! # Examples
 //!
@@ -22,19 +24,35 @@
 //! assert_eq!(outcome.aggregates.sensors.len(), 8);
 //! ```
 
-pub mod cli;
-pub mod compare;
 pub mod error;
 pub mod hash;
 pub mod inspect;
 pub mod intern;
 pub mod layouts;
 pub mod measure;
+pub mod model;
 pub mod pipeline;
-pub mod progress;
 pub mod record;
-pub mod report;
-pub mod results;
-pub mod runner;
 pub mod source;
-pub mod table;
+pub mod units;
+
+pub(crate) mod analysis;
+mod cli;
+pub(crate) mod commands;
+pub(crate) mod format;
+pub(crate) mod import;
+pub(crate) mod interrupt;
+pub(crate) mod progress;
+pub(crate) mod report;
+pub(crate) mod session;
+
+#[doc(hidden)]
+pub use cli::run as run_cli;
+#[doc(hidden)]
+pub use session::builtin::HEAP_CHILD_COMMAND;
+
+/// Not part of the API: what the binary and the `unsafe` tests (run under valgrind) reach.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::interrupt::{die_with_parent, kill};
+}

@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::model::Results;
 use crate::pipeline::Stage;
-use crate::report::{Exporter, ReportData};
+use crate::report::Exporter;
 
 /// The BMF exporter.
 #[derive(Debug, Clone, Copy)]
@@ -32,17 +33,17 @@ impl Exporter for Bmf {
         "bencher.json"
     }
 
-    fn render(&self, data: &ReportData) -> Result<Vec<u8>> {
+    fn render(&self, data: &Results) -> Result<Vec<u8>> {
         let mut doc = Document::new();
         for (l, t) in data.timed() {
             for stage in Stage::ALL {
-                let runs: Vec<f64> = t.runs.iter().map(|r| r.get(stage).per(t.records)).collect();
+                let runs: Vec<f64> = t.runs.iter().map(|r| r[stage].per(t.records)).collect();
                 doc.entry(format!("{}/{}/{}", stage.name(), l.layout, t.records))
                     .or_default()
                     .insert(
                         "latency",
                         Metric {
-                            value: t.best.get(stage).per(t.records),
+                            value: t.best[stage].per(t.records),
                             lower_value: runs.iter().copied().reduce(f64::min),
                             upper_value: runs.iter().copied().reduce(f64::max),
                         },

@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use super::{measure, ChildReport, CountingError, SwitchAlloc};
-use crate::layouts::{visit_named, Layout, LayoutVisitor};
+use crate::layouts::{visit_named, Layout, LayoutFn};
 use crate::source::SourceSpec;
 
 /// Frames dhat keeps per allocation backtrace. Walking the stack is most of what dhat costs
@@ -41,20 +41,14 @@ pub struct ChildRequest<'a> {
 /// `layoutlab` binary started as `layoutlab profile-heap`), the profile file cannot be
 /// written, or the measurement fails (see [`super::HeapError`]).
 pub fn run(request: &ChildRequest<'_>) -> Result<ChildReport> {
-    struct Visit<'a, 'r> {
-        request: &'r ChildRequest<'a>,
-        out: Option<Result<ChildReport>>,
-    }
-    impl LayoutVisitor for Visit<'_, '_> {
-        fn visit<L: Layout>(&mut self) {
-            self.out = Some(profile::<L>(self.request));
+    struct Profile<'a, 'r>(&'r ChildRequest<'a>);
+    impl LayoutFn for Profile<'_, '_> {
+        type Out = Result<ChildReport>;
+        fn call<L: Layout>(&mut self) -> Result<ChildReport> {
+            profile::<L>(self.0)
         }
     }
-    let mut visit = Visit { request, out: None };
-    if !visit_named(request.layout, &mut visit) {
-        anyhow::bail!("no layout is called {:?}", request.layout);
-    }
-    visit.out.unwrap_or_else(|| unreachable!("the visitor ran"))
+    visit_named(request.layout, &mut Profile(request))?
 }
 
 fn profile<L: Layout>(request: &ChildRequest<'_>) -> Result<ChildReport> {

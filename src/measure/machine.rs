@@ -1,46 +1,23 @@
 //! What the report was measured on: CPU, cores, memory, OS, compiler, commit and date.
 //!
-//! Captured once when `compare` runs and saved with the results, so `report` can rebuild the
-//! same files later on another machine without describing the wrong one.
+//! Captured once per run and saved with the results, so `report` can rebuild the same files
+//! later on another machine without describing the wrong one.
 
 use std::process::Command;
 
-use serde::{Deserialize, Serialize};
+use crate::model::Machine;
 
-/// The machine and build a set of results came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Machine {
-    /// The CPU model name.
-    pub cpu: String,
-    /// Logical cores available to the process.
-    pub cores: usize,
-    /// Total memory, in bytes (0 if unknown).
-    pub memory_bytes: u64,
-    /// The operating system and kernel.
-    pub os: String,
-    /// The compiler that built layoutlab.
-    pub rustc: String,
-    /// layoutlab's version.
-    pub layoutlab: String,
-    /// The git commit layoutlab was built from, with `-dirty` for uncommitted changes.
-    pub commit: String,
-    /// When the measurements were taken, RFC 3339 UTC.
-    pub date: String,
-}
-
-impl Machine {
-    /// Describes this machine and build, now.
-    pub fn current() -> Machine {
-        Machine {
-            cpu: cpu_model().unwrap_or_else(|| std::env::consts::ARCH.to_owned()),
-            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            memory_bytes: total_memory().unwrap_or(0),
-            os: os_description(),
-            rustc: env!("LAYOUTLAB_RUSTC").to_owned(),
-            layoutlab: env!("CARGO_PKG_VERSION").to_owned(),
-            commit: git_commit().unwrap_or_else(|| "unknown".to_owned()),
-            date: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
-        }
+/// Describes this machine and build, now.
+pub(crate) fn current() -> Machine {
+    Machine {
+        cpu: cpu_model().unwrap_or_else(|| std::env::consts::ARCH.to_owned()),
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        memory_bytes: total_memory().unwrap_or(0),
+        os: os_description(),
+        rustc: env!("LAYOUTLAB_RUSTC").to_owned(),
+        layoutlab: env!("CARGO_PKG_VERSION").to_owned(),
+        commit: git_commit().unwrap_or_else(|| "unknown".to_owned()),
+        date: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
     }
 }
 
@@ -96,4 +73,13 @@ fn git_commit() -> Option<String> {
         commit.push_str("-dirty");
     }
     Some(commit)
+}
+
+/// Memory the kernel says is available for new work (`MemAvailable`), in bytes; `None` where
+/// it cannot tell.
+pub(crate) fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }

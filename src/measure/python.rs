@@ -5,57 +5,18 @@
 //! `python3` is missing the rows are skipped with a note instead of failing the report.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
+use crate::model::{PythonRow, PythonSection};
 use crate::pipeline::Aggregates;
 
 /// The script's source, as committed in `scripts/`.
-pub const SCRIPT: &str = include_str!("../../scripts/python_baseline.py");
-
-/// The Python part of a report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
-pub enum PythonSection {
-    /// The script ran.
-    Measured {
-        /// The Python version.
-        python: String,
-        /// Records the script ran on (may be fewer than the Rust workload: Python is slow).
-        records: u64,
-        /// Whether its aggregates were bit-identical to Rust's on the same records.
-        agrees_with_rust: bool,
-        /// One row per Python record layout.
-        rows: Vec<PythonRow>,
-    },
-    /// The script did not run, and why.
-    Skipped {
-        /// Why (no python3, a file input too large, the script failed…).
-        reason: String,
-    },
-}
-
-/// One Python layout's figures.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PythonRow {
-    /// `python_dict`, `python_class` or `python_slots`.
-    pub layout: String,
-    /// What it is.
-    pub summary: String,
-    /// Records ingested.
-    pub records: u64,
-    /// Wall-clock ns per stage (untraced run).
-    pub timing_ns: BTreeMap<String, u64>,
-    /// tracemalloc's peak over the traced run.
-    pub peak_bytes: u64,
-    /// `peak_bytes / records`.
-    pub bytes_per_record: f64,
-    /// Live Python heap blocks per record after ingest (tracemalloc).
-    pub live_blocks_per_record: f64,
-}
+pub(crate) const SCRIPT: &str = include_str!("../../scripts/python_baseline.py");
 
 #[derive(Deserialize)]
 struct ScriptOutput {
@@ -84,18 +45,19 @@ struct ScriptMemory {
 
 /// Runs the script on `csv` with `window`, and checks each Python layout's aggregates
 /// against `rust` (Rust's result on the same records).
-pub fn run(csv: &Path, window: usize, rust: &Aggregates) -> Result<PythonSection> {
-    let dir = csv.parent().unwrap_or(Path::new("."));
-    let script = dir.join("python_baseline.py");
-    std::fs::write(&script, SCRIPT)
-        .with_context(|| format!("cannot write {}", script.display()))?;
-    let output = match Command::new("python3")
-        .arg(&script)
+pub(crate) fn run(csv: &Path, window: usize, rust: &Aggregates) -> Result<PythonSection> {
+    // The script goes to python3 on its standard input (`python3 - ARGS`): nothing is
+    // written beside the user's file.
+    let child = Command::new("python3")
+        .arg("-")
         .arg(csv)
         .args(["--window", &window.to_string()])
-        .output()
-    {
-        Ok(output) => output,
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Ok(PythonSection::Skipped {
                 reason: "python3 is not installed".to_owned(),
@@ -103,6 +65,12 @@ pub fn run(csv: &Path, window: usize, rust: &Aggregates) -> Result<PythonSection
         }
         Err(e) => return Err(e).context("cannot start python3"),
     };
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(SCRIPT.as_bytes())
+            .context("cannot hand the script to python3")?;
+    }
+    let output = child.wait_with_output().context("python3 did not finish")?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         bail!(

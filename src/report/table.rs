@@ -1,8 +1,8 @@
-//! A minimal aligned text table for terminal output.
+//! A minimal aligned text table for the terminal exporter.
 
 /// Column alignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
+pub(crate) enum Align {
     /// Pad on the right (text).
     Left,
     /// Pad on the left (numbers).
@@ -11,16 +11,8 @@ pub enum Align {
 
 /// Rows of cells printed with aligned columns and a rule under the header.
 ///
-/// # Examples
-///
-/// ```
-/// use layoutlab::table::{Align, Table};
-/// let mut t = Table::new(&[("layout", Align::Left), ("ns", Align::Right)]);
-/// t.row(vec!["soa".into(), "1.5".into()]);
-/// assert_eq!(t.render(), "layout   ns\n------  ---\nsoa     1.5\n");
-/// ```
 #[derive(Debug, Clone)]
-pub struct Table {
+pub(crate) struct Table {
     header: Vec<String>,
     align: Vec<Align>,
     rows: Vec<Vec<String>>,
@@ -28,7 +20,7 @@ pub struct Table {
 
 impl Table {
     /// A table with these column titles and alignments.
-    pub fn new(columns: &[(&str, Align)]) -> Self {
+    pub(crate) fn new(columns: &[(&str, Align)]) -> Self {
         Table {
             header: columns.iter().map(|(t, _)| (*t).to_owned()).collect(),
             align: columns.iter().map(|(_, a)| *a).collect(),
@@ -36,13 +28,25 @@ impl Table {
         }
     }
 
-    /// Adds a row; missing cells print empty, extra cells are ignored.
-    pub fn row(&mut self, cells: Vec<String>) {
+    /// Adds a row.
+    ///
+    /// # Panics
+    ///
+    /// If the row has not one cell per column: a table built wrong is a bug, and a cell
+    /// silently dropped would be a figure lost.
+    pub(crate) fn row(&mut self, cells: Vec<String>) {
+        assert_eq!(
+            cells.len(),
+            self.header.len(),
+            "a row of {} cells in a table of {} columns: {cells:?}",
+            cells.len(),
+            self.header.len()
+        );
         self.rows.push(cells);
     }
 
     /// The table as text, columns separated by two spaces, each line ending in `\n`.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let n = self.header.len();
         let mut widths: Vec<usize> = self.header.iter().map(|h| h.chars().count()).collect();
         for row in &self.rows {
@@ -80,5 +84,24 @@ impl Table {
             out.push_str(&line(row));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_align_under_their_header() {
+        let mut t = Table::new(&[("layout", Align::Left), ("ns", Align::Right)]);
+        t.row(vec!["soa".into(), "1.5".into()]);
+        assert_eq!(t.render(), "layout   ns\n------  ---\nsoa     1.5\n");
+    }
+
+    #[test]
+    #[should_panic(expected = "a row of 3 cells in a table of 2 columns")]
+    fn a_row_of_the_wrong_width_is_a_bug() {
+        let mut t = Table::new(&[("a", Align::Left), ("b", Align::Right)]);
+        t.row(vec!["1".into(), "2".into(), "3".into()]);
     }
 }

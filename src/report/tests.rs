@@ -1,53 +1,49 @@
 //! The report renderers: snapshot of the Markdown for a fixed set of results, determinism
 //! of every file, real SVG charts in the HTML, and a decision guide that follows the numbers.
 
-use layoutlab::inspect::TypeInfo;
-use layoutlab::measure::{Nanos, StageTimes};
-use layoutlab::report::guide::advise;
-use layoutlab::report::python::PythonRow;
-use layoutlab::report::{
-    exporters, LayoutReport, Machine, PythonSection, ReportData, ScalePoint, Timing, FORMAT,
+use crate::analysis::guide::advise;
+use crate::inspect::TypeInfo;
+use crate::model::{
+    Failure, FailureKind, LayoutRun, Machine, MemorySummary, PerStage, PhaseMemory, PythonRow,
+    PythonSection, Results, ScalePoint, Timing, Workload, FORMAT,
 };
-use layoutlab::results::{MemorySummary, PhaseMemories, PhaseMemory, Workload};
+use crate::pipeline::Stage;
+use crate::report::exporters;
+use crate::units::{Bytes, Nanos};
 
-fn times(ingest: u64, filter: u64, normalize: u64, rolling: u64, aggregate: u64) -> StageTimes {
-    StageTimes {
-        ingest: Nanos(ingest),
-        filter: Nanos(filter),
-        normalize: Nanos(normalize),
-        rolling: Nanos(rolling),
-        aggregate: Nanos(aggregate),
-    }
+fn times(
+    ingest: u64,
+    filter: u64,
+    normalize: u64,
+    rolling: u64,
+    aggregate: u64,
+) -> PerStage<Nanos> {
+    let t = [ingest, filter, normalize, rolling, aggregate];
+    PerStage::from_stages(|s| Nanos(t[s as usize]))
 }
 
 fn memory_of(n: u64, bytes_per_record: f64) -> MemorySummary {
     let peak = (bytes_per_record * n as f64) as u64;
     let phase = |share: f64| PhaseMemory {
-        peak_bytes: (peak as f64 * share) as u64,
+        peak_bytes: Bytes((peak as f64 * share) as u64),
         bytes_per_record: bytes_per_record * share,
-        reserved_peak_bytes: Some((peak as f64 * share * 1.25) as u64),
+        reserved_peak_bytes: Some(Bytes((peak as f64 * share * 1.25) as u64)),
         reserved_bytes_per_record: Some(bytes_per_record * share * 1.25),
         allocations: n,
         allocations_per_record: 1.0,
-        total_bytes: peak,
-        live_bytes_at_end: peak,
+        total_bytes: Bytes(peak),
+        live_bytes_at_end: Bytes(peak),
     };
     MemorySummary {
-        peak_bytes: peak,
+        peak_bytes: Bytes(peak),
         allocations: n * 3,
         bytes_per_record,
-        total_bytes: peak * 2,
+        total_bytes: Bytes(peak * 2),
         allocations_per_record: 3.0,
         peak_blocks: n,
-        reserved_peak_bytes: Some(peak * 5 / 4),
+        reserved_peak_bytes: Some(Bytes(peak * 5 / 4)),
         reserved_bytes_per_record: Some(bytes_per_record * 1.25),
-        phases: PhaseMemories {
-            ingest: phase(1.0),
-            filter: phase(1.0),
-            normalize: phase(0.98),
-            rolling: phase(0.98),
-            aggregate: phase(0.98),
-        },
+        phases: PerStage::from_stages(|s| phase(if s <= Stage::Filter { 1.0 } else { 0.98 })),
         profile: None,
     }
 }
@@ -57,7 +53,7 @@ fn layout(
     per_record_ns: u64,
     bytes_per_record: f64,
     runtime_schema: bool,
-) -> LayoutReport {
+) -> LayoutRun {
     let n = 1000;
     let best = times(
         20 * n * per_record_ns,
@@ -66,7 +62,7 @@ fn layout(
         2 * n * per_record_ns,
         n * per_record_ns,
     );
-    LayoutReport {
+    LayoutRun {
         layout: name.to_owned(),
         summary: format!("the {name} layout"),
         runtime_schema,
@@ -80,34 +76,38 @@ fn layout(
             records: n,
             kept: 980,
             checksum: 1234.5,
-            best,
+            best: best.clone(),
             runs: vec![
-                best,
+                best.clone(),
                 times(
-                    best.ingest.0 * 2,
-                    best.filter.0,
-                    best.normalize.0,
-                    best.rolling.0,
-                    best.aggregate.0,
+                    best[Stage::Ingest].0 * 2,
+                    best[Stage::Filter].0,
+                    best[Stage::Normalize].0,
+                    best[Stage::Rolling].0,
+                    best[Stage::Aggregate].0,
                 ),
             ],
             drop: Nanos(n * per_record_ns / 2),
             access_reads: 4000,
             access: Nanos(4000 * per_record_ns),
+            extra: Default::default(),
         }),
         memory: Some(memory_of(n, bytes_per_record)),
         errors: Vec::new(),
+        aggregates: None,
+        extra: Default::default(),
     }
 }
 
-fn fixture() -> ReportData {
+fn fixture() -> Results {
     let mut failed = layout("broken", 1, 1.0, false);
     failed.timing = None;
     failed.memory = None;
-    failed
-        .errors
-        .push("timed run: layout `broken` holds at most 2 distinct sensors".to_owned());
-    ReportData {
+    failed.errors.push(Failure::new(
+        FailureKind::Capacity,
+        "layout `broken` holds at most 2 distinct sensors",
+    ));
+    Results {
         format: FORMAT,
         machine: Machine {
             cpu: "Test CPU".into(),
@@ -142,7 +142,7 @@ fn fixture() -> ReportData {
                     records: n,
                     pipeline: Some(Nanos(n * 5)),
                     ingest: Some(Nanos(n * 20)),
-                    peak_bytes: Some(n * 40),
+                    peak_bytes: Some(Bytes(n * 40)),
                 })
             })
             .collect(),
@@ -170,10 +170,11 @@ fn fixture() -> ReportData {
             }],
         },
         criterion: Vec::new(),
+        extra: Default::default(),
     }
 }
 
-fn render(data: &ReportData, file: &str) -> Vec<u8> {
+fn render(data: &Results, file: &str) -> Vec<u8> {
     let exporter = exporters()
         .into_iter()
         .find(|e| e.file_name() == file)
@@ -231,7 +232,7 @@ fn html_is_self_contained_with_real_charts() {
 fn results_json_round_trips() {
     let data = fixture();
     let bytes = render(&data, "results.json");
-    let back: ReportData = serde_json::from_slice(&bytes).unwrap();
+    let back: Results = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(back, data);
 }
 

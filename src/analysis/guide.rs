@@ -5,9 +5,10 @@
 //! numbers change, the advice changes. The only fixed facts are structural ones that no
 //! measurement can change (whether a layout can add a field at run time).
 
+use crate::format::per_record;
+use crate::model::{LayoutRun, MemorySummary, Results, Timing};
+use crate::pipeline::Stage;
 use crate::record::INFORMATION_BYTES;
-use crate::report::{per_record, LayoutReport, ReportData, Timing};
-use crate::results::MemorySummary;
 
 /// One workload profile and the layouts ranked for it, best first.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,11 +79,7 @@ fn times_best(score: f64, best: f64) -> String {
     }
 }
 
-fn missing(
-    data: &ReportData,
-    what: &str,
-    has: impl Fn(&LayoutReport) -> bool,
-) -> Vec<(String, String)> {
+fn missing(data: &Results, what: &str, has: impl Fn(&LayoutRun) -> bool) -> Vec<(String, String)> {
     data.layouts
         .iter()
         .filter(|l| !has(l))
@@ -91,7 +88,7 @@ fn missing(
 }
 
 /// The guide for `data`.
-pub fn advise(data: &ReportData) -> Vec<Advice> {
+pub fn advise(data: &Results) -> Vec<Advice> {
     vec![
         memory_bound(data),
         full_scans(data),
@@ -101,7 +98,7 @@ pub fn advise(data: &ReportData) -> Vec<Advice> {
     ]
 }
 
-fn memory_bound(data: &ReportData) -> Advice {
+fn memory_bound(data: &Results) -> Advice {
     let scored: Vec<_> = data
         .profiled()
         .map(|(l, m)| (l, m, memory_bytes(m)))
@@ -120,7 +117,7 @@ fn memory_bound(data: &ReportData) -> Advice {
                 m.reserved_bytes_per_record
                     .map(|r| format!("; {} B/record reserved by the allocator", per_record(r)))
                     .unwrap_or_default(),
-                crate::report::markdown::allocations(m.allocations_per_record),
+                crate::format::small(m.allocations_per_record),
             ),
         })
         .collect();
@@ -134,10 +131,10 @@ fn memory_bound(data: &ReportData) -> Advice {
 }
 
 fn scan_ns(t: &Timing) -> f64 {
-    t.best.pipeline().per(t.records)
+    t.best_pipeline().per(t.records)
 }
 
-fn full_scans(data: &ReportData) -> Advice {
+fn full_scans(data: &Results) -> Advice {
     let best = data
         .timed()
         .map(|(_, t)| scan_ns(t))
@@ -151,10 +148,10 @@ fn full_scans(data: &ReportData) -> Advice {
                 "{} ns/record over filter + normalize + rolling + aggregate ({}); filter {} · normalize {} · rolling {} · aggregate {}",
                 per_record(scan_ns(t)),
                 times_best(scan_ns(t), best),
-                per_record(t.best.filter.per(t.records)),
-                per_record(t.best.normalize.per(t.records)),
-                per_record(t.best.rolling.per(t.records)),
-                per_record(t.best.aggregate.per(t.records)),
+                per_record(t.best[Stage::Filter].per(t.records)),
+                per_record(t.best[Stage::Normalize].per(t.records)),
+                per_record(t.best[Stage::Rolling].per(t.records)),
+                per_record(t.best[Stage::Aggregate].per(t.records)),
             ),
         })
         .collect();
@@ -171,7 +168,7 @@ fn access_ns(t: &Timing) -> f64 {
     t.access.per(t.access_reads)
 }
 
-fn by_index(data: &ReportData) -> Advice {
+fn by_index(data: &Results) -> Advice {
     let usable = |t: &Timing| t.access_reads > 0;
     let best = data
         .timed()
@@ -203,7 +200,7 @@ fn by_index(data: &ReportData) -> Advice {
     }
 }
 
-fn runtime_schema(data: &ReportData) -> Advice {
+fn runtime_schema(data: &Results) -> Advice {
     let best = data
         .timed()
         .filter(|(l, _)| l.runtime_schema)
@@ -250,10 +247,10 @@ fn runtime_schema(data: &ReportData) -> Advice {
 }
 
 fn batch_ns(t: &Timing) -> f64 {
-    (t.best.ingest.0 + t.drop.0) as f64 / t.records.max(1) as f64
+    (t.best[Stage::Ingest].0 + t.drop.0) as f64 / t.records.max(1) as f64
 }
 
-fn short_lived(data: &ReportData) -> Advice {
+fn short_lived(data: &Results) -> Advice {
     let best = data
         .timed()
         .map(|(_, t)| batch_ns(t))
@@ -267,7 +264,7 @@ fn short_lived(data: &ReportData) -> Advice {
                 "build + drop {} ns/record ({}): ingest {} · drop {}{}",
                 per_record(batch_ns(t)),
                 times_best(batch_ns(t), best),
-                per_record(t.best.ingest.per(t.records)),
+                per_record(t.best[Stage::Ingest].per(t.records)),
                 per_record(t.drop.per(t.records)),
                 l.memory
                     .as_ref()

@@ -7,26 +7,9 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-/// criterion's estimate of one benchmark, per record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CriterionEstimate {
-    /// The stage (the bench group): ingest, filter, …, end_to_end.
-    pub stage: String,
-    /// The layout.
-    pub layout: String,
-    /// Records per iteration.
-    pub records: u64,
-    /// Mean time per record, in nanoseconds.
-    pub mean_ns: f64,
-    /// Lower bound of the mean's confidence interval, ns per record.
-    pub lower_ns: f64,
-    /// Upper bound of the mean's confidence interval, ns per record.
-    pub upper_ns: f64,
-    /// The interval's confidence level (e.g. 0.95).
-    pub confidence: f64,
-}
+use crate::model::CriterionEstimate;
 
 #[derive(Deserialize)]
 struct BenchmarkJson {
@@ -53,7 +36,7 @@ struct EstimatesJson {
 
 /// Every `stage/layout/records` estimate under `dir` (criterion's output directory), sorted
 /// by id. A missing directory gives an empty list.
-pub fn load(dir: &Path) -> Result<Vec<CriterionEstimate>> {
+pub(crate) fn load(dir: &Path) -> Result<Vec<CriterionEstimate>> {
     let mut found = Vec::new();
     if dir.is_dir() {
         walk(dir, &mut found)?;

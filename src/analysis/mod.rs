@@ -1,0 +1,3 @@
+//! Analysis: what the measured figures say — the decision guide's rankings and verdicts.
+
+pub(crate) mod guide;
