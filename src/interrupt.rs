@@ -13,10 +13,6 @@ use std::sync::Mutex;
 static CHILDREN: Mutex<Vec<u32>> = Mutex::new(Vec::new());
 static PATHS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// Environment variable through which a child learns its parent's process id, so it can
-/// tell whether the parent died before it asked to die with it.
-pub(crate) const PARENT_ENV: &str = "LAYOUTLAB_PARENT_PID";
-
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -98,32 +94,40 @@ impl Drop for PathGuard {
     }
 }
 
-/// In a child process: asks the kernel to kill this process when its parent dies (even by
-/// SIGKILL, which the parent cannot catch), and exits at once if the parent is already gone.
-/// A no-op outside Linux.
-pub fn die_with_parent() {
+/// Makes `command`'s process die with this one: the kernel sends it SIGKILL when the thread
+/// that started it ends (even by SIGKILL, which this process cannot catch), and it exits at
+/// once if this process is gone before that takes effect. A no-op outside Linux.
+pub(crate) fn die_with_parent(command: &mut std::process::Command) {
     #[cfg(target_os = "linux")]
     {
-        // SAFETY: `prctl(PR_SET_PDEATHSIG, sig)` takes two integers, touches no memory of
-        // ours and is safe to call at any time; its result is checked below only through
-        // its effect (the parent check).
+        use std::os::unix::process::CommandExt;
+        let parent = std::process::id();
+        let before_exec = move || {
+            // Between fork and exec only async-signal-safe calls may run: these two are.
+            // SAFETY: `prctl(PR_SET_PDEATHSIG, sig)` and `getppid()` take and return plain
+            // integers and touch no memory of ours.
+            unsafe {
+                libc::prctl(
+                    libc::PR_SET_PDEATHSIG,
+                    libc::SIGKILL as libc::c_ulong,
+                    0,
+                    0,
+                    0,
+                );
+                if u32::try_from(libc::getppid()) != Ok(parent) {
+                    libc::_exit(1);
+                }
+            }
+            Ok(())
+        };
+        // SAFETY: the closure only makes the async-signal-safe calls above (no allocation,
+        // no locks), as `pre_exec` requires of code that runs in the forked child.
         unsafe {
-            libc::prctl(
-                libc::PR_SET_PDEATHSIG,
-                libc::SIGKILL as libc::c_ulong,
-                0,
-                0,
-                0,
-            );
-        }
-        let expected = std::env::var(PARENT_ENV)
-            .ok()
-            .and_then(|p| p.parse::<u32>().ok());
-        if expected.is_some_and(|p| p != std::os::unix::process::parent_id()) {
-            // The parent died before the request took effect.
-            std::process::exit(1);
+            command.pre_exec(before_exec);
         }
     }
+    #[cfg(not(target_os = "linux"))]
+    let _ = command;
 }
 
 /// Whether a process with this id is running (on Linux; elsewhere: assumed so).

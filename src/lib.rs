@@ -54,5 +54,21 @@ pub use session::builtin::HEAP_CHILD_COMMAND;
 /// Not part of the API: what the binary and the `unsafe` tests (run under valgrind) reach.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::interrupt::{die_with_parent, kill};
+    pub use crate::interrupt::kill;
+
+    /// Runs `program` as a profiling child is run (own process group, parent-death signal,
+    /// time limit, capped output) and returns its stdout or why it failed.
+    pub fn run_child(
+        program: &str,
+        args: &[&str],
+        timeout: std::time::Duration,
+    ) -> Result<Vec<u8>, String> {
+        crate::measure::children::run(&crate::measure::children::ChildCommand {
+            program: program.into(),
+            args: args.iter().map(Into::into).collect(),
+            env: Vec::new(),
+            timeout,
+        })
+        .map_err(|e| e.to_string())
+    }
 }

@@ -1,10 +1,12 @@
 //! The `unsafe` calls that make children die with their parent: `kill(2)` of a child's
-//! process group and `prctl(PR_SET_PDEATHSIG)`. CI runs this file under valgrind memcheck.
+//! process group, and the parent-death signal set between fork and exec. CI runs this file
+//! under valgrind memcheck.
 
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::Command;
+use std::time::Duration;
 
-use layoutlab::__private::{die_with_parent, kill};
+use layoutlab::__private::{kill, run_child};
 
 #[test]
 fn kill_stops_a_child_and_its_group() {
@@ -21,8 +23,9 @@ fn kill_stops_a_child_and_its_group() {
 }
 
 #[test]
-fn asking_to_die_with_the_parent_keeps_this_process_running() {
-    // The test runner is this process's parent and is alive: the call must return.
-    die_with_parent();
-    die_with_parent();
+fn a_child_started_with_a_parent_death_signal_runs_and_is_bounded() {
+    let out = run_child("sh", &["-c", "echo ok"], Duration::from_secs(10)).unwrap();
+    assert_eq!(out, b"ok\n");
+    let err = run_child("sh", &["-c", "exec sleep 30"], Duration::from_millis(300)).unwrap_err();
+    assert!(err.contains("longer than its limit"), "{err}");
 }

@@ -20,17 +20,23 @@ pub(crate) struct ProfileHeapArgs {
     /// Save dhat's profile here (default: save none).
     #[arg(long, value_name = "FILE")]
     profile: Option<PathBuf>,
+    /// The profile's path is in $LAYOUTLAB_CHILD_PROFILE (it is not UTF-8).
+    #[arg(long, conflicts_with = "profile")]
+    profile_env: bool,
 }
 
 /// Runs `profile-heap`.
 pub(crate) fn profile_heap(args: &ProfileHeapArgs) -> Result<()> {
-    crate::interrupt::die_with_parent();
     let subject = args.source.subject()?;
+    let profile = match args.profile_env {
+        true => std::env::var_os(crate::session::builtin::PROFILE_ENV).map(PathBuf::from),
+        false => args.profile.clone(),
+    };
     let report = child::run(&ChildRequest {
         layout: &args.layout,
         source: &subject.source,
         window: subject.window,
-        profile: args.profile.as_deref(),
+        profile: profile.as_deref(),
     })?;
     let mut bytes = serde_json::to_vec(&report)?;
     bytes.push(b'\n');

@@ -9,9 +9,9 @@ pub(crate) mod run;
 
 use std::io::Write;
 use std::num::NonZeroUsize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::builder::PossibleValuesParser;
 use clap::Args;
 
@@ -23,12 +23,17 @@ use crate::source::{GeneratorConfig, SourceSpec};
 
 /// Where the readings come from: the generator (default) or `--input FILE`.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("input_source").args(["input", "input_env"])))]
 pub(crate) struct SourceArgs {
     /// Read readings from this CSV file instead of generating them.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["records", "sensors", "seed"])]
     input: Option<PathBuf>,
+    /// Internal: the input's path is in $LAYOUTLAB_CHILD_INPUT (a profiling child's path
+    /// that is not UTF-8).
+    #[arg(long, hide = true, conflicts_with = "input")]
+    input_env: bool,
     /// With --input: skip and count bad rows instead of stopping at the first.
-    #[arg(long, requires = "input")]
+    #[arg(long, requires = "input_source")]
     skip_invalid: bool,
     /// Generated readings.
     #[arg(long, default_value_t = 1_000_000)]
@@ -47,7 +52,11 @@ pub(crate) struct SourceArgs {
 impl SourceArgs {
     /// The subject these flags describe: the pipeline over this source and window.
     pub(crate) fn subject(&self) -> Result<Builtin> {
-        let source = match &self.input {
+        let from_env = self
+            .input_env
+            .then(|| std::env::var_os(crate::session::builtin::INPUT_ENV).map(PathBuf::from))
+            .flatten();
+        let source = match from_env.as_ref().or(self.input.as_ref()) {
             Some(path) => SourceSpec::Csv {
                 path: path.clone(),
                 skip_invalid: self.skip_invalid,
@@ -147,10 +156,33 @@ pub(crate) fn chosen_layouts(names: &[String]) -> Vec<String> {
 /// Writes `bytes` to stdout and flushes, so that a closed or full stdout is an error
 /// (a reader that went away is told apart in `main`).
 pub(crate) fn emit(bytes: &[u8]) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(bytes)?;
-    out.flush()?;
-    Ok(())
+    let mut out = open_stdout()?;
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .context("cannot write the output")
+}
+
+/// Standard output, or an error when the program was started with it closed.
+///
+/// Rust's runtime reopens a closed standard output on `/dev/null` at startup, read-write, so
+/// that writes to it would vanish without an error; a redirect to `/dev/null` opens it
+/// write-only. (Linux tells the two apart through `/proc`; elsewhere both are accepted.)
+fn open_stdout() -> std::io::Result<std::io::StdoutLock<'static>> {
+    let reopened = std::fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == Path::new("/dev/null"))
+        && std::fs::read_to_string("/proc/self/fdinfo/1")
+            .ok()
+            .and_then(|info| {
+                info.lines()
+                    .find_map(|l| l.strip_prefix("flags:"))
+                    .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+            })
+            .is_some_and(|flags| flags & 0o3 == 0o2);
+    if reopened {
+        return Err(std::io::Error::other(
+            "cannot write the output: standard output is closed",
+        ));
+    }
+    Ok(std::io::stdout().lock())
 }
 
 /// `list`: one line per layout, `name<TAB>summary`.
@@ -165,10 +197,10 @@ pub(crate) fn list() -> Result<()> {
 /// `generate`: the generated workload as CSV on stdout.
 pub(crate) fn generate(records: u64, sensors: u32, seed: u64) -> Result<()> {
     let config = generator_config(records, sensors, seed)?;
-    let mut out = std::io::stdout().lock();
-    crate::source::generator::write_csv(&config, &mut out)?;
-    out.flush()?;
-    Ok(())
+    let mut out = open_stdout()?;
+    crate::source::generator::write_csv(&config, &mut out)
+        .and_then(|()| out.flush())
+        .context("cannot write the output")
 }
 
 /// The files written, for a one-line note.

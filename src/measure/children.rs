@@ -161,16 +161,16 @@ fn read_tail(mut from: impl Read, keep: usize) -> Vec<u8> {
 }
 
 /// Runs one child to the end and returns its stdout.
-pub(crate) fn run(command: &ChildCommand) -> Result<Vec<u8>, ChildFailure> {
+pub fn run(command: &ChildCommand) -> Result<Vec<u8>, ChildFailure> {
     let mut child = Command::new(&command.program);
     // A group of its own, so that a child that is stopped takes with it whatever it started
     // (which would otherwise keep its output open, and this run waiting).
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(&mut child, 0);
+    interrupt::die_with_parent(&mut child);
     let mut child = child
         .args(&command.args)
         .envs(command.env.iter().map(|(k, v)| (k, v)))
-        .env(interrupt::PARENT_ENV, std::process::id().to_string())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -213,12 +213,12 @@ impl Subject for Builtin {
         profile: Option<PathBuf>,
     ) -> ChildCommand {
         let source = self.source_at(records);
+        let mut env = Vec::new();
         let mut args: Vec<OsString> =
             vec![HEAP_CHILD_COMMAND.into(), "--layout".into(), layout.into()];
-        args.extend(source_args(&source, self.window));
+        args.extend(source_args(&source, self.window, &mut env));
         if let Some(file) = profile {
-            args.push("--profile".into());
-            args.push(file.into());
+            path_arg("--profile", PROFILE_ENV, &file, &mut args, &mut env);
         }
         let program = match std::env::var_os(CHILD_PROGRAM_ENV) {
             Some(program) if !program.is_empty() => PathBuf::from(program),
@@ -231,7 +231,7 @@ impl Subject for Builtin {
         ChildCommand {
             program,
             args,
-            env: Vec::new(),
+            env,
             timeout: children::timeout_for(expected.unwrap_or(1_000_000)),
         }
     }
@@ -301,7 +301,35 @@ impl Subject for Builtin {
 }
 
 /// The command-line flags that reproduce `source` and `window` in a child.
-fn source_args(source: &SourceSpec, window: NonZeroUsize) -> Vec<OsString> {
+/// Environment variables through which a child gets paths that are not UTF-8 (dhat reads
+/// its command line with `std::env::args`, which cannot hold them).
+pub(crate) const INPUT_ENV: &str = "LAYOUTLAB_CHILD_INPUT";
+pub(crate) const PROFILE_ENV: &str = "LAYOUTLAB_CHILD_PROFILE";
+
+/// `flag PATH` in the arguments when the path is UTF-8; otherwise `flag-env` there and the
+/// path in the environment variable `var`.
+fn path_arg(
+    flag: &str,
+    var: &str,
+    path: &Path,
+    args: &mut Vec<OsString>,
+    env: &mut Vec<(OsString, OsString)>,
+) {
+    if path.to_str().is_some() {
+        args.push(flag.into());
+        args.push(path.into());
+    } else {
+        args.push(format!("{flag}-env").into());
+        env.push((var.into(), path.into()));
+    }
+}
+
+/// The command-line flags (and environment) that reproduce `source` and `window` in a child.
+fn source_args(
+    source: &SourceSpec,
+    window: NonZeroUsize,
+    env: &mut Vec<(OsString, OsString)>,
+) -> Vec<OsString> {
     let mut args: Vec<OsString> = Vec::new();
     match source {
         SourceSpec::Generated(g) => {
@@ -315,8 +343,7 @@ fn source_args(source: &SourceSpec, window: NonZeroUsize) -> Vec<OsString> {
             }
         }
         SourceSpec::Csv { path, skip_invalid } => {
-            args.push("--input".into());
-            args.push(path.into());
+            path_arg("--input", INPUT_ENV, path, &mut args, env);
             if *skip_invalid {
                 args.push("--skip-invalid".into());
             }
