@@ -12,6 +12,39 @@ pub(crate) fn per_record(x: f64) -> String {
     }
 }
 
+/// A per-record figure with its interval: `6.42 (6.31–6.60)`; just the figure when the
+/// interval is a point (one round, or an exact count).
+pub(crate) fn per_record_range(median: f64, lower: f64, upper: f64) -> String {
+    if lower == upper {
+        per_record(median)
+    } else {
+        format!(
+            "{} ({}–{})",
+            per_record(median),
+            per_record(lower),
+            per_record(upper)
+        )
+    }
+}
+
+/// A figure with the larger half-width of its interval: `6.4±0.2` (terminal tables).
+pub(crate) fn plus_minus(median: f64, spread: f64) -> String {
+    if spread > 0.0 {
+        format!("{median:.1}±{spread:.1}")
+    } else {
+        format!("{median:.1}")
+    }
+}
+
+/// A ratio with its interval: `1.09× (1.05–1.12)`.
+pub(crate) fn ratio_range(median: f64, lower: f64, upper: f64) -> String {
+    if lower == upper {
+        ratio(median)
+    } else {
+        format!("{} ({:.2}–{:.2})", ratio(median), lower, upper)
+    }
+}
+
 /// A figure that can be far below 1 (allocations per record): three significant digits
 /// below 1 (`0.000540`, not `0.00`), so that "a handful per million records" stays visible;
 /// two decimals from 1.

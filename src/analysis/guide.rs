@@ -4,15 +4,21 @@
 //! Nothing here is canned advice: each ranking sorts by a measured quantity, so when the
 //! numbers change, the advice changes. The only fixed facts are structural ones that no
 //! measurement can change (whether a layout can add a field at run time).
+//!
+//! A winner is named only when the measurements say so: times are medians over paired
+//! rounds, and the runner-up's time over the winner's, taken round by round, has a 95 %
+//! interval; when that interval reaches down to 1 the two are "level". Heap figures are
+//! exact, and two layouts within 0.5 % of each other are level.
 
-use crate::format::per_record;
-use crate::model::{LayoutRun, MemorySummary, Results, Timing};
-use crate::pipeline::Stage;
+use super::figures;
+use super::stats::Interval;
+use crate::format::{per_record, small};
+use crate::model::{LayoutRun, Results, Timing};
 use crate::record::INFORMATION_BYTES;
 
 /// One workload profile and the layouts ranked for it, best first.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Advice {
+pub(crate) struct Advice {
     /// The profile's short name.
     pub profile: &'static str,
     /// The workload it describes.
@@ -21,45 +27,74 @@ pub struct Advice {
     pub metric: &'static str,
     /// Ranked layouts, best first.
     pub ranking: Vec<Ranked>,
+    /// The runner-up's figure over the best one's (for timings, paired round by round).
+    pub runner_up: Option<Interval>,
     /// Layouts left out of the ranking, and why.
     pub excluded: Vec<(String, String)>,
 }
 
 /// A layout's place in one ranking.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Ranked {
+pub(crate) struct Ranked {
     /// The layout.
     pub layout: String,
-    /// The figure it was ranked by (lower is better).
+    /// The figure it was ranked by (lower is better): the median.
     pub score: f64,
     /// One line citing the numbers.
     pub why: String,
 }
 
+/// Heap figures within this ratio are level.
+const EXACT_TOLERANCE: f64 = 1.005;
+
 impl Advice {
-    /// The one-sentence recommendation, or `None` when nothing could be ranked.
-    pub fn verdict(&self) -> Option<String> {
-        let best = self.ranking.first()?;
-        let runner_up = self.ranking.get(1);
-        Some(match runner_up {
-            Some(next) if best.score > 0.0 && next.score / best.score < 1.005 => format!(
-                "choose `{}`, level with `{}` (within 0.5 % on {}); the ranking below decides the rest",
-                best.layout, next.layout, self.metric
-            ),
-            Some(next) if next.score > 0.0 && best.score > 0.0 => format!(
-                "choose `{}` ({:.2}× better than `{}`, the next best, on {})",
-                best.layout,
-                next.score / best.score,
-                next.layout,
-                self.metric
-            ),
-            _ => format!("choose `{}`", best.layout),
+    /// Whether the best and the runner-up cannot be told apart.
+    pub(crate) fn level(&self) -> bool {
+        self.runner_up.is_some_and(|r| {
+            if r.confidence > 0.0 {
+                r.lower <= 1.0
+            } else {
+                r.median < EXACT_TOLERANCE
+            }
         })
     }
-}
 
-fn memory_bytes(m: &MemorySummary) -> f64 {
-    m.bytes_per_record
+    /// The one-sentence recommendation, or `None` when nothing could be ranked.
+    pub(crate) fn verdict(&self) -> Option<String> {
+        let best = self.ranking.first()?;
+        let (Some(next), Some(r)) = (self.ranking.get(1), self.runner_up) else {
+            return Some(format!("choose `{}`", best.layout));
+        };
+        let interval = if r.confidence > 0.0 {
+            format!(
+                ", {:.0} % interval {:.2}–{:.2}",
+                r.confidence * 100.0,
+                r.lower,
+                r.upper
+            )
+        } else {
+            String::new()
+        };
+        Some(if self.level() {
+            let within = if r.confidence > 0.0 {
+                format!(
+                    "{:.2}× on {}{interval}, which includes 1",
+                    r.median, self.metric
+                )
+            } else {
+                format!("within 0.5 % on {}", self.metric)
+            };
+            format!(
+                "choose `{}`, level with `{}` ({within}); the ranking below decides the rest",
+                best.layout, next.layout
+            )
+        } else {
+            format!(
+                "choose `{}` ({:.2}× better than `{}`, the next best, on {}{interval})",
+                best.layout, r.median, next.layout, self.metric
+            )
+        })
+    }
 }
 
 fn rank(mut ranking: Vec<Ranked>) -> Vec<Ranked> {
@@ -79,6 +114,11 @@ fn times_best(score: f64, best: f64) -> String {
     }
 }
 
+/// `median (lower–upper)` of a per-record figure.
+fn with_interval(i: Interval) -> String {
+    crate::format::per_record_range(i.median, i.lower, i.upper)
+}
+
 fn missing(data: &Results, what: &str, has: impl Fn(&LayoutRun) -> bool) -> Vec<(String, String)> {
     data.layouts
         .iter()
@@ -88,7 +128,7 @@ fn missing(data: &Results, what: &str, has: impl Fn(&LayoutRun) -> bool) -> Vec<
 }
 
 /// The guide for `data`.
-pub fn advise(data: &Results) -> Vec<Advice> {
+pub(crate) fn advise(data: &Results) -> Vec<Advice> {
     vec![
         memory_bound(data),
         full_scans(data),
@@ -99,188 +139,206 @@ pub fn advise(data: &Results) -> Vec<Advice> {
 }
 
 fn memory_bound(data: &Results) -> Advice {
-    let scored: Vec<_> = data
+    let best = data
         .profiled()
-        .map(|(l, m)| (l, m, memory_bytes(m)))
-        .collect();
-    let best = scored.iter().map(|s| s.2).fold(f64::INFINITY, f64::min);
-    let ranking = scored
-        .iter()
-        .map(|(l, m, score)| Ranked {
-            layout: l.layout.clone(),
-            score: *score,
-            why: format!(
-                "{} B/record at peak ({:.2}× the {INFORMATION_BYTES}-byte floor, {}){}, {} allocations/record",
-                per_record(*score),
-                score / INFORMATION_BYTES as f64,
-                times_best(*score, best),
-                m.reserved_bytes_per_record
-                    .map(|r| format!("; {} B/record reserved by the allocator", per_record(r)))
-                    .unwrap_or_default(),
-                crate::format::small(m.allocations_per_record),
-            ),
-        })
-        .collect();
+        .map(|(_, m)| m.bytes_per_record)
+        .fold(f64::INFINITY, f64::min);
+    let ranking = rank(
+        data.profiled()
+            .map(|(l, m)| Ranked {
+                layout: l.layout.clone(),
+                score: m.bytes_per_record,
+                why: format!(
+                    "{} B/record at peak ({:.2}× the {INFORMATION_BYTES}-byte floor, {}){}, {} allocations/record",
+                    per_record(m.bytes_per_record),
+                    m.bytes_per_record / INFORMATION_BYTES as f64,
+                    times_best(m.bytes_per_record, best),
+                    m.reserved_bytes_per_record
+                        .map(|r| format!("; {} B/record reserved by the allocator", per_record(r)))
+                        .unwrap_or_default(),
+                    small(m.allocations_per_record),
+                ),
+            })
+            .collect(),
+    );
+    let runner_up = match ranking.as_slice() {
+        [a, b, ..] if a.score > 0.0 => Some(Interval::exact(b.score / a.score)),
+        _ => None,
+    };
     Advice {
         profile: "memory-bound at large N",
         question: "many records must fit in RAM at once; heap per record decides how many",
         metric: "peak heap bytes per record",
-        ranking: rank(ranking),
+        ranking,
+        runner_up,
         excluded: missing(data, "heap profile", |l| l.memory.is_some()),
     }
 }
 
-fn scan_ns(t: &Timing) -> f64 {
-    t.best_pipeline().per(t.records)
+/// A profile ranked by a timed figure: `figure` gives a layout's interval, `rounds` its
+/// value per round (for the paired ratio), `why` the line that cites it.
+struct TimedProfile {
+    profile: &'static str,
+    question: &'static str,
+    metric: &'static str,
+    /// What a layout left out lacks.
+    lacking: &'static str,
+    figure: fn(&Timing) -> Option<Interval>,
+    rounds: fn(&Timing) -> Vec<f64>,
+    why: fn(&LayoutRun, &Timing, Interval, f64) -> String,
+}
+
+fn timed(data: &Results, p: &TimedProfile, eligible: impl Fn(&LayoutRun) -> bool) -> Advice {
+    let scored: Vec<(&LayoutRun, &Timing, Interval)> = data
+        .timed()
+        .filter(|(l, _)| eligible(l))
+        .filter_map(|(l, t)| (p.figure)(t).map(|i| (l, t, i)))
+        .collect();
+    let best = scored
+        .iter()
+        .map(|s| s.2.median)
+        .fold(f64::INFINITY, f64::min);
+    let ranking = rank(
+        scored
+            .iter()
+            .map(|(l, t, i)| Ranked {
+                layout: l.layout.clone(),
+                score: i.median,
+                why: (p.why)(l, t, *i, best),
+            })
+            .collect(),
+    );
+    let timing_of = |name: &str| scored.iter().find(|s| s.0.layout == name).map(|s| s.1);
+    let runner_up = match ranking.as_slice() {
+        [a, b, ..] => match (timing_of(&a.layout), timing_of(&b.layout)) {
+            (Some(ta), Some(tb)) => Some(figures::ratio(tb, ta, p.rounds, p.figure)),
+            _ => None,
+        },
+        _ => None,
+    };
+    let with_figure = |l: &LayoutRun| l.timing.as_ref().and_then(p.figure).is_some();
+    Advice {
+        profile: p.profile,
+        question: p.question,
+        metric: p.metric,
+        ranking,
+        runner_up,
+        excluded: missing(data, p.lacking, |l| !eligible(l) || with_figure(l)),
+    }
 }
 
 fn full_scans(data: &Results) -> Advice {
-    let best = data
-        .timed()
-        .map(|(_, t)| scan_ns(t))
-        .fold(f64::INFINITY, f64::min);
-    let ranking = data
-        .timed()
-        .map(|(l, t)| Ranked {
-            layout: l.layout.clone(),
-            score: scan_ns(t),
-            why: format!(
-                "{} ns/record over filter + normalize + rolling + aggregate ({}); filter {} · normalize {} · rolling {} · aggregate {}",
-                per_record(scan_ns(t)),
-                times_best(scan_ns(t), best),
-                per_record(t.best[Stage::Filter].per(t.records)),
-                per_record(t.best[Stage::Normalize].per(t.records)),
-                per_record(t.best[Stage::Rolling].per(t.records)),
-                per_record(t.best[Stage::Aggregate].per(t.records)),
-            ),
-        })
-        .collect();
-    Advice {
-        profile: "full scans",
-        question: "every query walks all records (filters, transforms, aggregations)",
-        metric: "pipeline ns per record",
-        ranking: rank(ranking),
-        excluded: missing(data, "timing", |l| l.timing.is_some()),
-    }
-}
-
-fn access_ns(t: &Timing) -> f64 {
-    t.access.per(t.access_reads)
+    timed(
+        data,
+        &TimedProfile {
+            profile: "full scans",
+            question: "every query walks all records (filters, transforms, aggregations)",
+            metric: "pipeline ns per record",
+            lacking: "timing",
+            figure: |t| Some(figures::pipeline(t)),
+            rounds: figures::pipeline_rounds,
+            why: |_, t, i, best| {
+                let stage = |s| per_record(figures::stage(t, s).median);
+                format!(
+                    "{} ns/record over filter + normalize + rolling + aggregate ({}); filter {} · normalize {} · rolling {} · aggregate {}",
+                    with_interval(i),
+                    times_best(i.median, best),
+                    stage("filter"),
+                    stage("normalize"),
+                    stage("rolling"),
+                    stage("aggregate"),
+                )
+            },
+        },
+        |_| true,
+    )
 }
 
 fn by_index(data: &Results) -> Advice {
-    let usable = |t: &Timing| t.access_reads > 0;
-    let best = data
-        .timed()
-        .filter(|(_, t)| usable(t))
-        .map(|(_, t)| access_ns(t))
-        .fold(f64::INFINITY, f64::min);
-    let ranking = data
-        .timed()
-        .filter(|(_, t)| usable(t))
-        .map(|(l, t)| Ranked {
-            layout: l.layout.clone(),
-            score: access_ns(t),
-            why: format!(
-                "{} ns to read one whole record at a random index ({}; {} reads)",
-                per_record(access_ns(t)),
-                times_best(access_ns(t), best),
-                t.access_reads
-            ),
-        })
-        .collect();
-    Advice {
-        profile: "per-record access by index",
-        question: "lookups of single records by position, in no particular order",
-        metric: "ns per random read",
-        ranking: rank(ranking),
-        excluded: missing(data, "random-access timing", |l| {
-            l.timing.as_ref().is_some_and(usable)
-        }),
-    }
+    timed(
+        data,
+        &TimedProfile {
+            profile: "per-record access by index",
+            question: "lookups of single records by position, in no particular order",
+            metric: "ns per random read",
+            lacking: "random-access timing",
+            figure: figures::access,
+            rounds: |t| t.accesses.iter().map(|n| n.0 as f64).collect(),
+            why: |_, t, i, best| {
+                format!(
+                    "{} ns to read one whole record at a random index ({}; {} reads a round)",
+                    with_interval(i),
+                    times_best(i.median, best),
+                    t.access_reads
+                )
+            },
+        },
+        |_| true,
+    )
 }
 
 fn runtime_schema(data: &Results) -> Advice {
-    let best = data
-        .timed()
-        .filter(|(l, _)| l.runtime_schema)
-        .map(|(_, t)| scan_ns(t))
-        .fold(f64::INFINITY, f64::min);
-    let ranking = data
-        .timed()
-        .filter(|(l, _)| l.runtime_schema)
-        .map(|(l, t)| Ranked {
-            layout: l.layout.clone(),
-            score: scan_ns(t),
-            why: format!(
-                "fields are data, so a new one needs no code change; {} ns/record pipeline ({}){}",
-                per_record(scan_ns(t)),
-                times_best(scan_ns(t), best),
-                l.memory
-                    .as_ref()
-                    .map(|m| format!(", {} B/record", per_record(memory_bytes(m))))
-                    .unwrap_or_default()
-            ),
-        })
-        .collect();
-    let mut excluded: Vec<(String, String)> = data
-        .layouts
-        .iter()
-        .filter(|l| !l.runtime_schema)
-        .map(|l| {
-            (
-                l.layout.clone(),
-                "fixed struct: a new field is a code change and a rebuild".to_owned(),
-            )
-        })
-        .collect();
-    excluded.extend(missing(data, "timing", |l| {
-        !l.runtime_schema || l.timing.is_some()
-    }));
-    Advice {
-        profile: "schema that changes at run time",
-        question: "fields are added or renamed without recompiling (user-defined columns, plugins)",
-        metric: "pipeline ns per record among layouts that allow it",
-        ranking: rank(ranking),
-        excluded,
-    }
-}
-
-fn batch_ns(t: &Timing) -> f64 {
-    (t.best[Stage::Ingest].0 + t.drop.0) as f64 / t.records.max(1) as f64
+    let mut advice = timed(
+        data,
+        &TimedProfile {
+            profile: "schema that changes at run time",
+            question:
+                "fields are added or renamed without recompiling (user-defined columns, plugins)",
+            metric: "pipeline ns per record among layouts that allow it",
+            lacking: "timing",
+            figure: |t| Some(figures::pipeline(t)),
+            rounds: figures::pipeline_rounds,
+            why: |l, _, i, best| {
+                format!(
+                    "fields are data, so a new one needs no code change; {} ns/record pipeline ({}){}",
+                    with_interval(i),
+                    times_best(i.median, best),
+                    l.memory
+                        .as_ref()
+                        .map(|m| format!(", {} B/record", per_record(m.bytes_per_record)))
+                        .unwrap_or_default()
+                )
+            },
+        },
+        |l| l.runtime_schema,
+    );
+    let fixed = data.layouts.iter().filter(|l| !l.runtime_schema).map(|l| {
+        (
+            l.layout.clone(),
+            "fixed struct: a new field is a code change and a rebuild".to_owned(),
+        )
+    });
+    advice.excluded = fixed.chain(advice.excluded).collect();
+    advice
 }
 
 fn short_lived(data: &Results) -> Advice {
-    let best = data
-        .timed()
-        .map(|(_, t)| batch_ns(t))
-        .fold(f64::INFINITY, f64::min);
-    let ranking = data
-        .timed()
-        .map(|(l, t)| Ranked {
-            layout: l.layout.clone(),
-            score: batch_ns(t),
-            why: format!(
-                "build + drop {} ns/record ({}): ingest {} · drop {}{}",
-                per_record(batch_ns(t)),
-                times_best(batch_ns(t), best),
-                per_record(t.best[Stage::Ingest].per(t.records)),
-                per_record(t.drop.per(t.records)),
-                l.memory
-                    .as_ref()
-                    .map(|m| format!(
-                        ", {} allocations/record",
-                        per_record(m.allocations as f64 / t.records.max(1) as f64)
-                    ))
-                    .unwrap_or_default()
-            ),
-        })
-        .collect();
-    Advice {
-        profile: "short-lived batches dropped at once",
-        question: "a batch is built, processed once and thrown away (per request, per file)",
-        metric: "ingest + drop ns per record",
-        ranking: rank(ranking),
-        excluded: missing(data, "timing", |l| l.timing.is_some()),
-    }
+    timed(
+        data,
+        &TimedProfile {
+            profile: "short-lived batches dropped at once",
+            question: "a batch is built, processed once and thrown away (per request, per file)",
+            metric: "ingest + drop ns per record",
+            lacking: "timing",
+            figure: |t| Some(figures::batch(t)),
+            rounds: figures::batch_rounds,
+            why: |l, t, i, best| {
+                format!(
+                    "build + drop {} ns/record ({}): ingest {} · drop {}{}",
+                    with_interval(i),
+                    times_best(i.median, best),
+                    per_record(figures::stage(t, "ingest").median),
+                    per_record(t.drop.per(t.records)),
+                    l.memory
+                        .as_ref()
+                        .map(|m| format!(
+                            ", {} allocations/record",
+                            per_record(m.allocations as f64 / t.records.max(1) as f64)
+                        ))
+                        .unwrap_or_default()
+                )
+            },
+        },
+        |_| true,
+    )
 }

@@ -16,8 +16,9 @@ pub(crate) struct RunArgs {
     layouts: Vec<String>,
     #[command(flatten)]
     source: SourceArgs,
-    /// Timed runs per layout; each stage reports its best time.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+    /// Timed rounds: each runs every layout once, in a rotated order; times are medians over
+    /// the rounds.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
     repeat: u32,
     /// Print one JSON document (SPEC §6) instead of a table.
     #[arg(long)]

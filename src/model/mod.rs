@@ -126,6 +126,12 @@ pub struct Timing {
     pub access_reads: u64,
     /// Random reads by index: the best total time.
     pub access: Nanos,
+    /// The time to drop the store in each round (in the order of `runs`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drops: Vec<Nanos>,
+    /// The time of the `access_reads` random reads in each round.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accesses: Vec<Nanos>,
     /// Keys this version does not know.
     #[serde(flatten)]
     pub extra: Extra,
@@ -142,6 +148,14 @@ impl Timing {
     pub fn best_total(&self) -> Nanos {
         Nanos(self.best.values().map(|t| t.0).sum())
     }
+
+    /// filter + normalize + rolling + aggregate in each round.
+    pub fn pipeline_runs(&self) -> Vec<Nanos> {
+        self.runs
+            .iter()
+            .map(|r| Nanos(r.values().skip(1).map(|t| t.0).sum()))
+            .collect()
+    }
 }
 
 /// One layout at one size.
@@ -157,6 +171,9 @@ pub struct ScalePoint {
     pub ingest: Option<Nanos>,
     /// Peak heap bytes (requested).
     pub peak_bytes: Option<Bytes>,
+    /// Every round's time per stage at this size.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub runs: Vec<PerStage<Nanos>>,
 }
 
 /// The machine and build a set of results came from.

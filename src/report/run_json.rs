@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::analysis::figures;
 use crate::model::{self, FailureKind, MemorySummary, PerStage, Results, Workload};
 use crate::pipeline::SensorStats;
 use crate::units::Nanos;
@@ -26,8 +27,12 @@ struct Entry<'a> {
     checksum: f64,
     /// Per-sensor aggregates, sorted by id bytewise.
     sensors: &'a [SensorStats],
-    /// Wall-clock nanoseconds per stage (the best of `--repeat` runs).
-    timing_ns: &'a PerStage<Nanos>,
+    /// Wall-clock nanoseconds per stage: the median of the `--repeat` rounds.
+    timing_ns: PerStage<Nanos>,
+    /// The fastest round's nanoseconds per stage.
+    timing_ns_best: &'a PerStage<Nanos>,
+    /// Every round's nanoseconds per stage, in the order the rounds ran.
+    timing_ns_rounds: &'a [PerStage<Nanos>],
     /// Heap figures, when memory was measured.
     #[serde(skip_serializing_if = "Option::is_none")]
     memory: Option<&'a MemorySummary>,
@@ -48,7 +53,9 @@ pub(crate) fn render(results: &Results) -> serde_json::Result<Vec<u8>> {
                 kept: t.kept,
                 checksum: t.checksum,
                 sensors: model::sensors(l),
-                timing_ns: &t.best,
+                timing_ns: figures::median_times(t),
+                timing_ns_best: &t.best,
+                timing_ns_rounds: &t.runs,
                 memory: l.memory.as_ref(),
                 memory_error: l.failure(FailureKind::Heap).map(|f| f.message.as_str()),
             })

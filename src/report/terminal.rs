@@ -2,11 +2,13 @@
 
 use std::fmt::Write;
 
-use crate::format::{one_decimal, ratio_x, small};
+use crate::analysis::figures;
+use crate::format::{one_decimal, plus_minus, ratio_x, small};
 use crate::inspect::TypeInfo;
 use crate::model::{LayoutRun, MemorySummary, Results, Timing};
 use crate::pipeline::Stage;
 use crate::report::table::{Align, Table};
+use crate::units::Nanos;
 
 /// The heap columns of the `run --memory` and `compare` tables.
 const MEMORY_COLUMNS: [(&str, Align); 4] = [
@@ -73,8 +75,9 @@ pub(crate) fn run(results: &Results, memory: bool) -> String {
             t.kept.to_string(),
             format!("{:.6}", t.checksum),
         ];
-        row.extend(Stage::ALL.iter().map(|&s| t.best[s].to_string()));
-        row.push(t.best_total().to_string());
+        let median = figures::median_times(t);
+        row.extend(Stage::ALL.iter().map(|&s| median[s].to_string()));
+        row.push(Nanos(median.values().map(|n| n.0).sum()).to_string());
         if memory {
             row.extend(memory_cells(l.memory.as_ref()));
         }
@@ -103,8 +106,10 @@ pub(crate) fn compare(results: &Results) -> String {
     let _ = writeln!(
         out,
         "workload: {} — {} records, {} sensors, window {}\n\
-         time: ns per record, best of {} run(s); heap: dhat, each layout in a process of its \
-         own (req = requested, rsv = reserved by the allocator)",
+         time: ns per record, median of {} paired round(s) ± the wider side of its 95 % \
+         interval; vs best: pipeline over the fastest's, round by round (interval in \
+         parentheses); heap: dhat, each layout in a process of its own (req = requested, \
+         rsv = reserved by the allocator)",
         crate::format::one_line(&w.source),
         w.records,
         w.sensors,
@@ -116,25 +121,25 @@ pub(crate) fn compare(results: &Results) -> String {
     columns.push(("vs best", Align::Right));
     columns.extend(MEMORY_COLUMNS);
     let mut table = Table::new(&columns);
-    let best = results
-        .timed()
-        .map(|(_, t)| t.best_pipeline().0)
-        .min()
-        .unwrap_or(0);
+    let fastest = figures::fastest(results);
     for l in &results.layouts {
         let mut row = vec![l.layout.clone()];
-        match &l.timing {
-            Some(t) => {
-                let n = t.records;
-                row.extend(Stage::ALL.iter().map(|&s| one_decimal(t.best[s].per(n))));
-                row.push(one_decimal(t.best_pipeline().per(n)));
-                row.push(if best == 0 {
-                    "-".into()
+        match (&l.timing, fastest) {
+            (Some(t), Some(fastest)) => {
+                row.extend(Stage::ALL.iter().map(|&s| {
+                    let i = figures::stage(t, s.name());
+                    plus_minus(i.median, i.spread())
+                }));
+                let i = figures::pipeline(t);
+                row.push(plus_minus(i.median, i.spread()));
+                let r = figures::pipeline_ratio(t, fastest);
+                row.push(if r.lower == r.upper {
+                    ratio_x(r.median)
                 } else {
-                    ratio_x(t.best_pipeline().0 as f64 / best as f64)
+                    format!("{} ({:.2}–{:.2})", ratio_x(r.median), r.lower, r.upper)
                 });
             }
-            None => row.extend(std::iter::repeat_n("-".to_owned(), Stage::ALL.len() + 2)),
+            _ => row.extend(std::iter::repeat_n("-".to_owned(), Stage::ALL.len() + 2)),
         }
         row.extend(memory_cells(l.memory.as_ref()));
         table.row(row);

@@ -90,6 +90,8 @@ fn layout(
             drop: Nanos(n * per_record_ns / 2),
             access_reads: 4000,
             access: Nanos(4000 * per_record_ns),
+            drops: Vec::new(),
+            accesses: Vec::new(),
             extra: Default::default(),
         }),
         memory: Some(memory_of(n, bytes_per_record)),
@@ -143,6 +145,7 @@ fn fixture() -> Results {
                     pipeline: Some(Nanos(n * 5)),
                     ingest: Some(Nanos(n * 20)),
                     peak_bytes: Some(Bytes(n * 40)),
+                    runs: Vec::new(),
                 })
             })
             .collect(),
@@ -301,4 +304,61 @@ fn every_markdown_table_row_has_as_many_cells_as_its_header() {
             header = None;
         }
     }
+}
+
+/// A timing of `n` records whose pipeline takes `per_round[k]` ns per record in round `k`.
+fn rounds_timing(n: u64, per_round: &[u64]) -> Timing {
+    let runs: Vec<PerStage<Nanos>> = per_round
+        .iter()
+        .map(|&p| times(20 * n * p, n * p, n * p, n * p, n * p))
+        .collect();
+    Timing {
+        records: n,
+        kept: n,
+        checksum: 0.0,
+        best: crate::measure::best_of(&runs),
+        runs,
+        drop: Nanos(n),
+        access_reads: 0,
+        access: Nanos(0),
+        drops: Vec::new(),
+        accesses: Vec::new(),
+        extra: Default::default(),
+    }
+}
+
+#[test]
+fn the_guide_calls_noise_level_and_a_real_difference_a_win() {
+    let scans = |a: &[u64], b: &[u64]| {
+        let mut data = fixture();
+        data.layouts[1].timing = Some(rounds_timing(1000, a));
+        data.layouts[2].timing = Some(rounds_timing(1000, b));
+        advise(&data)
+            .into_iter()
+            .find(|a| a.profile == "full scans")
+            .unwrap()
+    };
+    // Round by round, sometimes one is ahead, sometimes the other: level.
+    let noisy = scans(
+        &[10, 12, 10, 11, 13, 10, 12, 11, 10],
+        &[11, 11, 12, 10, 12, 11, 11, 12, 11],
+    );
+    assert!(noisy.level(), "{:?}", noisy.runner_up);
+    assert!(
+        noisy.verdict().unwrap().contains("level with"),
+        "{}",
+        noisy.verdict().unwrap()
+    );
+    // Consistently 20 % apart, even in the round a disturbance slowed both threefold: a
+    // winner, with its interval.
+    let clear = scans(
+        &[10, 30, 10, 11, 10, 10, 12, 10, 10],
+        &[12, 36, 12, 13, 12, 12, 14, 12, 12],
+    );
+    assert!(!clear.level(), "{:?}", clear.runner_up);
+    let verdict = clear.verdict().unwrap();
+    assert!(
+        verdict.contains("better than `boxy`") && verdict.contains("96 % interval"),
+        "{verdict}"
+    );
 }

@@ -291,6 +291,8 @@ impl Subject for Builtin {
             drop: runs.iter().map(|r| r.drop).min().unwrap_or_default(),
             access_reads: 0,
             access: Nanos(0),
+            drops: runs.iter().map(|r| r.drop).collect(),
+            accesses: Vec::new(),
             extra: Default::default(),
         }
     }

@@ -147,7 +147,24 @@ pub(crate) struct Measured<O> {
     pub scaling: Vec<ScalePoint>,
 }
 
-/// Runs `plan` over `subject`.
+/// One layout's progress through the rounds.
+struct Track<O> {
+    meta: LayoutMeta,
+    /// Its runs at the workload's size, one per round.
+    runs: Vec<Sample<O>>,
+    /// Its random-read probe, one per round.
+    accesses: Vec<(u64, Nanos)>,
+    /// Its runs at each smaller size, one per round.
+    scaled: Vec<Vec<PerStage<Nanos>>>,
+    /// What failed.
+    errors: Vec<Failure>,
+}
+
+/// Runs `plan` over `subject`: timed rounds, then the profiling children.
+///
+/// Every round runs every layout once, each round in a rotated order, so that whatever
+/// disturbs the machine during a round hits every layout alike, and no layout always runs
+/// right after the same neighbour.
 ///
 /// # Errors
 ///
@@ -158,121 +175,74 @@ pub(crate) fn measure<S: Subject>(
     plan: &Plan,
 ) -> anyhow::Result<Measured<S::Outcome>> {
     let metas = subject.layouts();
-    let chosen: Vec<&LayoutMeta> = plan
+    let mut tracks: Vec<Track<S::Outcome>> = plan
         .layouts
         .iter()
         .filter_map(|name| metas.iter().find(|m| &m.name == name))
+        .map(|meta| Track {
+            meta: meta.clone(),
+            runs: Vec::new(),
+            accesses: Vec::new(),
+            scaled: plan.scaling.iter().map(|_| Vec::new()).collect(),
+            errors: Vec::new(),
+        })
         .collect();
-    let heap_steps = plan
-        .heap
-        .as_ref()
-        .map_or(0, |_| 1 + plan.scaling.len() as u64);
-    let steps = chosen.len() as u64
-        * (plan.repeat as u64
-            + u64::from(plan.access_reads > 0)
-            + plan.scaling.len() as u64
-            + heap_steps);
-    let bar = crate::progress::bar(steps, "timing", plan.progress);
-
-    let mut layouts = Vec::new();
-    let mut samples: Vec<Option<Sample<S::Outcome>>> = Vec::new();
+    let rounds = plan.repeat.max(1);
+    let heap_steps = plan.heap.as_ref().map_or(0, |_| 1 + plan.scaling.len());
+    let steps = tracks.len() * (rounds + heap_steps);
+    let bar = crate::progress::bar(steps as u64, "timing", plan.progress);
     let mut reference: Option<(String, S::Outcome)> = None;
+    let result = (|| {
+        for round in 0..rounds {
+            let n = tracks.len();
+            for k in 0..n {
+                let track = &mut tracks[(k + round) % n];
+                bar.set_message(format!("round {}/{rounds}: {}", round + 1, track.meta.name));
+                time_once(subject, plan, track, &mut reference)?;
+                bar.inc(1);
+            }
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        bar.finish_and_clear();
+        return Err(e);
+    }
+
     let mut scaling = Vec::new();
-    for meta in &chosen {
+    let mut layouts = Vec::new();
+    let mut samples = Vec::new();
+    for track in tracks {
         let mut entry = LayoutRun {
-            layout: meta.name.clone(),
-            summary: meta.summary.clone(),
-            runtime_schema: meta.runtime_schema,
-            types: meta.types.clone(),
+            layout: track.meta.name.clone(),
+            summary: track.meta.summary.clone(),
+            runtime_schema: track.meta.runtime_schema,
+            types: track.meta.types.clone(),
             timing: None,
             memory: None,
-            errors: Vec::new(),
+            errors: track.errors,
             aggregates: None,
             extra: Default::default(),
         };
-        bar.set_message(format!("timing {}", meta.name));
-        let mut runs = Vec::new();
-        for _ in 0..plan.repeat.max(1) {
-            match subject.run_once(&meta.name, None) {
-                Ok(sample) => runs.push(sample),
-                Err(RunError::Capacity(e)) if !plan.stop_at_first_failure => {
-                    entry
-                        .errors
-                        .push(Failure::new(FailureKind::Capacity, format!("{e:#}")));
-                    break;
-                }
-                Err(RunError::Capacity(e) | RunError::Input(e)) => {
-                    bar.finish_and_clear();
-                    return Err(e.context(format!("layout {}", meta.name)));
-                }
-            }
-            bar.inc(1);
-        }
-        let timed = entry.errors.is_empty();
-        if timed {
-            let outcome = &runs[0].outcome;
-            for run in &runs[1..] {
-                if let Some(why) = subject.disagreement(outcome, &run.outcome) {
-                    bar.finish_and_clear();
-                    return Err(subject.explain_disagreement(&meta.name, &meta.name, &why));
-                }
-            }
-            match &reference {
-                Some((first, reference)) => {
-                    if let Some(why) = subject.disagreement(reference, outcome) {
-                        bar.finish_and_clear();
-                        return Err(subject.explain_disagreement(first, &meta.name, &why));
-                    }
-                }
-                None => reference = Some((meta.name.clone(), outcome.clone())),
-            }
-            let mut timing = subject.timing(&runs);
-            if plan.access_reads > 0 {
-                bar.set_message(format!("random reads {}", meta.name));
-                let reads = plan.access_reads.min(timing.records * 4);
-                match subject.access(&meta.name, reads, plan.repeat) {
-                    Ok((reads, time)) => {
-                        timing.access_reads = reads;
-                        timing.access = time;
-                    }
-                    Err(e) => entry
-                        .errors
-                        .push(Failure::new(FailureKind::Access, format!("{e:#}"))),
-                }
-                bar.inc(1);
+        if let Some(first) = track.runs.first() {
+            let mut timing = subject.timing(&track.runs);
+            if let Some(&(reads, _)) = track.accesses.first() {
+                timing.access_reads = reads;
+                timing.accesses = track.accesses.iter().map(|&(_, t)| t).collect();
+                timing.access = timing.accesses.iter().copied().min().unwrap_or_default();
             }
             if !plan.scaling.is_empty() {
-                scaling.push(ScalePoint {
-                    layout: meta.name.clone(),
-                    records: timing.records,
-                    pipeline: Some(timing.best_pipeline()),
-                    ingest: Some(timing.best[crate::pipeline::Stage::Ingest]),
-                    peak_bytes: None,
-                });
+                scaling.push(point(&entry.layout, timing.records, &timing.runs));
             }
-            subject.keep(&mut entry, outcome);
+            for (&n, runs) in plan.scaling.iter().zip(&track.scaled) {
+                if !runs.is_empty() {
+                    scaling.push(point(&entry.layout, n, runs));
+                }
+            }
+            subject.keep(&mut entry, &first.outcome);
             entry.timing = Some(timing);
-        } else {
-            bar.inc((plan.repeat + usize::from(plan.access_reads > 0)) as u64);
         }
-        for &n in &plan.scaling {
-            bar.set_message(format!("timing {} at {n} records", meta.name));
-            let runs: Vec<_> = (0..plan.repeat.max(1))
-                .map_while(|_| subject.run_once(&meta.name, Some(n)).ok())
-                .collect();
-            if !runs.is_empty() {
-                let t = subject.timing(&runs);
-                scaling.push(ScalePoint {
-                    layout: meta.name.clone(),
-                    records: n,
-                    pipeline: Some(t.best_pipeline()),
-                    ingest: Some(t.best[crate::pipeline::Stage::Ingest]),
-                    peak_bytes: None,
-                });
-            }
-            bar.inc(1);
-        }
-        samples.push(timed.then(|| runs.swap_remove(0)));
+        samples.push(track.runs.into_iter().next());
         layouts.push(entry);
     }
 
@@ -294,6 +264,83 @@ pub(crate) fn measure<S: Subject>(
         reference: reference.map(|(_, o)| o),
         scaling,
     })
+}
+
+/// One round of one layout: its timed run (checked against every other run), its
+/// random-read probe, and its runs at the smaller sizes.
+fn time_once<S: Subject>(
+    subject: &S,
+    plan: &Plan,
+    track: &mut Track<S::Outcome>,
+    reference: &mut Option<(String, S::Outcome)>,
+) -> anyhow::Result<()> {
+    if !track.errors.is_empty() {
+        return Ok(());
+    }
+    let name = track.meta.name.clone();
+    let sample = match subject.run_once(&name, None) {
+        Ok(sample) => sample,
+        Err(RunError::Capacity(e)) if !plan.stop_at_first_failure => {
+            track
+                .errors
+                .push(Failure::new(FailureKind::Capacity, format!("{e:#}")));
+            return Ok(());
+        }
+        Err(RunError::Capacity(e) | RunError::Input(e)) => {
+            return Err(e.context(format!("layout {name}")))
+        }
+    };
+    let (first, against) = match (track.runs.first(), reference.as_ref()) {
+        (Some(own), _) => (name.clone(), &own.outcome),
+        (None, Some((first, outcome))) => (first.clone(), outcome),
+        (None, None) => (name.clone(), &sample.outcome),
+    };
+    if let Some(why) = subject.disagreement(against, &sample.outcome) {
+        return Err(subject.explain_disagreement(&first, &name, &why));
+    }
+    if reference.is_none() {
+        *reference = Some((name.clone(), sample.outcome.clone()));
+    }
+    let records = sample.records;
+    track.runs.push(sample);
+    if plan.access_reads > 0 {
+        match subject.access(&name, plan.access_reads.min(records * 4), 1) {
+            Ok(probe) => track.accesses.push(probe),
+            Err(e) => track
+                .errors
+                .push(Failure::new(FailureKind::Access, format!("{e:#}"))),
+        }
+    }
+    for (&n, runs) in plan.scaling.iter().zip(&mut track.scaled) {
+        match subject.run_once(&name, Some(n)) {
+            Ok(sample) => runs.push(sample.stages),
+            Err(e) => {
+                let failure = Failure::new(
+                    FailureKind::Other,
+                    format!("timed run at {n} records: {e:#}"),
+                );
+                if !track.errors.contains(&failure) {
+                    track.errors.push(failure);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A scaling point from a layout's rounds at one size.
+fn point(layout: &str, records: u64, runs: &[PerStage<Nanos>]) -> ScalePoint {
+    let best = crate::measure::best_of(runs);
+    let ingest = best.values().next().copied();
+    let pipeline = Nanos(best.values().skip(1).map(|t| t.0).sum());
+    ScalePoint {
+        layout: layout.to_owned(),
+        records,
+        pipeline: Some(pipeline),
+        ingest,
+        peak_bytes: None,
+        runs: runs.to_vec(),
+    }
 }
 
 /// Heap profiles, only now that every timing is done: each layout in a process of its own,

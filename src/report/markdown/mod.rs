@@ -43,7 +43,9 @@ pub(crate) fn render(data: &Results) -> String {
         "Which memory layout should a Rust program use for its records? Every layout below \
          stored the same {} readings and ran the same pipeline (ingest → filter → normalize → \
          rolling → aggregate); their aggregates are bit-identical. Times are wall-clock, the \
-         best of {} runs; heap figures come from dhat in a separate process per layout.\n",
+         median of {} paired rounds (each round runs every layout once, in a rotated order, so \
+         a disturbance hits all alike); heap figures come from dhat in a separate process per \
+         layout.\n",
         w.records, data.repeat
     );
 

@@ -2,7 +2,8 @@
 
 use std::fmt::Write;
 
-use crate::format::per_record;
+use crate::analysis::figures;
+use crate::format::{per_record, per_record_range, ratio_range};
 use crate::model::{PythonSection, Results, Timing};
 use crate::pipeline::Stage;
 use crate::record::INFORMATION_BYTES;
@@ -10,7 +11,6 @@ use crate::record::INFORMATION_BYTES;
 use super::text::{capitalise, chart_marker, escape, table};
 
 fn stage_cell(data: &Results, layout: &str, t: &Timing, stage: Stage) -> String {
-    let best = t.best[stage].per(t.records);
     if let Some(c) = data.criterion_estimate(stage.name(), layout, t.records) {
         return format!(
             "{} ({}–{})ᶜ",
@@ -19,22 +19,15 @@ fn stage_cell(data: &Results, layout: &str, t: &Timing, stage: Stage) -> String 
             per_record(c.upper_ns)
         );
     }
-    let per_run: Vec<f64> = t.runs.iter().map(|r| r[stage].per(t.records)).collect();
-    let max = per_run.iter().copied().fold(best, f64::max);
-    if t.runs.len() > 1 {
-        format!("{} (≤{})", per_record(best), per_record(max))
-    } else {
-        per_record(best)
-    }
+    let i = figures::stage(t, stage.name());
+    per_record_range(i.median, i.lower, i.upper)
 }
 
 pub(crate) fn headline(out: &mut String, data: &Results) {
     let _ = writeln!(out, "## Summary\n");
-    let best = data
-        .timed()
-        .map(|(_, t)| t.best_pipeline().0)
-        .min()
-        .unwrap_or(0);
+    let fastest = figures::fastest(data);
+    // The Python rows compare against the fastest Rust pipeline, per record.
+    let best = fastest.map_or(0.0, |t| figures::pipeline(t).median);
     let mut rows = Vec::new();
     for l in &data.layouts {
         let mem = l.memory.as_ref();
@@ -49,18 +42,20 @@ pub(crate) fn headline(out: &mut String, data: &Results) {
                 crate::format::small(m.allocations as f64 / records as f64)
             }),
             t.map_or("—".into(), |t| {
-                per_record(t.best[Stage::Ingest].per(t.records))
+                let i = figures::stage(t, Stage::Ingest.name());
+                per_record_range(i.median, i.lower, i.upper)
             }),
             t.map_or("—".into(), |t| {
-                per_record(t.best_pipeline().per(t.records))
+                let i = figures::pipeline(t);
+                per_record_range(i.median, i.lower, i.upper)
             }),
-            t.map_or("—".into(), |t| {
-                if best == 0 {
-                    "—".into()
-                } else {
-                    crate::format::ratio(t.best_pipeline().0 as f64 / best as f64)
+            match (t, fastest) {
+                (Some(t), Some(f)) => {
+                    let r = figures::pipeline_ratio(t, f);
+                    ratio_range(r.median, r.lower, r.upper)
                 }
-            }),
+                _ => "—".into(),
+            },
             escape(&l.summary),
         ]);
     }
@@ -81,11 +76,10 @@ pub(crate) fn headline(out: &mut String, data: &Results) {
                 format!("{} live blocks", per_record(r.live_blocks_per_record)),
                 per_record(ingest as f64 / r.records.max(1) as f64),
                 per_record(pipeline as f64 / r.records.max(1) as f64),
-                if best == 0 {
-                    "—".into()
+                if best > 0.0 {
+                    crate::format::ratio(pipeline as f64 / r.records.max(1) as f64 / best)
                 } else {
-                    let rust_best = best as f64 / data.workload.records.max(1) as f64;
-                    crate::format::ratio(pipeline as f64 / r.records.max(1) as f64 / rust_best)
+                    "—".into()
                 },
                 escape(&r.summary),
             ]);
@@ -120,10 +114,11 @@ pub(crate) fn stages(out: &mut String, data: &Results) {
     let _ = writeln!(out, "## Time per stage\n");
     let _ = writeln!(
         out,
-        "Nanoseconds per record: the best of {} runs, with the slowest run in parentheses as \
-         the spread; where criterion has measured the same `stage/layout/records`, its mean and \
-         confidence interval are shown instead (ᶜ). Random read: one whole record at a random \
-         index. Drop: freeing the whole store.\n",
+        "Nanoseconds per record: the median of {} rounds, with its 95 % confidence interval in \
+         parentheses (distribution-free, from the rounds' order statistics; with fewer than 6 \
+         rounds the full range, at lower confidence); where criterion has measured the same \
+         `stage/layout/records`, its mean and confidence interval are shown instead (ᶜ). \
+         Random read: one whole record at a random index. Drop: freeing the whole store.\n",
         data.repeat
     );
     let mut header = vec!["layout"];
@@ -138,12 +133,14 @@ pub(crate) fn stages(out: &mut String, data: &Results) {
                     .iter()
                     .map(|&s| stage_cell(data, &l.layout, t, s)),
             );
-            row.push(if t.access_reads > 0 {
-                per_record(t.access.per(t.access_reads))
-            } else {
-                "—".into()
+            row.push(figures::access(t).map_or("—".into(), |i| {
+                per_record_range(i.median, i.lower, i.upper)
+            }));
+            let drops: Vec<f64> = t.drops.iter().map(|d| d.per(t.records)).collect();
+            row.push(match crate::analysis::stats::median_interval(&drops) {
+                Some(i) => per_record_range(i.median, i.lower, i.upper),
+                None => per_record(t.drop.per(t.records)),
             });
-            row.push(per_record(t.drop.per(t.records)));
             row
         })
         .collect();
