@@ -71,6 +71,7 @@ fn store_before<L: Layout>(records: u64, stage: Stage) -> L {
 /// Benchmarks `timed` over layout `L` with `records` records, as `timed/L::NAME/records`.
 fn bench_layout<L: Layout>(group: &mut BenchmarkGroup<'_, WallTime>, timed: Timed, records: u64) {
     let id = BenchmarkId::new(L::NAME, records);
+    group.throughput(common::throughput(records, L::HEAP_BYTES_PER_RECORD));
     let batch = common::batch_size(records);
     let source = || common::generator(records);
     let before = |stage| move || store_before::<L>(records, stage);
