@@ -1,6 +1,9 @@
 //! layoutlab: one logical record — a sensor reading — in several memory layouts, pushed
 //! through one generic pipeline and measured for time and heap, side by side.
 //!
+//! To measure your own record instead, derive [`Record`] on it and write workloads against
+//! [`Store`]; see [`own`].
+//!
 //! The tree follows the data: [`record`] (the record and its rules) → [`source`] (generator
 //! and CSV, streaming) → [`layouts`] (one file per layout, one trait, one registry) →
 //! [`pipeline`] (the five stages, written once) → [`measure`] (time; heap) → [`results`]
@@ -22,6 +25,9 @@
 //! assert_eq!(outcome.aggregates.sensors.len(), 8);
 //! ```
 
+// Lets the derives' output (which names `::layoutlab::…`) compile inside this crate too.
+extern crate self as layoutlab;
+
 pub mod cli;
 pub mod compare;
 pub mod error;
@@ -30,6 +36,7 @@ pub mod inspect;
 pub mod intern;
 pub mod layouts;
 pub mod measure;
+pub mod own;
 pub mod pipeline;
 pub mod progress;
 pub mod record;
@@ -38,3 +45,37 @@ pub mod results;
 pub mod runner;
 pub mod source;
 pub mod table;
+
+pub use layoutlab_derive::{Record, Scalar};
+pub use own::{Record, Row, Scalar, Store, StoreError, StoreFn, Workload};
+
+/// What `#[derive(Record)]` and `#[derive(Scalar)]` generate code against. Not part of the
+/// public API: it changes whenever the derives do.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::inspect::{FieldLayout, TypeInfo};
+    pub use crate::intern::Interner;
+    pub use crate::own::heap_map::Value;
+    pub use crate::own::kind::{
+        no_table, ArenaStr, Elem, Field, FieldNo, FieldSink, FieldSource, FieldVisitor, Interned,
+        Kind, Packed, Part, Ref, Slot, Table, TextSpan, Val, LANES,
+    };
+    pub use crate::own::read_row;
+    pub use crate::own::scalar::{bad_code, enum_from_dyn, enum_to_dyn};
+    pub use crate::own::schema::{FieldKind, FieldSchema, InternWidth, Schema};
+
+    /// The hot and cold parts of a record with no `#[record(cold)]` field: it has no
+    /// `hot_cold` layout, and nothing of this type is ever made by a store.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct NoCold;
+
+    /// What the field projections into [`NoCold`] parts do.
+    ///
+    /// # Panics
+    ///
+    /// Always: `HotCold::with_capacity` refuses such records before any field is reached.
+    #[cold]
+    pub fn no_cold<T>() -> T {
+        unreachable!("a record without #[record(cold)] fields has no hot_cold layout")
+    }
+}
