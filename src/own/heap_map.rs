@@ -30,7 +30,9 @@ pub enum Value {
     I128(Box<i128>),
     /// A `u128`, boxed.
     U128(Box<u128>),
-    /// An `f32` (widened losslessly) or `f64`.
+    /// An `f32`, kept as one (widening would quiet a signalling NaN).
+    F32(f32),
+    /// An `f64`.
     Float(f64),
     /// A `char`.
     Char(char),

@@ -118,8 +118,8 @@ impl Scalar for char {
     }
 }
 
-/// Numbers are their own packed form; in a dynamic value they widen losslessly (`f32` to
-/// `f64`, integers to 64 bits, 128-bit integers boxed as a dynamic language would).
+/// Numbers are their own packed form; in a dynamic value integers widen losslessly to 64
+/// bits (128-bit integers are boxed, as a dynamic language would), floats stay as they are.
 macro_rules! numbers {
     ($($ty:ty => $kind:ident, $variant:ident($wide:ty), $wrap:expr, $unwrap:expr;)*) => {$(
         impl Scalar for $ty {
@@ -164,7 +164,7 @@ numbers! {
     u64 => UInt, UInt(u64), |x| x, |x: &u64| Some(*x);
     usize => UInt, UInt(u64), |x| x as u64, |x: &u64| usize::try_from(*x).ok();
     u128 => UInt, U128(Box<u128>), Box::new, |x: &Box<u128>| Some(**x);
-    f32 => Float, Float(f64), |x| f64::from(x), |x: &f64| Some(*x as f32);
+    f32 => Float, F32(f32), |x| x, |x: &f32| Some(*x);
     f64 => Float, Float(f64), |x| x, |x: &f64| Some(*x);
 }
 
@@ -217,6 +217,8 @@ mod tests {
         round_trip(&[usize::MAX, 0]);
         round_trip(&[isize::MIN]);
         round_trip(&[f32::MIN_POSITIVE, -0.0, f32::INFINITY]);
+        let signalling = f32::from_bits(0x7fa0_0000);
+        assert_eq!(f32::from_dyn(&signalling.to_dyn()).map(f32::to_bits), Some(0x7fa0_0000));
         round_trip(&[f64::MAX, -0.0]);
         assert_eq!(f64::from_dyn(&Value::Bool(true)), None);
         assert_eq!(u8::from_dyn(&Value::UInt(300)), None);

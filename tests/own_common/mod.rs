@@ -283,3 +283,250 @@ impl<R: Record + PartialEq + std::fmt::Debug> Workload<R> for GetAll {
         (0..store.len()).map(|i| store.get(i)).collect()
     }
 }
+
+/// A field's value folded into a number that changes with every bit of it (strings: a
+/// position-dependent hash of their bytes and length).
+pub trait Digest {
+    fn digest(&self) -> u128;
+}
+
+macro_rules! digest_ints {
+    ($($ty:ty),*) => {$(
+        impl Digest for $ty {
+            fn digest(&self) -> u128 {
+                *self as u128
+            }
+        }
+    )*};
+}
+digest_ints!(i8, u8, i16, u16, i32, u32, i64, u64, i128, u128, isize, usize);
+
+impl Digest for f32 {
+    fn digest(&self) -> u128 {
+        u128::from(self.to_bits())
+    }
+}
+impl Digest for f64 {
+    fn digest(&self) -> u128 {
+        u128::from(self.to_bits())
+    }
+}
+impl Digest for bool {
+    fn digest(&self) -> u128 {
+        u128::from(*self)
+    }
+}
+impl Digest for char {
+    fn digest(&self) -> u128 {
+        u128::from(u32::from(*self))
+    }
+}
+impl Digest for str {
+    fn digest(&self) -> u128 {
+        self.bytes().fold(self.len() as u128, |h, b| {
+            h.wrapping_mul(0x100_0000_01b3).wrapping_add(u128::from(b) + 1)
+        })
+    }
+}
+impl Digest for String {
+    fn digest(&self) -> u128 {
+        self.as_str().digest()
+    }
+}
+impl Digest for Side {
+    fn digest(&self) -> u128 {
+        *self as u128 + 7
+    }
+}
+impl Digest for Level {
+    fn digest(&self) -> u128 {
+        *self as u128 + 11
+    }
+}
+impl Digest for Team {
+    fn digest(&self) -> u128 {
+        *self as u128 + 13
+    }
+}
+
+/// The value a mutating workload writes in place of a field's old value.
+pub trait Bump {
+    type Out;
+    fn bump(&self) -> Self::Out;
+}
+
+macro_rules! bump_ints {
+    ($($ty:ty),*) => {$(
+        impl Bump for $ty {
+            type Out = $ty;
+            fn bump(&self) -> $ty {
+                self.wrapping_mul(3).wrapping_add(1)
+            }
+        }
+    )*};
+}
+bump_ints!(i8, u8, i16, u16, i32, u32, i64, u64, i128, u128, isize, usize);
+
+impl Bump for f32 {
+    type Out = f32;
+    fn bump(&self) -> f32 {
+        self * 1.5 - 0.25
+    }
+}
+impl Bump for f64 {
+    type Out = f64;
+    fn bump(&self) -> f64 {
+        self * 1.01 + 0.5
+    }
+}
+impl Bump for bool {
+    type Out = bool;
+    fn bump(&self) -> bool {
+        !self
+    }
+}
+impl Bump for char {
+    type Out = char;
+    fn bump(&self) -> char {
+        char::from_u32(u32::from(*self) + 1).unwrap_or('a')
+    }
+}
+impl Bump for str {
+    type Out = String;
+    fn bump(&self) -> String {
+        // One more distinct value per distinct value: interned fields stay far from full.
+        format!("{self}!")
+    }
+}
+impl Bump for String {
+    type Out = String;
+    fn bump(&self) -> String {
+        self.as_str().bump()
+    }
+}
+impl Bump for Side {
+    type Out = Side;
+    fn bump(&self) -> Side {
+        match self {
+            Side::Buy => Side::Sell,
+            Side::Sell => Side::Buy,
+        }
+    }
+}
+impl Bump for Level {
+    type Out = Level;
+    fn bump(&self) -> Level {
+        match self {
+            Level::Trace => Level::Debug,
+            Level::Debug => Level::Info,
+            Level::Info => Level::Warn,
+            Level::Warn => Level::Error,
+            Level::Error => Level::Trace,
+        }
+    }
+}
+impl Bump for Team {
+    type Out = Team;
+    fn bump(&self) -> Team {
+        match self {
+            Team::Red => Team::Blue,
+            Team::Blue => Team::Green,
+            Team::Green => Team::Red,
+        }
+    }
+}
+
+/// What a setter takes for a bumped value: the value, or `&str` for a `String`.
+pub trait Arg {
+    type Arg<'a>
+    where
+        Self: 'a;
+    fn arg(&self) -> Self::Arg<'_>;
+}
+macro_rules! copy_args {
+    ($($ty:ty),*) => {$(
+        impl Arg for $ty {
+            type Arg<'a> = $ty;
+            fn arg(&self) -> $ty {
+                *self
+            }
+        }
+    )*};
+}
+copy_args!(
+    i8, u8, i16, u16, i32, u32, i64, u64, i128, u128, isize, usize, f32, f64, bool, char, Side,
+    Level, Team
+);
+impl Arg for String {
+    type Arg<'a> = &'a str;
+    fn arg(&self) -> &str {
+        self
+    }
+}
+
+/// Read-only: per field, the wrapping sum of every record's digest, read through the
+/// store's getters.
+pub struct Sums;
+/// Mutating: `retain` on one field (through the row view), then every field of every kept
+/// record set to its bumped value (through the setters); returns every record (`get`).
+pub struct Mutate;
+
+/// For a record type: `Sums` and `Mutate` on any store, and the same two computed directly
+/// on a `Vec<R>` (the reference: no store, plain field access).
+#[macro_export]
+macro_rules! workloads {
+    ($record:ident, keep: $keep:ident, { $($field:ident: $setter:ident),* $(,)? }, $sums_ref:ident, $mutate_ref:ident) => {
+        impl layoutlab::Workload<$record> for $crate::own_common::Sums {
+            type Output = Vec<u128>;
+            fn run<S: layoutlab::Store<$record>>(&self, store: &mut S) -> Vec<u128> {
+                #[allow(unused_imports)]
+                use $crate::own_common::Digest;
+                let mut sums = Vec::new();
+                $(
+                    let mut sum = 0u128;
+                    for i in 0..store.len() {
+                        sum = sum.wrapping_add(store.$field(i).digest());
+                    }
+                    sums.push(sum);
+                )*
+                sums
+            }
+        }
+
+        pub fn $sums_ref(records: &[$record]) -> Vec<u128> {
+            #[allow(unused_imports)]
+            use $crate::own_common::Digest;
+            let mut sums = Vec::new();
+            $(
+                sums.push(records.iter().fold(0u128, |s, r| s.wrapping_add(r.$field.digest())));
+            )*
+            sums
+        }
+
+        impl layoutlab::Workload<$record> for $crate::own_common::Mutate {
+            type Output = String;
+            fn run<S: layoutlab::Store<$record>>(&self, store: &mut S) -> String {
+                #[allow(unused_imports)]
+                use $crate::own_common::{Arg, Bump, Digest};
+                store.retain(|row| row.$keep().digest() % 3 != 0);
+                for i in 0..store.len() {
+                    $(
+                        let new = store.$field(i).bump();
+                        store.$setter(i, new.arg());
+                    )*
+                }
+                format!("{:?}", (0..store.len()).map(|i| store.get(i)).collect::<Vec<_>>())
+            }
+        }
+
+        pub fn $mutate_ref(mut records: Vec<$record>) -> String {
+            #[allow(unused_imports)]
+            use $crate::own_common::{Bump, Digest};
+            records.retain(|r| r.$keep.digest() % 3 != 0);
+            for r in &mut records {
+                $( r.$field = r.$field.bump(); )*
+            }
+            format!("{records:?}")
+        }
+    };
+}
