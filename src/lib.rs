@@ -64,6 +64,10 @@ pub mod __private {
     pub use crate::own::scalar::{bad_code, enum_from_dyn, enum_to_dyn};
     pub use crate::own::schema::{FieldKind, FieldSchema, InternWidth, Schema};
 
+    /// Compiles only for a type a record field may have: the derive's first check of each
+    /// non-string field, at the field's type.
+    pub fn field_type<T: crate::Scalar>() {}
+
     /// The hot and cold parts of a record with no `#[record(cold)]` field: it has no
     /// `hot_cold` layout, and nothing of this type is ever made by a store.
     #[derive(Debug, Clone, Copy, Default)]

@@ -59,7 +59,10 @@ where
         let fresh = || S::from_records(self.0.clone()).expect("few distinct values fit every id");
         let store = fresh();
         assert_eq!(store.len(), self.0.len());
-        let get = format!("{:?}", (0..store.len()).map(|i| store.get(i)).collect::<Vec<_>>());
+        let get = format!(
+            "{:?}",
+            (0..store.len()).map(|i| store.get(i)).collect::<Vec<_>>()
+        );
         Answers {
             get,
             sums: Sums.run(&mut fresh()),
@@ -86,7 +89,13 @@ where
     );
     for layout in layouts {
         let got = R::for_layout(layout.name, RunAll(records.clone())).expect("listed layout");
-        assert_eq!(got, expected, "layout {} of {}", layout.name, R::SCHEMA.name);
+        assert_eq!(
+            got,
+            expected,
+            "layout {} of {}",
+            layout.name,
+            R::SCHEMA.name
+        );
     }
     for got in [
         RunAll(records.clone()).call::<Counting<Aos<R>>>(),

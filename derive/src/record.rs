@@ -174,11 +174,19 @@ impl<'a> Generator<'a> {
     }
 
     fn generate(&self) -> TokenStream {
+        // First, one check per non-string field at its type: the clearest error comes first.
+        let checks = self.fields.iter().filter(|f| !f.is_string()).map(|f| {
+            let ty = f.ty;
+            quote_spanned! {ty.span()=>
+                const _: fn() = ::layoutlab::__private::field_type::<#ty>;
+            }
+        });
         let parts = self.parts();
         let record = self.record_impl();
         let fields = self.field_impls();
         let accessors = self.accessors();
         quote! {
+            #(#checks)*
             #parts
             #record
             #fields

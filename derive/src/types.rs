@@ -2,7 +2,7 @@
 //! its `#[record(...)]` options, checked, with an error at the field for every mistake.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, ToTokens};
+use quote::{quote, quote_spanned, ToTokens};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Error, Field, Ident, Type};
@@ -81,7 +81,9 @@ impl RecordField<'_> {
                 let width = width.ty();
                 quote!(::layoutlab::__private::Interned<#width>)
             }
-            Storage::Scalar => quote!(#ty),
+            // Spanned at the field's type, so that a type which is not a field type is
+            // reported there, not at the derive.
+            Storage::Scalar => quote_spanned!(ty.span()=> #ty),
         }
     }
 
@@ -113,7 +115,7 @@ impl RecordField<'_> {
                     Some("bool") => quote!(u8),
                     Some("char") => quote!(u32),
                     Some(_) => quote!(#ty),
-                    None => quote!(<#ty as ::layoutlab::Scalar>::Packed),
+                    None => quote_spanned!(ty.span()=> <#ty as ::layoutlab::Scalar>::Packed),
                 }
             }
         }

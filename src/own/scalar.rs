@@ -218,7 +218,10 @@ mod tests {
         round_trip(&[isize::MIN]);
         round_trip(&[f32::MIN_POSITIVE, -0.0, f32::INFINITY]);
         let signalling = f32::from_bits(0x7fa0_0000);
-        assert_eq!(f32::from_dyn(&signalling.to_dyn()).map(f32::to_bits), Some(0x7fa0_0000));
+        assert_eq!(
+            f32::from_dyn(&signalling.to_dyn()).map(f32::to_bits),
+            Some(0x7fa0_0000)
+        );
         round_trip(&[f64::MAX, -0.0]);
         assert_eq!(f64::from_dyn(&Value::Bool(true)), None);
         assert_eq!(u8::from_dyn(&Value::UInt(300)), None);

@@ -247,7 +247,20 @@ pub fn kitchen_sink() -> impl Strategy<Value = KitchenSink> {
     );
     (ints, rest).prop_map(
         |(
-            (a_i8, a_u8, a_i16, a_u16, a_i32, a_u32, a_i64, a_u64, a_i128, a_u128, a_isize, a_usize),
+            (
+                a_i8,
+                a_u8,
+                a_i16,
+                a_u16,
+                a_i32,
+                a_u32,
+                a_i64,
+                a_u64,
+                a_i128,
+                a_u128,
+                a_isize,
+                a_usize,
+            ),
             (a_f32, a_f64, a_char, a_bool, small, medium, large, text),
         )| KitchenSink {
             a_i8,
@@ -324,7 +337,8 @@ impl Digest for char {
 impl Digest for str {
     fn digest(&self) -> u128 {
         self.bytes().fold(self.len() as u128, |h, b| {
-            h.wrapping_mul(0x100_0000_01b3).wrapping_add(u128::from(b) + 1)
+            h.wrapping_mul(0x100_0000_01b3)
+                .wrapping_add(u128::from(b) + 1)
         })
     }
 }
