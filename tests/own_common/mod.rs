@@ -544,3 +544,5 @@ macro_rules! workloads {
         }
     };
 }
+
+pub mod sensor;
