@@ -42,8 +42,9 @@ fn main() {
     let store = Aos::<Trade>::from_records(trades).unwrap();
     // The store reserved its array from the iterator's size hint and the records' strings
     // moved in with them; the source Vec's buffer is gone.
+    let after = dhat::HeapStats::get().curr_bytes;
     dhat::assert_eq!(
-        dhat::HeapStats::get().curr_bytes,
+        after,
         record_array + strings,
         "aos = size_of::<Trade>() per record + its strings' text"
     );
