@@ -58,12 +58,12 @@ pub enum Team {
 #[repr(C)]
 pub struct Entity {
     pub alive: bool,
-    pub x: f32,
     pub id: u64,
-    pub y: f32,
+    pub x: f32,
     pub team: Team,
-    pub hp: i16,
     pub vx: f64,
+    pub hp: i16,
+    pub y: f32,
     pub vy: f64,
 }
 
