@@ -22,7 +22,11 @@ fn main() {
             qty: i as u32,
             side: if i % 2 == 0 { Side::Buy } else { Side::Sell },
             // Every fourth venue is empty: an empty String has no heap block.
-            venue: if i % 4 == 0 { String::new() } else { "XNAS".to_owned() },
+            venue: if i % 4 == 0 {
+                String::new()
+            } else {
+                "XNAS".to_owned()
+            },
             ts: i as i64,
         })
         .collect();

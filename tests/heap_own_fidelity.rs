@@ -58,7 +58,10 @@ fn main() {
     let _profiler = dhat::Profiler::builder().testing().build();
     assert_eq!(Generator::new(CONFIG).expected_records(), 100_000);
 
-    let soa = (hand_written::<layouts::Soa>(), derived::<own::Soa<SensorReading>>());
+    let soa = (
+        hand_written::<layouts::Soa>(),
+        derived::<own::Soa<SensorReading>>(),
+    );
     dhat::assert_eq!(soa.0, soa.1, "derived soa vs hand-written soa");
     let packed = (
         hand_written::<layouts::Packed>(),

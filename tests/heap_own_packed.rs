@@ -112,7 +112,10 @@ fn plain_strings_share_one_text_buffer() {
     let rows = RECORDS * (8 + 8);
     let texts = RECORDS * text.len();
     // The buffer grows by doubling, so its capacity is between the text and twice it.
-    dhat::assert!(bytes >= rows + texts && bytes <= rows + 2 * texts, "{bytes} B");
+    dhat::assert!(
+        bytes >= rows + texts && bytes <= rows + 2 * texts,
+        "{bytes} B"
+    );
     // One block per record is each pushed record's own String (freed at once), not the
     // store's: the store's blocks are the rows and the buffer's growth steps.
     let blocks = dhat::HeapStats::get().total_blocks - before_blocks;

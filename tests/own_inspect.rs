@@ -24,7 +24,10 @@ fn offset(info: &TypeInfo, field: &str) -> usize {
 fn user_struct_offsets_are_the_compilers() {
     let info = Trade::type_info();
     assert_eq!(info.name, "Trade");
-    assert_eq!((info.size, info.align), (size_of::<Trade>(), align_of::<Trade>()));
+    assert_eq!(
+        (info.size, info.align),
+        (size_of::<Trade>(), align_of::<Trade>())
+    );
     assert_eq!(offset(&info, "symbol"), offset_of!(Trade, symbol));
     assert_eq!(offset(&info, "price"), offset_of!(Trade, price));
     assert_eq!(offset(&info, "qty"), offset_of!(Trade, qty));
@@ -56,7 +59,10 @@ fn repr_c_struct_gets_the_order_that_removes_its_padding() {
     assert_eq!(info.size, 48);
     assert_eq!(info.padding(), 12);
     let better = info.suggested.expect("padding to remove");
-    assert_eq!(better.fields, ["id", "vx", "vy", "x", "y", "hp", "alive", "team"]);
+    assert_eq!(
+        better.fields,
+        ["id", "vx", "vy", "x", "y", "hp", "alive", "team"]
+    );
     assert_eq!(better.size, 40);
     // Check the suggestion by building it.
     #[repr(C)]
@@ -77,7 +83,10 @@ fn generated_parts_offsets_are_the_compilers() {
     assert_eq!(offset(packed, "venue"), offset_of!(TradePacked, venue));
     assert_eq!(offset(packed, "ts"), offset_of!(TradePacked, ts));
     assert!(packed.straddling_fields().contains(&"price"));
-    assert_eq!(packed.suggested, None, "a packed row has no padding to remove");
+    assert_eq!(
+        packed.suggested, None,
+        "a packed row has no padding to remove"
+    );
 
     let arena = &Arena::<Trade>::types()[0];
     assert_eq!(arena.name, "TradeArenaRow");
@@ -97,14 +106,29 @@ fn generated_parts_offsets_are_the_compilers() {
     assert_eq!(block.name, "TradeBlock");
     assert_eq!(block.size, size_of::<TradeBlock>());
     assert_eq!(offset(block, "qty"), offset_of!(TradeBlock, qty));
-    assert_eq!(block.fields.iter().find(|f| f.name == "symbol").unwrap().size, 16);
+    assert_eq!(
+        block
+            .fields
+            .iter()
+            .find(|f| f.name == "symbol")
+            .unwrap()
+            .size,
+        16
+    );
 
     let columns = &Soa::<Trade>::types()[0];
     assert!(columns.columns);
     let names: Vec<_> = columns.fields.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(
         names,
-        ["symbol: u16", "price: f64", "qty: u32", "side: Side", "venue: String", "ts: i64"]
+        [
+            "symbol: u16",
+            "price: f64",
+            "qty: u32",
+            "side: Side",
+            "venue: String",
+            "ts: i64"
+        ]
     );
     assert_eq!(columns.size, 2 + 8 + 4 + 1 + 24 + 8);
 }
@@ -136,5 +160,10 @@ fn type_info_json_stays_backward_compatible() {
     assert_eq!(info.suggested, None);
     assert!(!serde_json::to_string(&info).unwrap().contains("suggested"));
     let json = serde_json::to_string(&Entity::type_info()).unwrap();
-    assert!(json.contains(r#""suggested":{"fields":["id","vx","vy","x","y","hp","alive","team"],"size":40}"#), "{json}");
+    assert!(
+        json.contains(
+            r#""suggested":{"fields":["id","vx","vy","x","y","hp","alive","team"],"size":40}"#
+        ),
+        "{json}"
+    );
 }

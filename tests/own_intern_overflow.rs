@@ -60,11 +60,18 @@ fn compact_layouts_refuse_the_257th_page_and_never_wrap() {
             );
             let message = error.to_string();
             assert!(
-                message.contains("`Visit.page`") && message.contains("256") && message.contains("u8"),
+                message.contains("`Visit.page`")
+                    && message.contains("256")
+                    && message.contains("u8"),
                 "{message}"
             );
             // Every refused push left the store as it was: the 256 accepted records, intact.
-            assert_eq!(records, (0..256).map(visit).collect::<Vec<_>>(), "{}", layout.name);
+            assert_eq!(
+                records,
+                (0..256).map(visit).collect::<Vec<_>>(),
+                "{}",
+                layout.name
+            );
         } else {
             assert_eq!((len, error), (300, None), "{} stores text", layout.name);
         }
@@ -77,10 +84,7 @@ fn setter_panic<S: Store<Visit>>() -> String {
     assert_eq!(store.page(3), "/page/7");
     let panic = catch_unwind(AssertUnwindSafe(|| store.set_page(0, "/new")))
         .expect_err("the 257th distinct value must not be stored");
-    let message = panic
-        .downcast_ref::<String>()
-        .cloned()
-        .unwrap_or_default();
+    let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
     // The store is unchanged by the refused write.
     assert_eq!(store.page(0), "/page/0");
     message
@@ -94,7 +98,10 @@ fn setters_panic_naming_the_field() {
         setter_panic::<Aosoa<Visit>>(),
     ] {
         assert!(message.contains("`Visit.page`"), "{message}");
-        assert!(message.contains("256 distinct values (u8 ids)"), "{message}");
+        assert!(
+            message.contains("256 distinct values (u8 ids)"),
+            "{message}"
+        );
     }
     // A layout that stores text takes any value.
     let mut aos = Aos::<Visit>::from_records((0..256).map(visit)).unwrap();

@@ -244,7 +244,7 @@ impl<T: Scalar> Kind for T {
         x
     }
     #[inline(always)]
-    unsafe fn slot_ref<'a>(slot: &'a T) -> T {
+    unsafe fn slot_ref(slot: &T) -> T {
         *slot
     }
     #[inline]
@@ -307,7 +307,7 @@ macro_rules! string_kind_common {
             ArenaStr::new_in(bump, x)
         }
         #[inline(always)]
-        unsafe fn slot_ref<'a>(slot: &'a ArenaStr) -> &'a str {
+        unsafe fn slot_ref(slot: &ArenaStr) -> &str {
             // SAFETY: forwarded from the caller (see `Kind::slot_ref`).
             unsafe { slot.get() }
         }

@@ -122,6 +122,8 @@ impl Scalar for char {
 /// bits (128-bit integers are boxed, as a dynamic language would), floats stay as they are.
 macro_rules! numbers {
     ($($ty:ty => $kind:ident, $variant:ident($wide:ty), $wrap:expr, $unwrap:expr;)*) => {$(
+        // One closure shape for every row of the table below, boxed values included.
+        #[allow(clippy::redundant_closure, clippy::borrowed_box)]
         impl Scalar for $ty {
             const KIND: FieldKind = FieldKind::$kind;
             type Packed = $ty;

@@ -510,11 +510,9 @@ macro_rules! workloads {
         pub fn $sums_ref(records: &[$record]) -> Vec<u128> {
             #[allow(unused_imports)]
             use $crate::own_common::Digest;
-            let mut sums = Vec::new();
-            $(
-                sums.push(records.iter().fold(0u128, |s, r| s.wrapping_add(r.$field.digest())));
-            )*
-            sums
+            vec![$(
+                records.iter().fold(0u128, |s, r| s.wrapping_add(r.$field.digest())),
+            )*]
         }
 
         impl layoutlab::Workload<$record> for $crate::own_common::Mutate {

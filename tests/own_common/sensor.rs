@@ -174,4 +174,3 @@ impl Workload<SensorReading> for Pipeline {
         }
     }
 }
-
