@@ -114,6 +114,7 @@ impl<R: Record> FieldSource<R> for GetFields<'_, R> {
 }
 
 /// Where a record is: its block, its lane, and the tables its ids point into.
+#[doc(hidden)]
 pub type At<'a, R> = (&'a <R as Record>::Block, usize, &'a <R as Record>::Tables);
 
 impl<R: Record> Store<R> for Aosoa<R> {

@@ -63,6 +63,7 @@ impl<R: Record> FieldSource<R> for Join<'_, R> {
 }
 
 /// Where a record is: both arrays and its index.
+#[doc(hidden)]
 pub type At<'a, R> = (&'a [<R as Record>::Hot], &'a [<R as Record>::Cold], usize);
 
 impl<R: Record> Store<R> for HotCold<R> {

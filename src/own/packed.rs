@@ -139,6 +139,7 @@ impl<R: Record> Packed<R> {
 }
 
 /// Where a record is: its row, and the tables and text its fields may point into.
+#[doc(hidden)]
 pub type At<'a, R> = (
     &'a <R as Record>::Packed,
     &'a <R as Record>::Tables,

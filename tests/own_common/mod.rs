@@ -347,21 +347,6 @@ impl Digest for String {
         self.as_str().digest()
     }
 }
-impl Digest for Side {
-    fn digest(&self) -> u128 {
-        *self as u128 + 7
-    }
-}
-impl Digest for Level {
-    fn digest(&self) -> u128 {
-        *self as u128 + 11
-    }
-}
-impl Digest for Team {
-    fn digest(&self) -> u128 {
-        *self as u128 + 13
-    }
-}
 
 /// The value a mutating workload writes in place of a field's old value.
 pub trait Bump {
@@ -418,36 +403,28 @@ impl Bump for String {
         self.as_str().bump()
     }
 }
-impl Bump for Side {
-    type Out = Side;
-    fn bump(&self) -> Side {
-        match self {
-            Side::Buy => Side::Sell,
-            Side::Sell => Side::Buy,
+/// `Digest` (the variant's index, offset per type) and `Bump` (the next variant, cycling)
+/// for the test enums.
+macro_rules! cycling_enums {
+    ($($ty:ident [$($variant:ident),+] + $offset:expr;)*) => {$(
+        impl Digest for $ty {
+            fn digest(&self) -> u128 {
+                *self as u128 + $offset
+            }
         }
-    }
+        impl Bump for $ty {
+            type Out = $ty;
+            fn bump(&self) -> $ty {
+                const ALL: &[$ty] = &[$($ty::$variant),+];
+                ALL[(*self as usize + 1) % ALL.len()]
+            }
+        }
+    )*};
 }
-impl Bump for Level {
-    type Out = Level;
-    fn bump(&self) -> Level {
-        match self {
-            Level::Trace => Level::Debug,
-            Level::Debug => Level::Info,
-            Level::Info => Level::Warn,
-            Level::Warn => Level::Error,
-            Level::Error => Level::Trace,
-        }
-    }
-}
-impl Bump for Team {
-    type Out = Team;
-    fn bump(&self) -> Team {
-        match self {
-            Team::Red => Team::Blue,
-            Team::Blue => Team::Green,
-            Team::Green => Team::Red,
-        }
-    }
+cycling_enums! {
+    Side [Buy, Sell] + 7;
+    Level [Trace, Debug, Info, Warn, Error] + 11;
+    Team [Red, Blue, Green] + 13;
 }
 
 /// What a setter takes for a bumped value: the value, or `&str` for a `String`.
