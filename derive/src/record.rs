@@ -499,19 +499,19 @@ impl<'a> Generator<'a> {
                 type Block = #block;
 
                 #[inline(always)]
-                fn each_field<V: ::layoutlab::__private::FieldVisitor<Self>>(v: &mut V) {
+                fn each_field<__V: ::layoutlab::__private::FieldVisitor<Self>>(v: &mut __V) {
                     #(v.visit::<#markers>();)*
                 }
 
                 #[inline(always)]
-                fn build<S: ::layoutlab::__private::FieldSource<Self>>(source: &mut S) -> Self {
+                fn build<__S: ::layoutlab::__private::FieldSource<Self>>(source: &mut __S) -> Self {
                     #name {
                         #(#idents: source.take::<#markers>(),)*
                     }
                 }
 
                 #[inline(always)]
-                fn scatter<S: ::layoutlab::__private::FieldSink<Self>>(mut self, sink: &mut S) {
+                fn scatter<__S: ::layoutlab::__private::FieldSink<Self>>(mut self, sink: &mut __S) {
                     #(sink.put::<#markers>(&mut self.#idents);)*
                 }
 
@@ -636,11 +636,11 @@ impl<'a> Generator<'a> {
             defs.push(quote! {
                 #[inline(always)]
                 fn #getter(&self, index: usize) -> #ref_ty {
-                    <S as ::layoutlab::Store<#name>>::__read::<#marker>(self, index)
+                    <__S as ::layoutlab::Store<#name>>::__read::<#marker>(self, index)
                 }
                 #[inline(always)]
                 fn #setter(&mut self, index: usize, value: #ref_ty) {
-                    <S as ::layoutlab::Store<#name>>::__write::<#marker>(self, index, value)
+                    <__S as ::layoutlab::Store<#name>>::__write::<#marker>(self, index, value)
                 }
             });
             row_decls.push(quote! {
@@ -650,7 +650,7 @@ impl<'a> Generator<'a> {
             row_defs.push(quote! {
                 #[inline(always)]
                 fn #getter(&self) -> #ref_ty {
-                    #p::read_row::<#name, S, #marker>(self)
+                    #p::read_row::<#name, __S, #marker>(self)
                 }
             });
         }
@@ -667,7 +667,7 @@ impl<'a> Generator<'a> {
             }
 
             #[automatically_derived]
-            impl<S: ::layoutlab::Store<#name>> #fields_trait for S {
+            impl<__S: ::layoutlab::Store<#name>> #fields_trait for __S {
                 #(#defs)*
             }
 
@@ -677,7 +677,7 @@ impl<'a> Generator<'a> {
             }
 
             #[automatically_derived]
-            impl<'a, S: ::layoutlab::Store<#name> + 'a> #row_trait for ::layoutlab::Row<'a, #name, S> {
+            impl<'a, __S: ::layoutlab::Store<#name> + 'a> #row_trait for ::layoutlab::Row<'a, #name, __S> {
                 #(#row_defs)*
             }
         }
