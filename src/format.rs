@@ -45,6 +45,11 @@ pub(crate) fn ratio_range(median: f64, lower: f64, upper: f64) -> String {
     }
 }
 
+/// A figure that may be missing: `—` then.
+pub(crate) fn or_dash<T: std::fmt::Display>(x: Option<T>) -> String {
+    x.map_or_else(|| "—".to_owned(), |x| x.to_string())
+}
+
 /// A figure that can be far below 1 (allocations per record): three significant digits
 /// below 1 (`0.000540`, not `0.00`), so that "a handful per million records" stays visible;
 /// two decimals from 1.

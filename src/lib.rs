@@ -31,6 +31,7 @@
 extern crate self as layoutlab;
 
 pub mod error;
+pub mod harness;
 pub mod hash;
 pub mod inspect;
 pub mod intern;
@@ -53,6 +54,7 @@ pub(crate) mod progress;
 pub(crate) mod report;
 pub(crate) mod session;
 
+pub use harness::Harness;
 pub use layoutlab_derive::{Record, Scalar};
 pub use own::{Record, Row, Scalar, Store, StoreError, StoreFn, Workload};
 

@@ -4,7 +4,7 @@
 //! (one best time each) give exact figures with no interval.
 
 use super::stats::{median_interval, paired_ratio, Interval};
-use crate::model::{PerStage, Results, Timing};
+use crate::model::{MemorySummary, PerStage, Results, Timing};
 use crate::pipeline::Stage;
 use crate::units::Nanos;
 
@@ -108,4 +108,31 @@ pub(crate) fn median_times(t: &Timing) -> PerStage<Nanos> {
             .collect();
         median_interval(&times).map_or(*best, |i| Nanos(i.median.round() as u64))
     })
+}
+
+/// The heap figures a layout is ranked by, per record: requested, reserved, allocations.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct StoreMemory {
+    pub bytes: f64,
+    pub reserved: Option<f64>,
+    pub allocations: f64,
+}
+
+/// The heap figures of `m` that say what a layout costs: the whole run for the built-in
+/// pipeline (its stages allocate nothing per record), and for a user's record the building
+/// of the store (phase `ingest`) — the workloads' own working memory is theirs, and the
+/// store is rebuilt for each of them.
+pub(crate) fn store_memory(results: &Results, m: &MemorySummary) -> StoreMemory {
+    match (&results.record, m.phases.get("ingest")) {
+        (Some(_), Some(p)) => StoreMemory {
+            bytes: p.bytes_per_record,
+            reserved: p.reserved_bytes_per_record,
+            allocations: p.allocations_per_record,
+        },
+        _ => StoreMemory {
+            bytes: m.bytes_per_record,
+            reserved: m.reserved_bytes_per_record,
+            allocations: m.allocations_per_record,
+        },
+    }
 }

@@ -20,15 +20,17 @@ use crate::record::INFORMATION_BYTES;
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Advice {
     /// The profile's short name.
-    pub profile: &'static str,
+    pub profile: String,
     /// The workload it describes.
-    pub question: &'static str,
+    pub question: String,
     /// What the ranking sorts by.
-    pub metric: &'static str,
+    pub metric: String,
     /// Ranked layouts, best first.
     pub ranking: Vec<Ranked>,
     /// The runner-up's figure over the best one's (for timings, paired round by round).
     pub runner_up: Option<Interval>,
+    /// Whether the figures are exact counts (heap bytes) rather than timings.
+    pub exact: bool,
     /// Layouts left out of the ranking, and why.
     pub excluded: Vec<(String, String)>,
 }
@@ -48,13 +50,15 @@ pub(crate) struct Ranked {
 const EXACT_TOLERANCE: f64 = 1.005;
 
 impl Advice {
-    /// Whether the best and the runner-up cannot be told apart.
+    /// Whether the best and the runner-up cannot be told apart: exact figures within 0.5 %,
+    /// or timings whose ratio interval reaches 1 — or that have no interval at all (a single
+    /// round says nothing about noise).
     pub(crate) fn level(&self) -> bool {
         self.runner_up.is_some_and(|r| {
-            if r.confidence > 0.0 {
-                r.lower <= 1.0
-            } else {
+            if self.exact {
                 r.median < EXACT_TOLERANCE
+            } else {
+                r.confidence == 0.0 || r.lower <= 1.0
             }
         })
     }
@@ -76,13 +80,19 @@ impl Advice {
             String::new()
         };
         Some(if self.level() {
-            let within = if r.confidence > 0.0 {
+            let within = if self.exact {
+                format!("within 0.5 % on {}", self.metric)
+            } else if r.confidence > 0.0 {
                 format!(
                     "{:.2}× on {}{interval}, which includes 1",
                     r.median, self.metric
                 )
             } else {
-                format!("within 0.5 % on {}", self.metric)
+                format!(
+                    "{:.2}× on {} with no interval (one round, or results saved without \
+                     rounds), which cannot tell a difference from noise",
+                    r.median, self.metric
+                )
             };
             format!(
                 "choose `{}`, level with `{}` ({within}); the ranking below decides the rest",
@@ -106,7 +116,7 @@ fn rank(mut ranking: Vec<Ranked>) -> Vec<Ranked> {
     ranking
 }
 
-fn times_best(score: f64, best: f64) -> String {
+pub(crate) fn times_best(score: f64, best: f64) -> String {
     if best > 0.0 {
         format!("{:.1}× the best", score / best)
     } else {
@@ -115,7 +125,7 @@ fn times_best(score: f64, best: f64) -> String {
 }
 
 /// `median (lower–upper)` of a per-record figure.
-fn with_interval(i: Interval) -> String {
+pub(crate) fn with_interval(i: Interval) -> String {
     crate::format::per_record_range(i.median, i.lower, i.upper)
 }
 
@@ -138,25 +148,38 @@ pub(crate) fn advise(data: &Results) -> Vec<Advice> {
     ]
 }
 
-fn memory_bound(data: &Results) -> Advice {
-    let best = data
+pub(crate) fn memory_bound(data: &Results) -> Advice {
+    let figures: Vec<_> = data
         .profiled()
-        .map(|(_, m)| m.bytes_per_record)
+        .map(|(l, m)| (l, figures::store_memory(data, m)))
+        .collect();
+    let best = figures
+        .iter()
+        .map(|(_, f)| f.bytes)
         .fold(f64::INFINITY, f64::min);
+    let floor = match &data.record {
+        None => format!("the {INFORMATION_BYTES}-byte floor"),
+        Some(_) => "its fields' packed size".to_owned(),
+    };
+    let floor_bytes = match &data.record {
+        None => INFORMATION_BYTES as f64,
+        Some(r) => r.fields.iter().map(|f| f.packed_size).sum::<usize>().max(1) as f64,
+    };
     let ranking = rank(
-        data.profiled()
-            .map(|(l, m)| Ranked {
+        figures
+            .iter()
+            .map(|(l, f)| Ranked {
                 layout: l.layout.clone(),
-                score: m.bytes_per_record,
+                score: f.bytes,
                 why: format!(
-                    "{} B/record at peak ({:.2}× the {INFORMATION_BYTES}-byte floor, {}){}, {} allocations/record",
-                    per_record(m.bytes_per_record),
-                    m.bytes_per_record / INFORMATION_BYTES as f64,
-                    times_best(m.bytes_per_record, best),
-                    m.reserved_bytes_per_record
+                    "{} B/record at peak ({:.2}× {floor}, {}){}, {} allocations/record",
+                    per_record(f.bytes),
+                    f.bytes / floor_bytes,
+                    times_best(f.bytes, best),
+                    f.reserved
                         .map(|r| format!("; {} B/record reserved by the allocator", per_record(r)))
                         .unwrap_or_default(),
-                    small(m.allocations_per_record),
+                    small(f.allocations),
                 ),
             })
             .collect(),
@@ -166,29 +189,42 @@ fn memory_bound(data: &Results) -> Advice {
         _ => None,
     };
     Advice {
-        profile: "memory-bound at large N",
-        question: "many records must fit in RAM at once; heap per record decides how many",
-        metric: "peak heap bytes per record",
+        profile: "memory-bound at large N".to_owned(),
+        question: "many records must fit in RAM at once; heap per record decides how many"
+            .to_owned(),
+        metric: "peak heap bytes per record".to_owned(),
         ranking,
         runner_up,
+        exact: true,
         excluded: missing(data, "heap profile", |l| l.memory.is_some()),
     }
 }
 
+/// A layout's figure, median and interval (none when it was not measured).
+pub(crate) type Figure<'f> = Box<dyn Fn(&Timing) -> Option<Interval> + 'f>;
+/// A layout's figure in each round, for paired ratios.
+pub(crate) type Rounds<'f> = Box<dyn Fn(&Timing) -> Vec<f64> + 'f>;
+/// The line that cites a layout's figure (its interval, the best median).
+pub(crate) type Why<'f> = Box<dyn Fn(&LayoutRun, &Timing, Interval, f64) -> String + 'f>;
+
 /// A profile ranked by a timed figure: `figure` gives a layout's interval, `rounds` its
 /// value per round (for the paired ratio), `why` the line that cites it.
-struct TimedProfile {
-    profile: &'static str,
-    question: &'static str,
-    metric: &'static str,
+pub(crate) struct TimedProfile<'f> {
+    pub profile: String,
+    pub question: String,
+    pub metric: String,
     /// What a layout left out lacks.
-    lacking: &'static str,
-    figure: fn(&Timing) -> Option<Interval>,
-    rounds: fn(&Timing) -> Vec<f64>,
-    why: fn(&LayoutRun, &Timing, Interval, f64) -> String,
+    pub lacking: &'static str,
+    pub figure: Figure<'f>,
+    pub rounds: Rounds<'f>,
+    pub why: Why<'f>,
 }
 
-fn timed(data: &Results, p: &TimedProfile, eligible: impl Fn(&LayoutRun) -> bool) -> Advice {
+pub(crate) fn timed(
+    data: &Results,
+    p: &TimedProfile<'_>,
+    eligible: impl Fn(&LayoutRun) -> bool,
+) -> Advice {
     let scored: Vec<(&LayoutRun, &Timing, Interval)> = data
         .timed()
         .filter(|(l, _)| eligible(l))
@@ -211,18 +247,19 @@ fn timed(data: &Results, p: &TimedProfile, eligible: impl Fn(&LayoutRun) -> bool
     let timing_of = |name: &str| scored.iter().find(|s| s.0.layout == name).map(|s| s.1);
     let runner_up = match ranking.as_slice() {
         [a, b, ..] => match (timing_of(&a.layout), timing_of(&b.layout)) {
-            (Some(ta), Some(tb)) => Some(figures::ratio(tb, ta, p.rounds, p.figure)),
+            (Some(ta), Some(tb)) => Some(figures::ratio(tb, ta, &p.rounds, &p.figure)),
             _ => None,
         },
         _ => None,
     };
-    let with_figure = |l: &LayoutRun| l.timing.as_ref().and_then(p.figure).is_some();
+    let with_figure = |l: &LayoutRun| l.timing.as_ref().and_then(|t| (p.figure)(t)).is_some();
     Advice {
-        profile: p.profile,
-        question: p.question,
-        metric: p.metric,
+        profile: p.profile.clone(),
+        question: p.question.clone(),
+        metric: p.metric.clone(),
         ranking,
         runner_up,
+        exact: false,
         excluded: missing(data, p.lacking, |l| !eligible(l) || with_figure(l)),
     }
 }
@@ -231,13 +268,14 @@ fn full_scans(data: &Results) -> Advice {
     timed(
         data,
         &TimedProfile {
-            profile: "full scans",
-            question: "every query walks all records (filters, transforms, aggregations)",
-            metric: "pipeline ns per record",
+            profile: "full scans".to_owned(),
+            question: "every query walks all records (filters, transforms, aggregations)"
+                .to_owned(),
+            metric: "pipeline ns per record".to_owned(),
             lacking: "timing",
-            figure: |t| Some(figures::pipeline(t)),
-            rounds: figures::pipeline_rounds,
-            why: |_, t, i, best| {
+            figure: Box::new(|t| Some(figures::pipeline(t))),
+            rounds: Box::new(figures::pipeline_rounds),
+            why: Box::new(|_, t, i, best| {
                 let stage = |s| per_record(figures::stage(t, s).median);
                 format!(
                     "{} ns/record over filter + normalize + rolling + aggregate ({}); filter {} · normalize {} · rolling {} · aggregate {}",
@@ -248,30 +286,30 @@ fn full_scans(data: &Results) -> Advice {
                     stage("rolling"),
                     stage("aggregate"),
                 )
-            },
+            }),
         },
         |_| true,
     )
 }
 
-fn by_index(data: &Results) -> Advice {
+pub(crate) fn by_index(data: &Results) -> Advice {
     timed(
         data,
         &TimedProfile {
-            profile: "per-record access by index",
-            question: "lookups of single records by position, in no particular order",
-            metric: "ns per random read",
+            profile: "per-record access by index".to_owned(),
+            question: "lookups of single records by position, in no particular order".to_owned(),
+            metric: "ns per random read".to_owned(),
             lacking: "random-access timing",
-            figure: figures::access,
-            rounds: |t| t.accesses.iter().map(|n| n.0 as f64).collect(),
-            why: |_, t, i, best| {
+            figure: Box::new(figures::access),
+            rounds: Box::new(|t| t.accesses.iter().map(|n| n.0 as f64).collect()),
+            why: Box::new(|_, t, i, best| {
                 format!(
                     "{} ns to read one whole record at a random index ({}; {} reads a round)",
                     with_interval(i),
                     times_best(i.median, best),
                     t.access_reads
                 )
-            },
+            }),
         },
         |_| true,
     )
@@ -281,14 +319,15 @@ fn runtime_schema(data: &Results) -> Advice {
     let mut advice = timed(
         data,
         &TimedProfile {
-            profile: "schema that changes at run time",
+            profile: "schema that changes at run time".to_owned(),
             question:
-                "fields are added or renamed without recompiling (user-defined columns, plugins)",
-            metric: "pipeline ns per record among layouts that allow it",
+                "fields are added or renamed without recompiling (user-defined columns, plugins)"
+                    .to_owned(),
+            metric: "pipeline ns per record among layouts that allow it".to_owned(),
             lacking: "timing",
-            figure: |t| Some(figures::pipeline(t)),
-            rounds: figures::pipeline_rounds,
-            why: |l, _, i, best| {
+            figure: Box::new(|t| Some(figures::pipeline(t))),
+            rounds: Box::new(figures::pipeline_rounds),
+            why: Box::new(|l, _, i, best| {
                 format!(
                     "fields are data, so a new one needs no code change; {} ns/record pipeline ({}){}",
                     with_interval(i),
@@ -298,7 +337,7 @@ fn runtime_schema(data: &Results) -> Advice {
                         .map(|m| format!(", {} B/record", per_record(m.bytes_per_record)))
                         .unwrap_or_default()
                 )
-            },
+            }),
         },
         |l| l.runtime_schema,
     );
@@ -312,17 +351,18 @@ fn runtime_schema(data: &Results) -> Advice {
     advice
 }
 
-fn short_lived(data: &Results) -> Advice {
+pub(crate) fn short_lived(data: &Results) -> Advice {
     timed(
         data,
         &TimedProfile {
-            profile: "short-lived batches dropped at once",
-            question: "a batch is built, processed once and thrown away (per request, per file)",
-            metric: "ingest + drop ns per record",
+            profile: "short-lived batches dropped at once".to_owned(),
+            question: "a batch is built, processed once and thrown away (per request, per file)"
+                .to_owned(),
+            metric: "ingest + drop ns per record".to_owned(),
             lacking: "timing",
-            figure: |t| Some(figures::batch(t)),
-            rounds: figures::batch_rounds,
-            why: |l, t, i, best| {
+            figure: Box::new(|t| Some(figures::batch(t))),
+            rounds: Box::new(figures::batch_rounds),
+            why: Box::new(|l, t, i, best| {
                 format!(
                     "build + drop {} ns/record ({}): ingest {} · drop {}{}",
                     with_interval(i),
@@ -337,7 +377,7 @@ fn short_lived(data: &Results) -> Advice {
                         ))
                         .unwrap_or_default()
                 )
-            },
+            }),
         },
         |_| true,
     )

@@ -2,4 +2,5 @@
 
 pub(crate) mod figures;
 pub(crate) mod guide;
+pub(crate) mod own;
 pub(crate) mod stats;

@@ -24,6 +24,8 @@ pub enum FailureKind {
     Access,
     /// The heap-profiling process.
     Heap,
+    /// A workload gave another output on this layout than on the others.
+    Mismatch,
     /// Anything else (a smaller size of the scaling curves, or a failure saved by a version
     /// that did not say which part).
     Other,
@@ -36,14 +38,16 @@ impl FailureKind {
             FailureKind::Capacity => "timed run",
             FailureKind::Access => "random-read probe",
             FailureKind::Heap => "heap profile",
+            FailureKind::Mismatch => "different output",
             FailureKind::Other => "",
         }
     }
 
-    const PREFIXED: [FailureKind; 3] = [
+    const PREFIXED: [FailureKind; 4] = [
         FailureKind::Capacity,
         FailureKind::Access,
         FailureKind::Heap,
+        FailureKind::Mismatch,
     ];
 
     /// Whether a failure of this kind means a measurement failed (the command then exits 1),

@@ -52,6 +52,9 @@ pub struct Results {
     /// criterion's estimates, when `cargo bench` has run.
     #[serde(default)]
     pub criterion: Vec<CriterionEstimate>,
+    /// A user's own record: its schema, workloads, field accesses and strings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<RecordSection>,
     /// Keys this version does not know.
     #[serde(flatten)]
     pub extra: Extra,
@@ -64,10 +67,12 @@ pub struct Workload {
     pub source: String,
     /// Readings the source yielded (after skipping bad rows).
     pub records: u64,
-    /// Distinct sensor ids among those readings.
-    pub sensors: u64,
-    /// The rolling window.
-    pub window: usize,
+    /// Distinct sensor ids among those readings (the built-in reading only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensors: Option<u64>,
+    /// The rolling window (the built-in pipeline only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<usize>,
     /// The generator's seed; `null` for a file.
     pub seed: Option<u64>,
     /// Bad rows skipped with `--skip-invalid` (0 otherwise).
@@ -112,10 +117,16 @@ impl LayoutRun {
 pub struct Timing {
     /// Records ingested.
     pub records: u64,
-    /// Records kept by the filter.
-    pub kept: u64,
-    /// The pipeline's checksum (identical across layouts).
-    pub checksum: f64,
+    /// Records kept by the filter (the built-in pipeline only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kept: Option<u64>,
+    /// The pipeline's checksum, identical across layouts (the built-in pipeline only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<f64>,
+    /// What each of a user's workloads returned (its `Debug` text, shortened): identical
+    /// across layouts.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub outputs: BTreeMap<String, String>,
     /// The best time per stage over the runs.
     pub best: PerStage<Nanos>,
     /// Every run's time per stage, for the spread.
@@ -174,6 +185,78 @@ pub struct ScalePoint {
     /// Every round's time per stage at this size.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub runs: Vec<PerStage<Nanos>>,
+}
+
+/// What a run of a user's own record adds: the record, its workloads, which fields each
+/// workload touches, and what its text fields hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordSection {
+    /// The record type's name.
+    pub name: String,
+    /// Its fields, in declaration order.
+    pub fields: Vec<RecordField>,
+    /// The workloads, in the order they were added.
+    pub workloads: Vec<String>,
+    /// Per workload, reads and writes of every field (counted on one run).
+    pub access: Vec<WorkloadAccess>,
+    /// Per `String` field, what its values look like.
+    pub strings: Vec<StringStats>,
+    /// The size of the user's struct (`inspect`), with a padding-free order when it has one.
+    pub record_type: TypeInfo,
+}
+
+/// One field of a user's record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordField {
+    /// Its name.
+    pub name: String,
+    /// Its type as written.
+    pub ty: String,
+    /// Its size in the struct, bytes.
+    pub size: usize,
+    /// Its size in the `packed` row, bytes.
+    pub packed_size: usize,
+    /// The id type when interned (`"u16"`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intern: Option<String>,
+    /// Whether it is `#[record(cold)]`.
+    pub cold: bool,
+}
+
+/// Reads and writes of each field in one run of one workload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkloadAccess {
+    /// The workload.
+    pub workload: String,
+    /// Records it ran on.
+    pub records: u64,
+    /// Per field, in declaration order: `(reads, writes)`.
+    pub fields: Vec<(u64, u64)>,
+}
+
+/// The values of one `String` field over the workload's records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StringStats {
+    /// The field.
+    pub field: String,
+    /// Distinct values (counted up to [`StringStats::DISTINCT_CAP`]; `capped` says when more).
+    pub distinct: u64,
+    /// Whether there were more distinct values than were counted.
+    pub capped: bool,
+    /// Length in bytes: median, 99th percentile and largest.
+    pub len_median: usize,
+    /// See `len_median`.
+    pub len_p99: usize,
+    /// See `len_median`.
+    pub len_max: usize,
+    /// Average length in bytes.
+    pub len_mean: f64,
+}
+
+impl StringStats {
+    /// Most distinct values counted per field (beyond, no id width fits a table worth
+    /// keeping anyway).
+    pub const DISTINCT_CAP: u64 = 1 << 20;
 }
 
 /// The machine and build a set of results came from.

@@ -6,8 +6,8 @@
 use anyhow::{anyhow, Result};
 use plotters::prelude::*;
 
+use crate::analysis::figures;
 use crate::model::{PythonSection, Results};
-use crate::pipeline::Stage;
 
 const PALETTE: [RGBColor; 10] = [
     RGBColor(31, 119, 180),
@@ -137,9 +137,10 @@ pub fn bytes_per_record(data: &Results) -> Result<Option<String>> {
         .iter()
         .enumerate()
         .filter_map(|(i, l)| {
-            l.memory
-                .as_ref()
-                .map(|m| (l.layout.clone(), m.bytes_per_record, color(i)))
+            l.memory.as_ref().map(|m| {
+                let bytes = crate::analysis::figures::store_memory(data, m).bytes;
+                (l.layout.clone(), bytes, color(i))
+            })
         })
         .collect();
     if let PythonSection::Measured { rows, .. } = &data.python {
@@ -171,48 +172,43 @@ pub fn bytes_per_record(data: &Results) -> Result<Option<String>> {
 /// Throughput per stage (million records per second, log scale), one panel per stage.
 pub fn stage_throughput(data: &Results) -> Result<Option<String>> {
     let timed: Vec<_> = data.timed().collect();
-    if timed.is_empty() {
+    let Some((_, first)) = timed.first() else {
         return Ok(None);
+    };
+    // Medians: the figure every table shows.
+    let bars = |ns_per_record: &dyn Fn(&crate::model::Timing) -> f64| -> Vec<Bar> {
+        timed
+            .iter()
+            .enumerate()
+            .map(|(i, (l, t))| {
+                let ns = ns_per_record(t);
+                (
+                    l.layout.clone(),
+                    if ns > 0.0 { 1e3 / ns } else { 0.0 },
+                    color(i),
+                )
+            })
+            .collect()
+    };
+    let mut series: Vec<(String, Vec<Bar>)> = first
+        .best
+        .names()
+        .map(|name| (name.to_owned(), bars(&|t| figures::stage(t, name).median)))
+        .collect();
+    if data.record.is_none() {
+        series.push((
+            "pipeline (filter…aggregate)".to_owned(),
+            bars(&|t| figures::pipeline(t).median),
+        ));
     }
+    let rows = series.len().div_ceil(3);
     let mut svg = String::new();
     {
         let panel_height = 50 + 22 * timed.len() as u32;
-        let root = SVGBackend::with_string(&mut svg, (960, panel_height * 2)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (960, panel_height * rows as u32))
+            .into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        let panels = root.split_evenly((2, 3));
-        let mut series: Vec<(String, Vec<Bar>)> = Stage::ALL
-            .iter()
-            .map(|&stage| {
-                let bars = timed
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (l, t))| {
-                        let ns = t.best[stage].per(t.records);
-                        (
-                            l.layout.clone(),
-                            if ns > 0.0 { 1e3 / ns } else { 0.0 },
-                            color(i),
-                        )
-                    })
-                    .collect();
-                (stage.name().to_owned(), bars)
-            })
-            .collect();
-        series.push((
-            "pipeline (filter…aggregate)".to_owned(),
-            timed
-                .iter()
-                .enumerate()
-                .map(|(i, (l, t))| {
-                    let ns = t.best_pipeline().per(t.records);
-                    (
-                        l.layout.clone(),
-                        if ns > 0.0 { 1e3 / ns } else { 0.0 },
-                        color(i),
-                    )
-                })
-                .collect(),
-        ));
+        let panels = root.split_evenly((rows, 3));
         for (panel, (title, bars)) in panels.iter().zip(&series) {
             horizontal_bars(panel, title, "million records / s (log)", bars, true)?;
         }

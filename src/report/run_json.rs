@@ -50,8 +50,8 @@ pub(crate) fn render(results: &Results) -> serde_json::Result<Vec<u8>> {
             .map(|(l, t)| Entry {
                 layout: &l.layout,
                 records: t.records,
-                kept: t.kept,
-                checksum: t.checksum,
+                kept: t.kept.unwrap_or(t.records),
+                checksum: t.checksum.unwrap_or_default(),
                 sensors: model::sensors(l),
                 timing_ns: figures::median_times(t),
                 timing_ns_best: &t.best,

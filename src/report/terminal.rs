@@ -49,8 +49,8 @@ pub(crate) fn run(results: &Results, memory: bool) -> String {
         "workload: {} — {} records, {} sensors, window {}{}",
         crate::format::one_line(&w.source),
         w.records,
-        w.sensors,
-        w.window,
+        crate::format::or_dash(w.sensors),
+        crate::format::or_dash(w.window),
         if w.skipped > 0 {
             format!(", {} rows skipped", w.skipped)
         } else {
@@ -72,8 +72,9 @@ pub(crate) fn run(results: &Results, memory: bool) -> String {
     for (l, t) in &timed {
         let mut row = vec![
             l.layout.clone(),
-            t.kept.to_string(),
-            format!("{:.6}", t.checksum),
+            crate::format::or_dash(t.kept),
+            t.checksum
+                .map_or_else(|| "—".to_owned(), |c| format!("{c:.6}")),
         ];
         let median = figures::median_times(t);
         row.extend(Stage::ALL.iter().map(|&s| median[s].to_string()));
@@ -112,8 +113,8 @@ pub(crate) fn compare(results: &Results) -> String {
          rsv = reserved by the allocator)",
         crate::format::one_line(&w.source),
         w.records,
-        w.sensors,
-        w.window,
+        crate::format::or_dash(w.sensors),
+        crate::format::or_dash(w.window),
         results.repeat
     );
     let mut columns = stage_columns();
@@ -150,8 +151,8 @@ pub(crate) fn compare(results: &Results) -> String {
             out,
             "aggregates: bit-identical across all {} timed layouts (kept {}, checksum {})",
             results.timed().count(),
-            t.kept,
-            t.checksum
+            crate::format::or_dash(t.kept),
+            crate::format::or_dash(t.checksum)
         );
     }
     out.push_str(&memory_notes(results));
@@ -238,6 +239,95 @@ pub(crate) fn inspect(layout: &str, types: &[TypeInfo]) -> String {
             );
         }
         out.push('\n');
+    }
+    out
+}
+
+/// What a user's own-record harness prints: per layout, each phase's median with its spread
+/// (ingest, then every workload) and the heap per record; then each workload's verdict and
+/// outputs.
+pub(crate) fn own(results: &Results, name: &str) -> String {
+    let mut out = String::new();
+    let Some(record) = &results.record else {
+        return out;
+    };
+    let w = &results.workload;
+    let _ = writeln!(
+        out,
+        "{name}: `{}` in {} layouts — {} {} records, {} paired round(s)\n\
+         time: ns per record, median ± the wider side of its 95 % interval (every workload \
+         runs on a freshly built store); heap: building the store, from dhat, each layout in a \
+         process of its own",
+        record.name,
+        results.layouts.len(),
+        w.records,
+        crate::format::one_line(&w.source),
+        results.repeat
+    );
+    let phases: Vec<String> = std::iter::once("ingest".to_owned())
+        .chain(record.workloads.iter().cloned())
+        .collect();
+    let profiled = results.profiled().next().is_some();
+    let mut columns: Vec<(&str, Align)> = vec![("layout", Align::Left)];
+    columns.extend(phases.iter().map(|p| (p.as_str(), Align::Right)));
+    if profiled {
+        columns.extend(MEMORY_COLUMNS);
+    }
+    let mut table = Table::new(&columns);
+    for l in &results.layouts {
+        let mut row = vec![l.layout.clone()];
+        match &l.timing {
+            Some(t) => row.extend(phases.iter().map(|p| {
+                let i = figures::stage(t, p);
+                plus_minus(i.median, i.spread())
+            })),
+            None => row.extend(phases.iter().map(|_| "-".to_owned())),
+        }
+        if profiled {
+            // The store's own bytes: building it (the workloads' working memory is theirs).
+            row.extend(match &l.memory {
+                Some(m) => {
+                    let f = figures::store_memory(results, m);
+                    vec![
+                        m.phases
+                            .get("ingest")
+                            .map_or(m.peak_bytes, |p| p.peak_bytes)
+                            .to_string(),
+                        one_decimal(f.bytes),
+                        f.reserved.map_or_else(|| "-".to_owned(), one_decimal),
+                        small(f.allocations),
+                    ]
+                }
+                None => vec!["failed".to_owned(); MEMORY_COLUMNS.len()],
+            });
+        }
+        table.row(row);
+    }
+    out.push_str(&table.render());
+    for advice in crate::analysis::own::advise(results).iter().skip(1) {
+        if !advice.profile.starts_with("workload") {
+            continue;
+        }
+        if let Some(verdict) = advice.verdict() {
+            let _ = writeln!(out, "{}: {verdict}", advice.profile);
+        }
+    }
+    if let Some((_, t)) = results.timed().next() {
+        let outputs: Vec<String> = t
+            .outputs
+            .iter()
+            .map(|(w, o)| {
+                let short: String = o.chars().take(40).collect();
+                let more = if o.chars().count() > 40 { "…" } else { "" };
+                format!("{w} = {short}{more}")
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "outputs: the same on all {} timed layouts ({})",
+            results.timed().count(),
+            outputs.join("; ")
+        );
     }
     out
 }

@@ -74,8 +74,9 @@ fn layout(
         )],
         timing: Some(Timing {
             records: n,
-            kept: 980,
-            checksum: 1234.5,
+            kept: Some(980),
+            checksum: Some(1234.5),
+            outputs: Default::default(),
             best: best.clone(),
             runs: vec![
                 best.clone(),
@@ -124,8 +125,8 @@ fn fixture() -> Results {
         workload: Workload {
             source: "generated".into(),
             records: 1000,
-            sensors: 8,
-            window: 16,
+            sensors: Some(8),
+            window: Some(16),
             seed: Some(42),
             skipped: 0,
         },
@@ -173,6 +174,7 @@ fn fixture() -> Results {
             }],
         },
         criterion: Vec::new(),
+        record: None,
         extra: Default::default(),
     }
 }
@@ -314,8 +316,9 @@ fn rounds_timing(n: u64, per_round: &[u64]) -> Timing {
         .collect();
     Timing {
         records: n,
-        kept: n,
-        checksum: 0.0,
+        kept: Some(n),
+        checksum: Some(0.0),
+        outputs: Default::default(),
         best: crate::measure::best_of(&runs),
         runs,
         drop: Nanos(n),

@@ -63,8 +63,8 @@ impl Builtin {
         Workload {
             source: self.source.label(),
             records: streamed.records,
-            sensors: streamed.sensors,
-            window: self.window.get(),
+            sensors: Some(streamed.sensors),
+            window: Some(self.window.get()),
             seed: match &self.source {
                 SourceSpec::Generated(g) => Some(g.seed),
                 SourceSpec::Csv { .. } => None,
@@ -284,8 +284,9 @@ impl Subject for Builtin {
         let first = &runs[0];
         Timing {
             records: first.records,
-            kept: first.outcome.aggregates.kept,
-            checksum: first.outcome.aggregates.checksum,
+            kept: Some(first.outcome.aggregates.kept),
+            checksum: Some(first.outcome.aggregates.checksum),
+            outputs: Default::default(),
             best: best_of(&stages),
             runs: stages,
             drop: runs.iter().map(|r| r.drop).min().unwrap_or_default(),

@@ -85,7 +85,7 @@ pub(crate) enum RunError {
 /// its results.
 pub(crate) trait Subject: Sync {
     /// What one run produces, compared across layouts.
-    type Outcome: Clone + Send;
+    type Outcome: Clone;
 
     /// Every layout this subject can run, in registry order.
     fn layouts(&self) -> Vec<LayoutMeta>;
@@ -135,6 +135,13 @@ pub(crate) trait Subject: Sync {
 
     /// A line to say when two layouts disagree: the input changed, or a bug.
     fn explain_disagreement(&self, first: &str, other: &str, why: &str) -> anyhow::Error;
+
+    /// Whether layouts that disagree stop the run (the built-in pipeline: a bug) or make the
+    /// disagreeing layout's failure while the others are measured (a user's workload whose
+    /// output depends on the layout: reported, never averaged away).
+    fn disagreement_stops(&self) -> bool {
+        true
+    }
 }
 
 /// The measurements of a session, before the subject turns them into its [`Results`].
@@ -296,7 +303,15 @@ fn time_once<S: Subject>(
         (None, None) => (name.clone(), &sample.outcome),
     };
     if let Some(why) = subject.disagreement(against, &sample.outcome) {
-        return Err(subject.explain_disagreement(&first, &name, &why));
+        let error = subject.explain_disagreement(&first, &name, &why);
+        if subject.disagreement_stops() {
+            return Err(error);
+        }
+        track
+            .errors
+            .push(Failure::new(FailureKind::Mismatch, format!("{error:#}")));
+        track.runs.clear();
+        return Ok(());
     }
     if reference.is_none() {
         *reference = Some((name.clone(), sample.outcome.clone()));
@@ -451,6 +466,7 @@ pub(crate) fn results(
         scaling,
         python: crate::model::PythonSection::not_run(),
         criterion: Vec::new(),
+        record: None,
         extra: Default::default(),
     }
 }

@@ -326,6 +326,12 @@ pub enum CountingError {
     /// Another [`Counting`] guard is alive.
     #[error("heap counting is already running in this process")]
     AlreadyCounting,
+    /// An allocation did not reach the counters: [`SwitchAlloc`] is not the global allocator.
+    #[error(
+        "heap profiling needs layoutlab's allocator, and this program's global allocator is \
+         another: add `layoutlab::global_allocator!();` at the top of the bench file"
+    )]
+    NotInstalled,
 }
 
 /// While alive, the counters of [`SwitchAlloc`] run; they start from zero.

@@ -48,6 +48,9 @@ pub enum HeapError {
     /// The source or the layout failed.
     #[error(transparent)]
     Source(#[from] SourceError),
+    /// What was measured failed (a user's store or workload).
+    #[error(transparent)]
+    Run(anyhow::Error),
     /// layoutlab's counters and dhat saw different allocations: the reserved and per-phase
     /// figures cannot be trusted.
     #[error(
@@ -90,31 +93,53 @@ struct RawPhase {
     live_at_end: usize,
 }
 
-/// A [`StageObserver`] that reads dhat and the counters around each stage. It allocates
-/// nothing, so it does not disturb what it measures.
-struct PhaseObserver<'a> {
+/// Most phases one heap measurement tells apart (the pipeline's five stages; a user's
+/// ingest and up to 63 workloads). Held in an array, so that taking the figures allocates
+/// nothing and disturbs nothing.
+pub const MAX_PHASES: usize = 64;
+
+/// Marks the phases of a heap measurement: [`PhaseHooks::begin`] and [`PhaseHooks::end`]
+/// around each phase read dhat and the counters. It allocates nothing, so it does not
+/// disturb what it measures. For the pipeline it is the [`StageObserver`].
+pub struct PhaseHooks<'a> {
     counting: &'a Counting,
     start: Option<dhat::HeapStats>,
-    phases: [RawPhase; Stage::ALL.len()],
+    phases: [RawPhase; MAX_PHASES],
 }
 
-impl StageObserver for PhaseObserver<'_> {
-    fn before(&mut self, _: Stage) {
+impl PhaseHooks<'_> {
+    /// A phase starts: its peaks restart at what is live now.
+    pub fn begin(&mut self) {
         self.start = Some(dhat::HeapStats::get());
         self.counting.start_phase();
     }
 
-    fn after(&mut self, stage: Stage) {
+    /// Phase number `phase` (in the order of the names given to [`measure_phases`]) ends.
+    ///
+    /// # Panics
+    ///
+    /// If `phase >= MAX_PHASES`.
+    pub fn end(&mut self, phase: usize) {
         let end = dhat::HeapStats::get();
         let counts = self.counting.counts();
         let start = self.start.take().unwrap_or_else(|| end.clone());
-        self.phases[stage as usize] = RawPhase {
+        self.phases[phase] = RawPhase {
             peak: counts.requested_phase_peak,
             reserved_peak: counts.reserved_phase_peak,
             blocks: end.total_blocks - start.total_blocks,
             bytes: end.total_bytes - start.total_bytes,
             live_at_end: end.curr_bytes,
         };
+    }
+}
+
+impl StageObserver for PhaseHooks<'_> {
+    fn before(&mut self, _: Stage) {
+        self.begin();
+    }
+
+    fn after(&mut self, stage: Stage) {
+        self.end(stage as usize);
     }
 }
 
@@ -171,10 +196,46 @@ fn reserved(x: i64) -> Option<u64> {
 /// assert!(memory.bytes_per_record < 38.5);
 /// ```
 pub fn measure<L: Layout, S: Source>(
-    _profiler: &dhat::Profiler,
+    profiler: &dhat::Profiler,
     source: &mut S,
     window: NonZeroUsize,
 ) -> Result<(Outcome, MemorySummary), HeapError> {
+    measure_phases(profiler, Phases::Pipeline, |hooks| {
+        let outcome = pipeline::run::<L, S, _>(source, window, hooks)?;
+        let records = outcome.records;
+        Ok::<_, HeapError>((outcome, records))
+    })
+}
+
+/// The names of the phases a measurement tells apart.
+#[derive(Debug, Clone, Copy)]
+pub enum Phases<'n> {
+    /// The pipeline's five stages (named without allocating).
+    Pipeline,
+    /// Phases of these names, in order.
+    Named(&'n [String]),
+}
+
+/// Measures the heap of whatever `body` runs, whole and per phase: `body` marks its phases
+/// with the [`PhaseHooks`] it is given and returns its result with the number of records
+/// it ingested (what per-record figures divide by).
+///
+/// The rules of [`measure`] apply: call it right after starting a dhat profiler, in a
+/// process whose global allocator is a tracking [`SwitchAlloc`].
+///
+/// # Errors
+///
+/// As [`measure`]; an error of `body` comes back as itself.
+///
+/// # Panics
+///
+/// If no dhat heap profiler is running (dhat's own panic), or if `phases` has more than
+/// [`MAX_PHASES`] names.
+pub fn measure_phases<T, E: Into<HeapError>>(
+    _profiler: &dhat::Profiler,
+    phases: Phases<'_>,
+    body: impl FnOnce(&mut PhaseHooks<'_>) -> Result<(T, u64), E>,
+) -> Result<(T, MemorySummary), HeapError> {
     let start = dhat::HeapStats::get();
     if start.total_blocks != 0 {
         return Err(HeapError::NotFresh {
@@ -182,17 +243,17 @@ pub fn measure<L: Layout, S: Source>(
         });
     }
     let counting = Counting::start()?;
-    let mut observer = PhaseObserver {
+    let mut hooks = PhaseHooks {
         counting: &counting,
         start: None,
-        phases: [RawPhase::default(); Stage::ALL.len()],
+        phases: [RawPhase::default(); MAX_PHASES],
     };
-    let outcome = pipeline::run::<L, S, _>(source, window, &mut observer);
+    let outcome = body(&mut hooks);
     let end = dhat::HeapStats::get();
     let counts = counting.counts();
-    let phases = observer.phases;
+    let raw = hooks.phases;
     drop(counting);
-    let outcome = outcome?;
+    let (outcome, n) = outcome.map_err(Into::into)?;
 
     for (what, dhat, counted) in [
         ("allocations", end.total_blocks, counts.blocks),
@@ -212,9 +273,8 @@ pub fn measure<L: Layout, S: Source>(
         }
     }
 
-    let n = outcome.records;
-    let phase = |stage: Stage| {
-        let raw = phases[stage as usize];
+    let phase = |i: usize| {
+        let raw = raw[i];
         let reserved_peak = reserved(raw.reserved_peak);
         PhaseMemory {
             peak_bytes: Bytes(unsigned(raw.peak)),
@@ -227,6 +287,13 @@ pub fn measure<L: Layout, S: Source>(
             live_bytes_at_end: Bytes(raw.live_at_end as u64),
         }
     };
+    let phases = match phases {
+        Phases::Pipeline => PerStage::from_stages(|stage| phase(stage as usize)),
+        Phases::Named(names) => {
+            assert!(names.len() <= MAX_PHASES, "at most {MAX_PHASES} phases");
+            PerStage::from_names(names, |i, _| phase(i))
+        }
+    };
     let reserved_peak = reserved(counts.reserved_peak);
     let summary = MemorySummary {
         peak_bytes: Bytes(end.max_bytes as u64),
@@ -237,8 +304,26 @@ pub fn measure<L: Layout, S: Source>(
         peak_blocks: end.max_blocks as u64,
         reserved_peak_bytes: reserved_peak.map(Bytes),
         reserved_bytes_per_record: reserved_peak.map(|b| per(b, n)),
-        phases: PerStage::from_stages(phase),
+        phases,
         profile: None,
     };
     Ok((outcome, summary))
+}
+
+/// Whether [`SwitchAlloc`] is this process's global allocator and tracking: an allocation
+/// must reach its counters. A program that forgot to install it would measure nothing, and
+/// say so here instead of reporting empty figures.
+///
+/// # Errors
+///
+/// [`CountingError::NotTracking`] if [`SwitchAlloc::track`] was not called, or
+/// [`CountingError::NotInstalled`] if the allocation went elsewhere.
+pub fn check_installed() -> Result<(), CountingError> {
+    let counting = Counting::start()?;
+    let probe = std::hint::black_box(Box::new([0u8; 64]));
+    drop(probe);
+    if counting.counts().blocks == 0 {
+        return Err(CountingError::NotInstalled);
+    }
+    Ok(())
 }

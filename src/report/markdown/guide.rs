@@ -2,20 +2,19 @@
 
 use std::fmt::Write;
 
-use crate::analysis::guide::advise;
-use crate::model::Results;
+use crate::analysis::guide::Advice;
 
 use super::text::capitalise;
 
-pub(crate) fn guide(out: &mut String, data: &Results) {
+pub(crate) fn guide(out: &mut String, advice: &[Advice]) {
     let _ = writeln!(out, "## Decision guide\n");
     let _ = writeln!(
         out,
         "Each profile ranks the layouts by a figure measured above (lower is better); the \
          ranking is recomputed whenever the report is, so it follows the numbers.\n"
     );
-    for advice in advise(data) {
-        let _ = writeln!(out, "### {}\n", capitalise(advice.profile));
+    for advice in advice {
+        let _ = writeln!(out, "### {}\n", capitalise(&advice.profile));
         let _ = writeln!(
             out,
             "*{}* — ranked by {}.\n",

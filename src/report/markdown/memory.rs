@@ -4,7 +4,6 @@ use std::fmt::Write;
 
 use crate::format::per_record;
 use crate::model::Results;
-use crate::pipeline::Stage;
 
 use super::text::table;
 
@@ -54,14 +53,18 @@ pub(crate) fn memory(out: &mut String, data: &Results) {
         "Peak bytes per record during each phase, requested (reserved); a phase's peak counts \
          everything live during it, the store included:\n"
     );
+    // The phases are the pipeline's stages, or a user's ingest and workloads.
+    let phases: Vec<String> = profiled[0].1.phases.names().map(str::to_owned).collect();
     let mut header = vec!["layout"];
-    header.extend(Stage::ALL.iter().map(|s| s.name()));
+    header.extend(phases.iter().map(String::as_str));
     let rows: Vec<Vec<String>> = profiled
         .iter()
         .map(|(l, m)| {
             let mut row = vec![format!("`{}`", l.layout)];
-            row.extend(Stage::ALL.iter().map(|&stage| {
-                let p = &m.phases[stage];
+            row.extend(phases.iter().map(|phase| {
+                let Some(p) = m.phases.get(phase) else {
+                    return "—".to_owned();
+                };
                 match p.reserved_bytes_per_record {
                     Some(r) => format!("{} ({})", per_record(p.bytes_per_record), per_record(r)),
                     None => per_record(p.bytes_per_record),
@@ -76,11 +79,11 @@ pub(crate) fn memory(out: &mut String, data: &Results) {
         .iter()
         .map(|(l, m)| {
             let mut row = vec![format!("`{}`", l.layout)];
-            row.extend(
-                Stage::ALL
-                    .iter()
-                    .map(|&stage| crate::format::small(m.phases[stage].allocations_per_record)),
-            );
+            row.extend(phases.iter().map(|phase| {
+                m.phases.get(phase).map_or("—".to_owned(), |p| {
+                    crate::format::small(p.allocations_per_record)
+                })
+            }));
             row
         })
         .collect();

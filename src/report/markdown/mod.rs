@@ -4,6 +4,7 @@
 mod guide;
 mod layouts;
 mod memory;
+mod own;
 mod text;
 mod time;
 
@@ -32,10 +33,12 @@ impl Exporter for Markdown {
     }
 }
 
-/// The whole report as Markdown.
+/// The whole report as Markdown: the built-in pipeline's, or a user's own record's.
 pub(crate) fn render(data: &Results) -> String {
+    if data.record.is_some() {
+        return own::render(data);
+    }
     let mut out = String::new();
-    let m = &data.machine;
     let w = &data.workload;
     let _ = writeln!(out, "# layoutlab report\n");
     let _ = writeln!(
@@ -48,10 +51,58 @@ pub(crate) fn render(data: &Results) -> String {
          layout.\n",
         w.records, data.repeat
     );
-
-    let _ = writeln!(out, "## Machine\n");
+    machine(&mut out, data);
+    let _ = writeln!(out, "## Workload\n");
     table(
         &mut out,
+        &[
+            "source",
+            "records",
+            "sensors",
+            "window",
+            "seed",
+            "skipped rows",
+            "kept",
+        ],
+        &[vec![
+            escape(&w.source),
+            w.records.to_string(),
+            crate::format::or_dash(w.sensors),
+            crate::format::or_dash(w.window),
+            w.seed.map_or("—".to_owned(), |s| s.to_string()),
+            w.skipped.to_string(),
+            data.timed()
+                .next()
+                .map_or("—".to_owned(), |(_, t)| crate::format::or_dash(t.kept)),
+        ]],
+    );
+
+    time::headline(&mut out, data);
+    guide::guide(&mut out, &crate::analysis::guide::advise(data));
+    time::stages(&mut out, data);
+    memory::memory(&mut out, data);
+    time::scaling(&mut out, data);
+    layouts::inspect(&mut out, data);
+    layouts::python(&mut out, data);
+    layouts::failures(&mut out, data);
+
+    let _ = writeln!(out, "## Reproduce\n");
+    let _ = writeln!(
+        out,
+        "`cargo run --release -- compare` reruns the measurements and rewrites this report; \
+         `scripts/full-run.sh` also runs the criterion benches first, so the stage tables show \
+         criterion's confidence intervals (marked ᶜ). `layoutlab report` rebuilds these files \
+         from `results.json` without measuring again."
+    );
+    out
+}
+
+/// Where and with what the figures were measured.
+fn machine(out: &mut String, data: &Results) {
+    let m = &data.machine;
+    let _ = writeln!(out, "## Machine\n");
+    table(
+        out,
         &[
             "CPU",
             "cores",
@@ -71,48 +122,4 @@ pub(crate) fn render(data: &Results) -> String {
             m.date.clone(),
         ]],
     );
-
-    let _ = writeln!(out, "## Workload\n");
-    table(
-        &mut out,
-        &[
-            "source",
-            "records",
-            "sensors",
-            "window",
-            "seed",
-            "skipped rows",
-            "kept",
-        ],
-        &[vec![
-            escape(&w.source),
-            w.records.to_string(),
-            w.sensors.to_string(),
-            w.window.to_string(),
-            w.seed.map_or("—".to_owned(), |s| s.to_string()),
-            w.skipped.to_string(),
-            data.timed()
-                .next()
-                .map_or("—".to_owned(), |(_, t)| t.kept.to_string()),
-        ]],
-    );
-
-    time::headline(&mut out, data);
-    guide::guide(&mut out, data);
-    time::stages(&mut out, data);
-    memory::memory(&mut out, data);
-    time::scaling(&mut out, data);
-    layouts::inspect(&mut out, data);
-    layouts::python(&mut out, data);
-    layouts::failures(&mut out, data);
-
-    let _ = writeln!(out, "## Reproduce\n");
-    let _ = writeln!(
-        out,
-        "`cargo run --release -- compare` reruns the measurements and rewrites this report; \
-         `scripts/full-run.sh` also runs the criterion benches first, so the stage tables show \
-         criterion's confidence intervals (marked ᶜ). `layoutlab report` rebuilds these files \
-         from `results.json` without measuring again."
-    );
-    out
 }

@@ -1,0 +1,253 @@
+//! The harness for your own record: every layout of it, your workloads, timed in paired
+//! rounds and heap-profiled in processes of their own, reported like `layoutlab compare`.
+//!
+//! A bench file (`harness = false`) builds a [`Harness`] and calls [`Harness::run`]; `cargo
+//! bench` runs it. The same binary is its own profiling child: when the harness starts it
+//! again to profile one layout's heap, [`Harness::run`] sees that and measures instead.
+
+mod args;
+mod child;
+mod report;
+mod runner;
+mod source;
+mod subject;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+
+use self::runner::{Named, Runner};
+use self::source::RecordSource;
+use self::subject::{Own, CHILD_ENV};
+use crate::error::UsageError;
+use crate::own::{Record, Workload};
+
+/// Measures a record in every layout with your workloads, and writes the report.
+///
+/// # Examples
+///
+/// A bench file (`benches/trades.rs`, with `harness = false` in `Cargo.toml`):
+///
+/// ```no_run
+/// use layoutlab::{Harness, Record, Scalar, Store, Workload};
+///
+/// layoutlab::global_allocator!();
+///
+/// #[derive(Record, Clone, Debug, PartialEq)]
+/// pub struct Trade {
+///     #[record(intern = u16)]
+///     pub symbol: String,
+///     pub price: f64,
+///     pub qty: u32,
+/// }
+///
+/// struct Notional;
+/// impl Workload<Trade> for Notional {
+///     type Output = f64;
+///     fn run<S: Store<Trade>>(&self, trades: &mut S) -> f64 {
+///         (0..trades.len()).map(|i| trades.price(i) * f64::from(trades.qty(i))).sum()
+///     }
+/// }
+///
+/// fn main() {
+///     Harness::<Trade>::new("trades")
+///         .records(100_000)
+///         .generate(|i| Trade { symbol: format!("S{}", i % 50), price: i as f64, qty: 1 })
+///         .workload("notional", Notional)
+///         .run();
+/// }
+/// ```
+pub struct Harness<R: Record> {
+    name: String,
+    records: u64,
+    rounds: usize,
+    source: Option<RecordSource<R>>,
+    workloads: Vec<Box<dyn Runner<R> + Send + Sync>>,
+    out: Option<PathBuf>,
+    memory: bool,
+}
+
+/// The rounds a harness runs unless told otherwise: the fewest that give a true 95 %
+/// interval for the median.
+const DEFAULT_ROUNDS: usize = 9;
+
+impl<R: Record> Harness<R> {
+    /// A harness called `name`: its report goes to `target/layoutlab/<name>/`.
+    pub fn new(name: &str) -> Self {
+        Harness {
+            name: name.to_owned(),
+            records: 100_000,
+            rounds: DEFAULT_ROUNDS,
+            source: None,
+            workloads: Vec::new(),
+            out: None,
+            memory: true,
+        }
+    }
+
+    /// How many records each store holds (default 100 000; at most all of a CSV file).
+    pub fn records(mut self, records: u64) -> Self {
+        self.records = records;
+        self
+    }
+
+    /// Timed rounds: each runs every layout once, in a rotated order (default 9).
+    pub fn rounds(mut self, rounds: usize) -> Self {
+        self.rounds = rounds.max(1);
+        self
+    }
+
+    /// Records made by `make(i)` for `i` in `0..records`: make them deterministic from `i`,
+    /// so that every layout, every round and every profiling process sees the same ones.
+    pub fn generate(mut self, make: impl Fn(u64) -> R + Send + Sync + 'static) -> Self {
+        self.source = Some(RecordSource::Generated(Arc::new(make)));
+        self
+    }
+
+    /// Records read from a CSV file whose header names the record's fields, through serde.
+    /// A bad row stops the run with the file, the line and the field.
+    pub fn csv(mut self, path: impl AsRef<Path>) -> Self
+    where
+        R: serde::de::DeserializeOwned,
+    {
+        self.source = Some(RecordSource::Csv {
+            path: path.as_ref().to_path_buf(),
+            read: source::read_csv::<R>,
+        });
+        self
+    }
+
+    /// Adds a workload called `name`. It runs on every layout, each time on a freshly built
+    /// store (so it may change the store), and its output must be the same on every layout.
+    pub fn workload<W>(mut self, name: &str, workload: W) -> Self
+    where
+        W: Workload<R> + Send + Sync + 'static,
+        W::Output: 'static,
+    {
+        self.workloads.push(Box::new(Named {
+            name: name.to_owned(),
+            workload,
+        }));
+        self
+    }
+
+    /// Where the report goes instead of `target/layoutlab/<name>/`.
+    pub fn out(mut self, dir: impl AsRef<Path>) -> Self {
+        self.out = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Whether to profile each layout's heap (default: yes).
+    pub fn memory(mut self, memory: bool) -> Self {
+        self.memory = memory;
+        self
+    }
+
+    /// Runs everything and exits like `layoutlab` does: after printing and writing all it
+    /// measured, with status 1 if a measurement failed or a workload's output differed
+    /// between layouts, 2 for a mistake in the bench file or its input (one line on stderr).
+    pub fn run(self) {
+        if let Err(error) = self.try_run() {
+            eprintln!(
+                "layoutlab: error: {}",
+                crate::format::one_line(&format!("{error:#}"))
+            );
+            std::process::exit(i32::from(crate::error::exit_code(&error)));
+        }
+    }
+
+    fn check(&self) -> Result<&RecordSource<R>> {
+        let name_ok = !self.name.is_empty()
+            && self
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && !self.name.starts_with('.');
+        if !name_ok {
+            bail!(UsageError(format!(
+                "Harness::new({:?}): the name becomes a directory name; use A-Z a-z 0-9 - _ .",
+                self.name
+            )));
+        }
+        if self.workloads.is_empty() {
+            bail!(UsageError(
+                "the harness has no workload: add one with .workload(\"name\", MyWorkload)"
+                    .to_owned()
+            ));
+        }
+        let mut names: Vec<&str> = self.workloads.iter().map(|w| w.name()).collect();
+        names.sort_unstable();
+        if let Some(pair) = names.windows(2).find(|p| p[0] == p[1]) {
+            bail!(UsageError(format!(
+                "two workloads are called {:?}",
+                pair[0]
+            )));
+        }
+        if let Some(bad) = names.iter().find(|n| n.is_empty() || **n == "ingest") {
+            bail!(UsageError(format!(
+                "a workload may not be called {bad:?} (\"ingest\" is the building of the store)"
+            )));
+        }
+        self.source.as_ref().context(UsageError(
+            "the harness has no records: call .generate(|i| …) or .csv(path)".to_owned(),
+        ))
+    }
+
+    /// Runs everything and returns what went wrong, instead of exiting.
+    ///
+    /// # Errors
+    ///
+    /// A [`UsageError`] for a mistake in the bench file or its arguments, bad input, or a
+    /// failed measurement (after everything that worked was printed and written).
+    pub fn try_run(self) -> Result<()> {
+        let source = self.check()?;
+        let own = Own {
+            name: &self.name,
+            source,
+            records: self.records,
+            workloads: &self.workloads,
+        };
+        if std::env::var_os(CHILD_ENV).is_some() {
+            return child::run(&own);
+        }
+        let args = args::parse(std::env::args().skip(1))?;
+        let out = args
+            .out
+            .clone()
+            .or_else(|| self.out.clone())
+            .unwrap_or_else(|| target_dir().join("layoutlab").join(&self.name));
+        report::run(
+            &own,
+            &args.settings(self.rounds, self.memory, self.records),
+            &out,
+        )
+    }
+}
+
+/// The cargo target directory a bench binary runs from (`<target>/<profile>/deps/<bin>`),
+/// or `$CARGO_TARGET_DIR`, or `target`.
+fn target_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(dir);
+    }
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| {
+            let deps = exe.parent()?;
+            (deps.file_name()? == "deps").then(|| deps.parent()?.parent().map(Path::to_path_buf))?
+        })
+        .unwrap_or_else(|| PathBuf::from("target"))
+}
+
+/// Installs layoutlab's allocator as the program's global allocator: the system allocator,
+/// switched to dhat plus counters only in a heap-profiling child. One line at the top of a
+/// bench file; without it, heap profiling says so instead of measuring.
+#[macro_export]
+macro_rules! global_allocator {
+    () => {
+        #[global_allocator]
+        static LAYOUTLAB_ALLOCATOR: $crate::measure::heap::SwitchAlloc =
+            $crate::measure::heap::SwitchAlloc;
+    };
+}

@@ -1,0 +1,212 @@
+//! A workload with its type erased, so that a harness can hold workloads of different types
+//! in one list: each keeps its own statically dispatched code for every layout of the
+//! record, reached by the layout's name.
+
+use std::any::Any;
+use std::rc::Rc;
+use std::time::Instant;
+
+use super::source::{IngestError, RecordSource};
+use crate::own::{Aos, Counting, FieldCounts, Record, Store, StoreFn, Workload};
+use crate::units::Nanos;
+
+/// Where a run is, told to whoever measures it: timing reads the clock, heap profiling
+/// marks phases. Called only between the timed spans, never inside them.
+pub(crate) trait Marks {
+    /// Building the store starts (it ends at [`Marks::built`]).
+    fn build(&mut self);
+    /// The store is built.
+    fn built(&mut self);
+    /// The workload starts.
+    fn work(&mut self);
+    /// The workload is done.
+    fn worked(&mut self);
+    /// Dropping the store starts.
+    fn drop_start(&mut self);
+    /// The store is dropped.
+    fn dropped(&mut self);
+}
+
+/// One run of one workload on one layout: its output (compared across layouts) and the
+/// time of each part when the marks were a [`Clock`].
+pub(crate) struct Ran {
+    /// The records the store was built from.
+    pub records: u64,
+    /// What the workload returned.
+    pub output: Rc<dyn Any>,
+}
+
+/// A workload, type-erased.
+pub(crate) trait Runner<R: Record> {
+    /// The workload's name.
+    fn name(&self) -> &str;
+    /// Builds a store of `layout` from `source` (`records` records), runs the workload on
+    /// it and drops it, telling `marks` where it is.
+    fn run_on(
+        &self,
+        layout: &str,
+        source: &RecordSource<R>,
+        records: u64,
+        marks: &mut dyn Marks,
+    ) -> Result<Ran, IngestError>;
+    /// Why two outputs of this workload differ, or `None`: equal by `PartialEq`, or with the
+    /// same `Debug` text (so `NaN` equals `NaN`, bit for bit).
+    fn disagreement(&self, a: &dyn Any, b: &dyn Any) -> Option<String>;
+    /// The `Debug` text of an output, shortened for reports.
+    fn describe(&self, output: &dyn Any) -> String;
+    /// Runs the workload once on a counting store and returns its field accesses.
+    fn count(
+        &self,
+        source: &RecordSource<R>,
+        records: u64,
+    ) -> Result<Vec<FieldCounts>, IngestError>;
+}
+
+/// A workload of type `W`, named.
+pub(crate) struct Named<W> {
+    pub name: String,
+    pub workload: W,
+}
+
+/// Builds a store of type `S` from the source, runs `W` on it, drops it.
+struct RunOn<'a, R: Record, W> {
+    workload: &'a W,
+    source: &'a RecordSource<R>,
+    records: u64,
+    marks: &'a mut dyn Marks,
+}
+
+impl<R: Record, W: Workload<R>> StoreFn<R> for RunOn<'_, R, W>
+where
+    W::Output: 'static,
+{
+    type Out = Result<Ran, IngestError>;
+
+    fn call<S: Store<R>>(self) -> Self::Out {
+        self.marks.build();
+        let mut store = S::with_capacity(self.source.expected(self.records));
+        let records = self.source.stream(self.records, &mut |r| store.push(r));
+        self.marks.built();
+        let records = records?;
+        self.marks.work();
+        let output = self.workload.run(&mut store);
+        self.marks.worked();
+        let output = std::hint::black_box(output);
+        self.marks.drop_start();
+        drop(store);
+        self.marks.dropped();
+        Ok(Ran {
+            records,
+            output: Rc::new(output),
+        })
+    }
+}
+
+/// Text of at most this many characters describes an output in reports.
+const DESCRIBE_CHARS: usize = 120;
+
+impl<R: Record, W: Workload<R>> Runner<R> for Named<W>
+where
+    W::Output: 'static,
+{
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn run_on(
+        &self,
+        layout: &str,
+        source: &RecordSource<R>,
+        records: u64,
+        marks: &mut dyn Marks,
+    ) -> Result<Ran, IngestError> {
+        let run = RunOn {
+            workload: &self.workload,
+            source,
+            records,
+            marks,
+        };
+        R::for_layout(layout, run).unwrap_or_else(|| {
+            unreachable!("{layout} is one of the record's layouts, listed by the harness")
+        })
+    }
+
+    fn disagreement(&self, a: &dyn Any, b: &dyn Any) -> Option<String> {
+        let (Some(a), Some(b)) = (a.downcast_ref::<W::Output>(), b.downcast_ref::<W::Output>())
+        else {
+            return Some("outputs of different types".to_owned());
+        };
+        let (ta, tb) = (format!("{a:?}"), format!("{b:?}"));
+        (a != b && ta != tb).then(|| format!("{} against {}", shorten(&ta), shorten(&tb)))
+    }
+
+    fn describe(&self, output: &dyn Any) -> String {
+        output
+            .downcast_ref::<W::Output>()
+            .map_or_else(|| "?".to_owned(), |o| shorten(&format!("{o:?}")))
+    }
+
+    fn count(
+        &self,
+        source: &RecordSource<R>,
+        records: u64,
+    ) -> Result<Vec<FieldCounts>, IngestError> {
+        let mut store: Counting<Aos<R>> =
+            Counting::new(Aos::with_capacity(source.expected(records)));
+        source.stream(records, &mut |r| store.push(r))?;
+        store.reset();
+        std::hint::black_box(self.workload.run(&mut store));
+        Ok(store.counts())
+    }
+}
+
+/// `text` cut to [`DESCRIBE_CHARS`] characters.
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= DESCRIBE_CHARS {
+        text.to_owned()
+    } else {
+        let head: String = text.chars().take(DESCRIBE_CHARS).collect();
+        format!("{head}… ({} characters)", text.chars().count())
+    }
+}
+
+/// [`Marks`] that time the build, the workload and the drop.
+#[derive(Debug, Default)]
+pub(crate) struct Clock {
+    started: Option<Instant>,
+    /// Building the store.
+    pub build: Nanos,
+    /// The workload.
+    pub work: Nanos,
+    /// Dropping the store.
+    pub drop: Nanos,
+}
+
+impl Clock {
+    fn lap(&mut self) -> Nanos {
+        self.started
+            .take()
+            .map_or(Nanos(0), |t| Nanos::from_duration(t.elapsed()))
+    }
+}
+
+impl Marks for Clock {
+    fn build(&mut self) {
+        self.started = Some(Instant::now());
+    }
+    fn built(&mut self) {
+        self.build = self.lap();
+    }
+    fn work(&mut self) {
+        self.started = Some(Instant::now());
+    }
+    fn worked(&mut self) {
+        self.work = self.lap();
+    }
+    fn drop_start(&mut self) {
+        self.started = Some(Instant::now());
+    }
+    fn dropped(&mut self) {
+        self.drop = self.lap();
+    }
+}

@@ -1,0 +1,275 @@
+//! A user's record and workloads as a subject of the session: what one timed run of a
+//! layout is (every workload on a store of its own), how outputs are compared, and how a
+//! profiling child of the user's own bench binary is started and read.
+
+use std::any::Any;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use super::runner::{Clock, Marks, Runner};
+use super::source::{IngestError, RecordSource};
+use crate::measure::children::{self, ChildCommand, ChildFailure};
+use crate::model::{LayoutRun, MemorySummary, PerStage, Timing};
+use crate::own::{Record, Store, StoreFn};
+use crate::session::{LayoutMeta, RunError, Sample, Subject};
+use crate::units::Nanos;
+
+/// Environment variables that make a user's bench binary a profiling child of itself.
+pub(crate) const CHILD_ENV: &str = "LAYOUTLAB_OWN_CHILD";
+pub(crate) const LAYOUT_ENV: &str = "LAYOUTLAB_OWN_LAYOUT";
+pub(crate) const RECORDS_ENV: &str = "LAYOUTLAB_OWN_RECORDS";
+pub(crate) const PROFILE_ENV: &str = "LAYOUTLAB_OWN_PROFILE";
+
+/// A user's record `R`, its source and its workloads.
+pub(crate) struct Own<'h, R: Record> {
+    /// The harness's name (the report directory's).
+    pub name: &'h str,
+    /// Where records come from.
+    pub source: &'h RecordSource<R>,
+    /// How many records each store holds.
+    pub records: u64,
+    /// The workloads, in the order they were added.
+    pub workloads: &'h [Box<dyn Runner<R> + Send + Sync>],
+}
+
+/// What one timed run of a layout produced: each workload's output.
+#[derive(Clone)]
+pub(crate) struct Outputs(pub Vec<Rc<dyn Any>>);
+
+/// What a profiling child prints.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ChildReport {
+    /// The layout.
+    pub layout: String,
+    /// Records each store was built from.
+    pub records: u64,
+    /// The heap figures, phases `ingest` and one per workload.
+    pub memory: MemorySummary,
+}
+
+impl<R: Record> Own<'_, R> {
+    /// The stage names: `ingest`, then the workloads.
+    pub(crate) fn phases(&self) -> Vec<String> {
+        std::iter::once("ingest".to_owned())
+            .chain(self.workloads.iter().map(|w| w.name().to_owned()))
+            .collect()
+    }
+}
+
+struct Types;
+
+impl<R: Record> StoreFn<R> for Types {
+    type Out = Vec<crate::inspect::TypeInfo>;
+    fn call<S: Store<R>>(self) -> Self::Out {
+        S::types()
+    }
+}
+
+/// Times `reads` random `get(i)` on a store of type `S`.
+struct Access<'a, R: Record> {
+    source: &'a RecordSource<R>,
+    records: u64,
+    reads: u64,
+}
+
+impl<R: Record> StoreFn<R> for Access<'_, R> {
+    type Out = Result<(u64, Nanos), IngestError>;
+    fn call<S: Store<R>>(self) -> Self::Out {
+        let mut store = S::with_capacity(self.source.expected(self.records));
+        self.source.stream(self.records, &mut |r| store.push(r))?;
+        let n = store.len();
+        if n == 0 {
+            return Ok((0, Nanos(0)));
+        }
+        let mut rng = fastrand::Rng::with_seed(0x5eed);
+        let started = Instant::now();
+        for _ in 0..self.reads {
+            std::hint::black_box(store.get(rng.usize(0..n)));
+        }
+        Ok((self.reads, Nanos::from_duration(started.elapsed())))
+    }
+}
+
+fn run_error(e: IngestError) -> RunError {
+    match e {
+        IngestError::Store(e) => RunError::Capacity(e.into()),
+        IngestError::Input(e) => RunError::Input(e.into()),
+    }
+}
+
+impl<R: Record> Subject for Own<'_, R> {
+    type Outcome = Outputs;
+
+    fn layouts(&self) -> Vec<LayoutMeta> {
+        R::layouts()
+            .into_iter()
+            .map(|info| LayoutMeta {
+                name: info.name.to_owned(),
+                summary: info.summary.to_owned(),
+                runtime_schema: info.name == "heap_map",
+                types: R::for_layout(info.name, Types).unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    fn run_once(&self, layout: &str, records: Option<u64>) -> Result<Sample<Outputs>, RunError> {
+        let records = records.unwrap_or(self.records);
+        let mut stages = vec![Nanos(0); self.workloads.len() + 1];
+        let (mut built_from, mut drop, mut outputs) = (0, Nanos(0), Vec::new());
+        for (k, workload) in self.workloads.iter().enumerate() {
+            let mut clock = Clock::default();
+            let ran = workload
+                .run_on(layout, self.source, records, &mut clock)
+                .map_err(run_error)?;
+            if k == 0 {
+                (stages[0], drop, built_from) = (clock.build, clock.drop, ran.records);
+            }
+            stages[k + 1] = clock.work;
+            outputs.push(ran.output);
+        }
+        Ok(Sample {
+            records: built_from,
+            stages: PerStage::from_names(&self.phases(), |i, _| stages[i]),
+            drop,
+            outcome: Outputs(outputs),
+        })
+    }
+
+    fn disagreement(&self, a: &Outputs, b: &Outputs) -> Option<String> {
+        self.workloads
+            .iter()
+            .zip(a.0.iter().zip(&b.0))
+            .find_map(|(w, (x, y))| {
+                w.disagreement(x.as_ref(), y.as_ref())
+                    .map(|why| format!("workload `{}`: {why}", w.name()))
+            })
+    }
+
+    fn explain_disagreement(&self, first: &str, other: &str, why: &str) -> anyhow::Error {
+        anyhow::anyhow!(
+            "{why} ({other} against {first}); a workload must compute the same output on every \
+             layout, so the difference is in the layout or in the workload's use of it"
+        )
+    }
+
+    fn disagreement_stops(&self) -> bool {
+        false
+    }
+
+    fn access(&self, layout: &str, reads: u64, _repeat: usize) -> anyhow::Result<(u64, Nanos)> {
+        let probe = Access {
+            source: self.source,
+            records: self.records,
+            reads,
+        };
+        let out =
+            R::for_layout(layout, probe).ok_or_else(|| anyhow::anyhow!("no layout {layout}"))?;
+        Ok(out?)
+    }
+
+    fn heap_child(
+        &self,
+        layout: &str,
+        records: Option<u64>,
+        profile: Option<PathBuf>,
+    ) -> ChildCommand {
+        let records = records.unwrap_or(self.records);
+        let mut env: Vec<(OsString, OsString)> = vec![
+            (CHILD_ENV.into(), "heap".into()),
+            (LAYOUT_ENV.into(), layout.into()),
+            (RECORDS_ENV.into(), records.to_string().into()),
+        ];
+        if let Some(profile) = profile {
+            env.push((PROFILE_ENV.into(), profile.into()));
+        }
+        ChildCommand {
+            program: std::env::current_exe().unwrap_or_else(|_| PathBuf::from(self.name)),
+            // `--bench`, so that the child is not mistaken for a test run.
+            args: vec!["--bench".into()],
+            env,
+            timeout: children::timeout_for(records * self.workloads.len().max(1) as u64),
+        }
+    }
+
+    fn heap_figures(
+        &self,
+        layout: &str,
+        stdout: &[u8],
+        _timed: Option<&Sample<Outputs>>,
+        records: u64,
+    ) -> Result<MemorySummary, ChildFailure> {
+        let report: ChildReport = serde_json::from_slice(stdout).map_err(ChildFailure::Output)?;
+        if report.layout == layout && report.records == records {
+            Ok(report.memory)
+        } else {
+            Err(ChildFailure::Mismatch {
+                child: format!("{} with {} records", report.layout, report.records),
+                timed: format!("{layout} with {records} records"),
+            })
+        }
+    }
+
+    fn profile_file(&self, dir: &Path, layout: &str) -> PathBuf {
+        dir.join(format!("{}-{layout}-{}.json", self.name, self.records))
+    }
+
+    fn timing(&self, runs: &[Sample<Outputs>]) -> Timing {
+        let stages: Vec<_> = runs.iter().map(|r| r.stages.clone()).collect();
+        let outputs = self
+            .workloads
+            .iter()
+            .zip(&runs[0].outcome.0)
+            .map(|(w, o)| (w.name().to_owned(), w.describe(o.as_ref())))
+            .collect();
+        Timing {
+            records: runs[0].records,
+            kept: None,
+            checksum: None,
+            outputs,
+            best: crate::measure::best_of(&stages),
+            runs: stages,
+            drop: runs.iter().map(|r| r.drop).min().unwrap_or_default(),
+            access_reads: 0,
+            access: Nanos(0),
+            drops: runs.iter().map(|r| r.drop).collect(),
+            accesses: Vec::new(),
+            extra: Default::default(),
+        }
+    }
+
+    fn keep(&self, _run: &mut LayoutRun, _outcome: &Outputs) {}
+}
+
+/// [`Marks`] that make the heap measurement's phases: building the first store is phase 0
+/// (`ingest`), each workload its own phase; rebuilding a store for the next workload, and
+/// dropping it, fall between phases.
+pub(crate) struct HeapMarks<'a, 'h> {
+    pub hooks: &'a mut crate::measure::heap::PhaseHooks<'h>,
+    /// The workload running (0-based).
+    pub workload: usize,
+}
+
+impl Marks for HeapMarks<'_, '_> {
+    fn build(&mut self) {
+        if self.workload == 0 {
+            self.hooks.begin();
+        }
+    }
+    fn built(&mut self) {
+        if self.workload == 0 {
+            self.hooks.end(0);
+        }
+    }
+    fn work(&mut self) {
+        self.hooks.begin();
+    }
+    fn worked(&mut self) {
+        self.hooks.end(self.workload + 1);
+    }
+    fn drop_start(&mut self) {}
+    fn dropped(&mut self) {}
+}

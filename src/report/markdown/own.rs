@@ -1,0 +1,273 @@
+//! The report of a user's own record: the same machine, heap, layout and failure sections as
+//! the built-in report, with the record's workloads in place of the pipeline's stages, and
+//! what only a user's record has — which fields each workload touches, and what to do with
+//! its text fields.
+
+use std::fmt::Write;
+
+use crate::analysis::{figures, own};
+use crate::format::{per_record, per_record_range, ratio_range, small};
+use crate::model::{RecordSection, Results};
+
+use super::text::{chart_marker, escape, table};
+use super::{guide, layouts, machine, memory};
+
+/// The whole report of a user's record.
+pub(crate) fn render(data: &Results) -> String {
+    let mut out = String::new();
+    let Some(record) = &data.record else {
+        return out;
+    };
+    let w = &data.workload;
+    let _ = writeln!(out, "# layoutlab report: `{}`\n", escape(&record.name));
+    let _ = writeln!(
+        out,
+        "Which memory layout should `{}` records live in? Every layout below was built from the \
+         same {} records ({}) and ran the same {} workload(s), each on a freshly built store; \
+         every workload's output was identical on every layout. Times are wall-clock, the \
+         median of {} paired rounds (each round runs every layout once, in a rotated order, so \
+         a disturbance hits all alike), with 95 % intervals; heap figures come from dhat in a \
+         separate process per layout.\n",
+        escape(&record.name),
+        w.records,
+        escape(&w.source),
+        record.workloads.len(),
+        data.repeat
+    );
+    machine(&mut out, data);
+    summary(&mut out, data, record);
+    guide::guide(&mut out, &own::advise(data));
+    fields(&mut out, data, record);
+    strings(&mut out, data);
+    times(&mut out, data, record);
+    memory::memory(&mut out, data);
+    let _ = writeln!(out, "## The record\n");
+    let t = &record.record_type;
+    let _ = writeln!(
+        out,
+        "`{}`: {} bytes, align {}, {} bytes of padding{}.\n",
+        escape(&record.name),
+        t.size,
+        t.align,
+        t.padding(),
+        t.suggested.as_ref().map_or_else(String::new, |s| format!(
+            "; as `#[repr(C)]` its fields in the order {} would take {} bytes",
+            s.fields
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            s.size
+        ))
+    );
+    let rows: Vec<Vec<String>> = record
+        .fields
+        .iter()
+        .map(|f| {
+            vec![
+                format!("`{}`", escape(&f.name)),
+                format!("`{}`", escape(&f.ty)),
+                f.size.to_string(),
+                f.packed_size.to_string(),
+                f.intern
+                    .clone()
+                    .map_or("—".into(), |w| format!("`{w}` ids")),
+                if f.cold { "cold".into() } else { "—".into() },
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &[
+            "field",
+            "type",
+            "bytes in the struct",
+            "bytes in `packed`",
+            "interned",
+            "cold",
+        ],
+        &rows,
+    );
+    layouts::inspect(&mut out, data);
+    layouts::failures(&mut out, data);
+    let _ = writeln!(out, "## Reproduce\n");
+    let _ = writeln!(
+        out,
+        "`cargo bench` reruns the bench file that wrote this report and rewrites it; \
+         `cargo bench -- --quick` runs 3 rounds, `--records N` changes the size."
+    );
+    out
+}
+
+/// Heap and time per record of every layout, and each workload's time against the fastest.
+fn summary(out: &mut String, data: &Results, record: &RecordSection) {
+    let _ = writeln!(out, "## Summary\n");
+    let mut header = vec![
+        "layout".to_owned(),
+        "bytes/record requested".to_owned(),
+        "bytes/record reserved".to_owned(),
+        "allocations/record".to_owned(),
+        "ingest ns/record".to_owned(),
+    ];
+    header.extend(
+        record
+            .workloads
+            .iter()
+            .map(|w| format!("`{}` ns/record", escape(w))),
+    );
+    header.push("what it is".to_owned());
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let rows: Vec<Vec<String>> = data
+        .layouts
+        .iter()
+        .map(|l| {
+            let mem = l.memory.as_ref();
+            let t = l.timing.as_ref();
+            let store = mem.map(|m| figures::store_memory(data, m));
+            let mut row = vec![
+                format!("`{}`", l.layout),
+                store.map_or("—".into(), |f| per_record(f.bytes)),
+                store
+                    .and_then(|f| f.reserved)
+                    .map_or("—".into(), per_record),
+                store.map_or("—".into(), |f| small(f.allocations)),
+            ];
+            for phase in
+                std::iter::once("ingest").chain(record.workloads.iter().map(String::as_str))
+            {
+                row.push(t.map_or("—".into(), |t| {
+                    let i = figures::stage(t, phase);
+                    per_record_range(i.median, i.lower, i.upper)
+                }));
+            }
+            row.push(escape(&l.summary));
+            row
+        })
+        .collect();
+    table(out, &header, &rows);
+    let _ = writeln!(
+        out,
+        "Heap figures are those of building the store (phase `ingest`: the store and what \
+         building it costs, such as a `Vec`'s doubling); the heap section below has every \
+         workload's peak too.\n\n{}\n",
+        chart_marker("bytes_per_record")
+    );
+}
+
+/// Each workload's time per layout against the fastest layout's, round by round.
+fn times(out: &mut String, data: &Results, record: &RecordSection) {
+    let _ = writeln!(out, "## Time per workload\n");
+    let _ = writeln!(
+        out,
+        "Each workload's nanoseconds per record over the fastest layout's for that workload, \
+         round by round (median and 95 % interval): an interval that includes 1 means the two \
+         cannot be told apart. Drop: freeing a whole store.\n"
+    );
+    let mut header = vec!["layout".to_owned()];
+    header.extend(
+        record
+            .workloads
+            .iter()
+            .map(|w| format!("`{}` vs fastest", escape(w))),
+    );
+    header.push("drop ns/record".to_owned());
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let fastest = |w: &str| {
+        data.timed()
+            .filter(|(_, t)| t.best.get(w).is_some())
+            .min_by(|a, b| {
+                figures::stage(a.1, w)
+                    .median
+                    .total_cmp(&figures::stage(b.1, w).median)
+            })
+            .map(|(_, t)| t)
+    };
+    let rows: Vec<Vec<String>> = data
+        .timed()
+        .map(|(l, t)| {
+            let mut row = vec![format!("`{}`", l.layout)];
+            for w in &record.workloads {
+                let w = w.as_str();
+                row.push(fastest(w).map_or("—".into(), |f| {
+                    let r = figures::ratio(
+                        t,
+                        f,
+                        |t| {
+                            t.runs
+                                .iter()
+                                .filter_map(|r| r.get(w).map(|n| n.0 as f64))
+                                .collect()
+                        },
+                        |t| Some(figures::stage(t, w)),
+                    );
+                    ratio_range(r.median, r.lower, r.upper)
+                }));
+            }
+            row.push(per_record(t.drop.per(t.records)));
+            row
+        })
+        .collect();
+    table(out, &header, &rows);
+    let _ = writeln!(out, "{}\n", chart_marker("stage_throughput"));
+}
+
+/// The field × workload access table and what it says.
+fn fields(out: &mut String, data: &Results, record: &RecordSection) {
+    let _ = writeln!(out, "## Which fields the workloads touch\n");
+    let _ = writeln!(
+        out,
+        "Reads and writes per record of each field, counted on one run of each workload on a \
+         counting store (`get` reads every field; a `retain` row reads what the predicate \
+         asks).\n"
+    );
+    let mut header = vec!["field".to_owned()];
+    header.extend(
+        record
+            .access
+            .iter()
+            .map(|a| format!("`{}` reads / writes", escape(&a.workload))),
+    );
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let rows: Vec<Vec<String>> = record
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let mut row = vec![format!("`{}`", escape(&f.name))];
+            row.extend(record.access.iter().map(|a| {
+                let (r, w) = a.fields.get(i).copied().unwrap_or((0, 0));
+                let n = a.records.max(1) as f64;
+                if r + w == 0 {
+                    "—".to_owned()
+                } else {
+                    format!("{} / {}", small(r as f64 / n), small(w as f64 / n))
+                }
+            }));
+            row
+        })
+        .collect();
+    table(out, &header, &rows);
+    for line in own::field_advice(data) {
+        let _ = writeln!(out, "- {}", escape(&line));
+    }
+    out.push('\n');
+}
+
+/// Per `String` field: what it held, and what to do with it.
+fn strings(out: &mut String, data: &Results) {
+    let advice = own::string_advice(data);
+    if advice.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## Text fields\n");
+    for a in advice {
+        let _ = writeln!(
+            out,
+            "- `{}`: **{}** — {}",
+            escape(&a.field),
+            escape(&a.advice),
+            escape(&a.why)
+        );
+    }
+    out.push('\n');
+}
