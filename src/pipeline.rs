@@ -130,23 +130,40 @@ impl<V: Clone> PerSensor<V> {
 
 /// Every sensor's last `window` values and their running sum, for the rolling stage.
 ///
-/// The values of all sensors live in one flat buffer, `window` slots per sensor in slot
-/// order, so a run allocates once for its rings rather than once per sensor. The sum is
-/// updated in O(1) per value (add the new, subtract the evicted) and re-summed exactly from
-/// the ring, oldest first, each time the ring wraps, so rounding drift never spans more than
-/// one window.
+/// The values of all sensors live in one flat buffer, a region per sensor. A region grows
+/// with its sensor's records, never past the window: it starts at [`FIRST_RING`] slots (the
+/// window, if smaller) and doubles, moving to the end of the buffer (the old region is left
+/// unused). So a sensor with `k` records holds at most `max(FIRST_RING, 2k)` slots, plus
+/// less than that again in regions it left behind, whatever the window: memory follows the
+/// records, and `--window 18446744073709551615` (the mean of everything so far) costs no
+/// more than the default. The buffer is reserved up front for the first regions of the
+/// interned sensors (every sensor in the store, so at most one per record); at the default
+/// window that is all it ever needs, one allocation, and no region moves.
+///
+/// The sum is updated in O(1) per value (add the new, subtract the evicted) and re-summed
+/// exactly from the ring, oldest first, each time the ring wraps, so rounding drift never
+/// spans more than one window. A region only moves while it fills, before it wraps, and
+/// keeps its values in arrival order, so the arithmetic does not depend on when it moved.
 #[derive(Debug)]
 struct Rings {
     window: usize,
     /// Per slot, where its ring stands; slots as in [`PerSensor`].
     rings: PerSensor<Ring>,
-    /// `window` values per slot.
+    /// Every ring's region.
     values: Vec<f64>,
 }
+
+/// Slots of a sensor's first ring region (fewer if the window is smaller): the default
+/// window, so that default runs never move a region.
+const FIRST_RING: usize = DEFAULT_WINDOW.get();
 
 /// Where one sensor's ring stands.
 #[derive(Debug, Clone, Copy, Default)]
 struct Ring {
+    /// Where the ring's region starts in [`Rings::values`].
+    start: usize,
+    /// The region's slots: at most the window.
+    capacity: usize,
     /// How many of the ring's slots hold values.
     len: usize,
     /// `len` as an `f64`, the divisor of the mean (converted while filling, not per value).
@@ -159,10 +176,10 @@ struct Ring {
 impl Rings {
     fn new<L: Layout>(store: &L, window: NonZeroUsize) -> Self {
         let rings = PerSensor::new(store, Ring::default());
-        let window = window.get();
+        let first = window.get().min(FIRST_RING);
         Rings {
-            window,
-            values: vec![0.0; rings.state.len() * window],
+            window: window.get(),
+            values: Vec::with_capacity(rings.interned * first),
             rings,
         }
     }
@@ -174,19 +191,19 @@ impl Rings {
     /// into some layouts' loops and not others, which then made a call per record).
     #[inline(always)]
     fn push(&mut self, sensor: SensorKey<'_>, value: f64) -> f64 {
-        let slot = match sensor {
-            SensorKey::Interned(id) => id as usize,
-            SensorKey::Name(name) => self.named(name),
-        };
+        let slot = self.rings.slot(sensor);
         let window = self.window;
-        let values = &mut self.values[slot * window..][..window];
         let ring = &mut self.rings.state[slot];
         if ring.len < window {
-            values[ring.len] = value;
+            if ring.len == ring.capacity {
+                grow(ring, &mut self.values, window);
+            }
+            self.values[ring.start + ring.len] = value;
             ring.len += 1;
             ring.divisor = ring.len as f64;
             ring.sum += value;
         } else {
+            let values = &mut self.values[ring.start..][..window];
             let evicted = std::mem::replace(&mut values[ring.next], value);
             ring.sum = (ring.sum - evicted) + value;
             ring.next += 1;
@@ -197,16 +214,20 @@ impl Rings {
         }
         ring.sum / ring.divisor
     }
+}
 
-    /// The slot of the sensor called `name`, with room for its values. Out of line, like
-    /// [`PerSensor::named`].
-    #[inline(never)]
-    fn named(&mut self, name: &str) -> usize {
-        let slot = self.rings.named(name);
-        self.values
-            .resize(self.rings.state.len() * self.window, 0.0);
-        slot
-    }
+/// Gives a filling `ring` (`len == capacity < window`) a region twice as large (at most
+/// the window, at least [`FIRST_RING`] slots) at the end of `values`, its values copied in
+/// order. Out of line: it runs a few times per sensor, not per record.
+#[cold]
+#[inline(never)]
+fn grow(ring: &mut Ring, values: &mut Vec<f64>, window: usize) {
+    let capacity = (2 * ring.capacity).max(FIRST_RING).min(window);
+    let start = values.len();
+    values.extend_from_within(ring.start..ring.start + ring.len);
+    values.resize(start + capacity, 0.0);
+    ring.start = start;
+    ring.capacity = capacity;
 }
 
 /// Running per-sensor statistics.
@@ -439,6 +460,7 @@ pub fn run<L: Layout, S: Source, O: StageObserver>(
 mod tests {
     use super::*;
     use crate::layouts::Soa;
+    use crate::source::{Generator, GeneratorConfig};
 
     fn rings(window: usize) -> Rings {
         Rings::new(&Soa::default(), NonZeroUsize::new(window).unwrap())
@@ -481,5 +503,126 @@ mod tests {
         assert_eq!(rings.push(a, 3.0), 2.0);
         assert_eq!(rings.push(b, 20.0), 15.0);
         assert_eq!(rings.push(a, 5.0), 4.0);
+    }
+
+    /// The rings as they were before they grew: `window` slots per sensor from the start.
+    /// The growing rings must give the same bits.
+    struct FixedRings {
+        window: usize,
+        values: Vec<Vec<f64>>,
+        state: Vec<(usize, usize, f64)>,
+    }
+
+    impl FixedRings {
+        fn push(&mut self, sensor: usize, value: f64) -> f64 {
+            let window = self.window;
+            let values = &mut self.values[sensor];
+            let (len, next, sum) = &mut self.state[sensor];
+            if *len < window {
+                values[*len] = value;
+                *len += 1;
+                *sum += value;
+            } else {
+                let evicted = std::mem::replace(&mut values[*next], value);
+                *sum = (*sum - evicted) + value;
+                *next += 1;
+                if *next == window {
+                    *next = 0;
+                    *sum = values.iter().sum();
+                }
+            }
+            *sum / *len as f64
+        }
+    }
+
+    #[test]
+    fn growing_rings_give_the_bits_of_fixed_ones() {
+        const SENSORS: usize = 7;
+        let names: Vec<String> = (0..SENSORS).map(|i| format!("s{i}")).collect();
+        for window in [1, 2, 3, 5, 15, 16, 17, 31, 33, 64, 100, 1000] {
+            let mut rng = fastrand::Rng::with_seed(window as u64);
+            let mut growing = rings(window);
+            let mut fixed = FixedRings {
+                window,
+                values: vec![vec![0.0; window]; SENSORS],
+                state: vec![(0, 0, 0.0); SENSORS],
+            };
+            for i in 0..4000 {
+                // Uneven rates, so sensors fill, move and wrap at different times; values
+                // across many magnitudes, so rounding differs with the order of operations.
+                let sensor = (rng.usize(0..SENSORS * SENSORS) as f64).sqrt() as usize;
+                let value = (rng.f64() - 0.3) * 10f64.powi(rng.i32(-3..12));
+                let got = growing.push(SensorKey::Name(&names[sensor]), value);
+                let want = fixed.push(sensor, value);
+                assert_eq!(got.to_bits(), want.to_bits(), "window {window}, push {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_huge_window_costs_what_the_records_do() {
+        let mut rings = rings(usize::MAX);
+        let names = ["a", "b", "c"];
+        let mut sums = [0.0; 3];
+        for i in 0..3000u32 {
+            let sensor = (i % 7 % 3) as usize;
+            let value = f64::from(i).sqrt();
+            sums[sensor] += value;
+            let count = (0..=i).filter(|j| (j % 7 % 3) as usize == sensor).count();
+            let mean = rings.push(SensorKey::Name(names[sensor]), value);
+            // The mean of everything so far, summed in arrival order.
+            assert_eq!(mean.to_bits(), (sums[sensor] / count as f64).to_bits());
+        }
+        // The bound of the doc comment: `max(FIRST_RING, 2k)` slots per sensor with `k`
+        // records, plus less than that again left behind.
+        let bound: usize = (0..3)
+            .map(|s| {
+                let k = (0..3000).filter(|j| j % 7 % 3 == s).count();
+                2 * FIRST_RING.max(2 * k)
+            })
+            .sum();
+        assert!(
+            rings.values.len() < bound,
+            "{} >= {bound}",
+            rings.values.len()
+        );
+    }
+
+    #[test]
+    fn at_the_default_window_interned_rings_allocate_once() {
+        let config = GeneratorConfig {
+            records: 5000,
+            sensors: 64,
+            seed: 3,
+        };
+        let (store, _) = ingest::<Soa, _>(&mut Generator::new(config)).unwrap();
+        let mut rings = Rings::new(&store, DEFAULT_WINDOW);
+        let reserved = rings.values.capacity();
+        assert_eq!(reserved, 64 * DEFAULT_WINDOW.get());
+        let reserved_at = rings.values.as_ptr();
+        for i in 0..5000u32 {
+            rings.push(SensorKey::Interned(i % 64), f64::from(i));
+        }
+        assert_eq!(rings.values.as_ptr(), reserved_at);
+        assert_eq!(rings.values.len(), reserved);
+    }
+
+    #[test]
+    fn a_window_beyond_every_sensors_records_is_the_mean_so_far() {
+        let config = GeneratorConfig {
+            records: 3000,
+            sensors: 5,
+            seed: 9,
+        };
+        let run = |window: usize| {
+            let mut source = Generator::new(config.clone());
+            let window = NonZeroUsize::new(window).unwrap();
+            run::<Soa, _, _>(&mut source, window, &mut ())
+                .unwrap()
+                .aggregates
+        };
+        let huge = run(usize::MAX);
+        assert!(huge.bit_identical(&run(3000)));
+        assert!(!huge.bit_identical(&run(16)));
     }
 }
