@@ -87,7 +87,9 @@ fn main() -> anyhow::Result<()> {
         source: SourceSpec::Csv {
             path: path.clone(),
             skip_invalid: false,
-        },
+            fingerprint: None,
+        }
+        .prepare()?,
         window: DEFAULT_WINDOW,
         repeat: 1,
     };

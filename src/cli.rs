@@ -91,7 +91,9 @@ impl SourceArgs {
             Some(path) => Ok(SourceSpec::Csv {
                 path: path.clone(),
                 skip_invalid: self.skip_invalid,
-            }),
+                fingerprint: None,
+            }
+            .prepare()?),
             None => Ok(SourceSpec::Generated(generator_config(
                 self.records,
                 self.sensors,
@@ -285,6 +287,9 @@ fn run_layouts(names: &[String], config: &RunConfig, progress: bool) -> Result<V
     if let Some((first, rest)) = runs.split_first() {
         let reference = first.result.aggregates();
         for other in rest {
+            if !reference.bit_identical(&other.result.aggregates()) {
+                config.source.verify_unchanged()?;
+            }
             anyhow::ensure!(
                 reference.bit_identical(&other.result.aggregates()),
                 "layouts {} and {} gave different aggregates for the same input; this is a bug",
@@ -341,7 +346,7 @@ fn run(args: &RunArgs) -> Result<()> {
     let mut runs = run_layouts(&args.layouts, &config, !args.json)?;
     warn_skipped(&runs);
     if args.memory {
-        profile_memory(&mut runs, &config, &args.heap, !args.json);
+        profile_memory(&mut runs, &config, &args.heap, !args.json)?;
     }
     let report = RunReport {
         workload: workload(&config.source, config.window, &runs),
@@ -455,7 +460,14 @@ fn per_record(x: f64) -> String {
 ///
 /// The slowest timed layout starts first: profiling time follows allocations, which follow
 /// time, and the longest child should not be the one left running alone at the end.
-fn profile_memory(runs: &mut [TimedRun], config: &RunConfig, heap: &HeapArgs, progress: bool) {
+///
+/// An input file that changed while the children read it is the error, not their failures.
+fn profile_memory(
+    runs: &mut [TimedRun],
+    config: &RunConfig,
+    heap: &HeapArgs,
+    progress: bool,
+) -> Result<()> {
     let mut order: Vec<usize> = (0..runs.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(runs[i].result.timing_ns.total()));
     let names: Vec<String> = order
@@ -476,6 +488,7 @@ fn profile_memory(runs: &mut [TimedRun], config: &RunConfig, heap: &HeapArgs, pr
     };
     let outcomes = spawn::profile_all(&names, &plan, &bar);
     bar.finish_and_clear();
+    config.source.verify_unchanged()?;
     for (&i, outcome) in order.iter().zip(outcomes) {
         spawn::attach(&mut runs[i].result, outcome);
     }
@@ -487,6 +500,7 @@ fn profile_memory(runs: &mut [TimedRun], config: &RunConfig, heap: &HeapArgs, pr
             );
         }
     }
+    Ok(())
 }
 
 /// An error naming the layouts whose heap profile failed, if any did. It comes last, after

@@ -83,6 +83,9 @@ pub fn compare(opts: &CompareOptions) -> Result<(ReportData, Vec<PathBuf>)> {
             Ok(run) => {
                 let r = &run.result;
                 if let Some(reference) = &reference {
+                    if !reference.bit_identical(&r.aggregates()) {
+                        config.source.verify_unchanged()?;
+                    }
                     anyhow::ensure!(
                         reference.bit_identical(&r.aggregates()),
                         "layout {} gave different aggregates from the others; this is a bug",
@@ -156,6 +159,7 @@ pub fn compare(opts: &CompareOptions) -> Result<(ReportData, Vec<PathBuf>)> {
     // Heap profiles, only now that every timing is done: each layout in a process of its
     // own, slowest first so the pair of children finishes together.
     profile_heaps(opts, &mut layouts, &mut scaling, &scaled, &bar);
+    config.source.verify_unchanged()?;
 
     bar.set_message("Python reference");
     let python = python_section(opts, &layouts).unwrap_or_else(|e| PythonSection::Skipped {
@@ -326,11 +330,14 @@ fn python_section(opts: &CompareOptions, layouts: &[LayoutReport]) -> Result<Pyt
                 config.source = SourceSpec::Csv {
                     path: csv.clone(),
                     skip_invalid: false,
+                    fingerprint: None,
                 };
                 config.repeat = 1;
                 (csv, config)
             }
-            SourceSpec::Csv { path, skip_invalid } => {
+            SourceSpec::Csv {
+                path, skip_invalid, ..
+            } => {
                 let records = layouts
                     .iter()
                     .find_map(|l| l.timing.as_ref().map(|t| t.records))

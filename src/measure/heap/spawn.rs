@@ -118,7 +118,9 @@ pub fn child_args(layout: &str, plan: &ChildPlan<'_>) -> Vec<OsString> {
                 args.push(value.into());
             }
         }
-        SourceSpec::Csv { path, skip_invalid } => {
+        SourceSpec::Csv {
+            path, skip_invalid, ..
+        } => {
             args.push("--input".into());
             args.push(path.into());
             if *skip_invalid {

@@ -18,6 +18,7 @@ use self::records::{RecordInfo, Records, KEPT_FIELDS};
 use crate::error::{excerpt, InputError, Location, StreamError};
 use crate::hash::FixedMap;
 use crate::record::{check_sensor_id, Reading, Unit, MAX_ID_LEN};
+use crate::source::file::{self, Fingerprint};
 use crate::source::{Source, Streamed};
 
 pub use self::records::MAX_RECORD_BYTES;
@@ -30,6 +31,7 @@ pub const HEADER: [&str; 4] = ["sensor_id", "timestamp", "value", "unit"];
 pub struct CsvSource {
     path: PathBuf,
     skip_invalid: bool,
+    expected: Option<Fingerprint>,
 }
 
 /// A bad row: which field (if one) and what is wrong.
@@ -60,7 +62,20 @@ fn too_long() -> String {
 impl CsvSource {
     /// A source reading `path`; with `skip_invalid`, bad rows are skipped and counted.
     pub fn new(path: PathBuf, skip_invalid: bool) -> Self {
-        CsvSource { path, skip_invalid }
+        CsvSource {
+            path,
+            skip_invalid,
+            expected: None,
+        }
+    }
+
+    /// The same source, refusing to read the file unless it still has `fingerprint` when it
+    /// is opened and after it is read (see [`crate::source::SourceSpec::prepare`]).
+    pub fn expecting(self, fingerprint: Fingerprint) -> Self {
+        CsvSource {
+            expected: Some(fingerprint),
+            ..self
+        }
     }
 
     fn error(&self, line: u64, field: Option<&'static str>, problem: String) -> InputError {
@@ -260,12 +275,11 @@ impl Source for CsvSource {
     where
         F: FnMut(&Reading<'_>) -> Result<(), E>,
     {
-        let file = std::fs::File::open(&self.path).map_err(|e| InputError {
-            location: Location::File(self.path.clone()),
-            field: None,
-            problem: format!("cannot open: {e}"),
-        })?;
-        self.stream_from(&file, sink)
+        let (file, opened) = file::open(&self.path, self.expected.as_ref())?;
+        let streamed = self.stream_from(&file, sink);
+        // A file written while it was read explains any error better than the error does.
+        file::check_open(&self.path, &file, self.expected.as_ref().unwrap_or(&opened))?;
+        streamed
     }
 }
 
