@@ -111,6 +111,21 @@ const CASES: &[Case] = &[
             stderr: &[],
         },
     },
+    // Any other window is a usage error.
+    Case {
+        name: "window of 0",
+        input: Input::None,
+        args: "run --records 10 --window 0",
+        memory_limit: false,
+        expect: Expect::Refused(&["invalid value '0' for '--window <WINDOW>'"]),
+    },
+    Case {
+        name: "window of 2^64",
+        input: Input::None,
+        args: "run --records 10 --window 18446744073709551616",
+        memory_limit: false,
+        expect: Expect::Refused(&["'--window <WINDOW>': number too large"]),
+    },
     // Issue 7: a header line read with no limit.
     Case {
         name: "2 GiB of zero bytes",
