@@ -12,8 +12,8 @@
 
 use layoutlab::layouts::Layout;
 use layoutlab::measure::heap::{self, SwitchAlloc};
+use layoutlab::model::MemorySummary;
 use layoutlab::pipeline::{Stage, DEFAULT_WINDOW};
-use layoutlab::results::MemorySummary;
 use layoutlab::source::{Generator, GeneratorConfig};
 
 /// Distinct sensors in every heap test's workload.
@@ -41,10 +41,10 @@ pub fn profile<L: Layout>(records: u64, check: impl FnOnce(&MemorySummary)) -> M
     let stats = dhat::HeapStats::get();
 
     dhat::assert_eq!(outcome.records, records);
-    dhat::assert_eq!(stats.max_bytes as u64, memory.peak_bytes);
+    dhat::assert_eq!(stats.max_bytes as u64, memory.peak_bytes.0);
     dhat::assert_eq!(stats.total_blocks, memory.allocations);
-    dhat::assert_eq!(stats.total_bytes, memory.total_bytes);
-    let phases: Vec<_> = Stage::ALL.iter().map(|&s| memory.phases.get(s)).collect();
+    dhat::assert_eq!(stats.total_bytes, memory.total_bytes.0);
+    let phases: Vec<_> = Stage::ALL.iter().map(|&s| &memory.phases[s]).collect();
     dhat::assert_eq!(
         phases.iter().map(|p| p.allocations).sum::<u64>(),
         memory.allocations,
@@ -55,23 +55,24 @@ pub fn profile<L: Layout>(records: u64, check: impl FnOnce(&MemorySummary)) -> M
         Some(memory.peak_bytes)
     );
     dhat::assert_eq!(
-        memory.phases.filter.allocations,
+        memory.phases[Stage::Filter].allocations,
         0,
         "filter compacts in place"
     );
-    dhat::assert_eq!(memory.phases.normalize.allocations, 0);
+    dhat::assert_eq!(memory.phases[Stage::Normalize].allocations, 0);
     dhat::assert!(
-        memory.phases.normalize.live_bytes_at_end == memory.phases.filter.live_bytes_at_end,
+        memory.phases[Stage::Normalize].live_bytes_at_end.0
+            == memory.phases[Stage::Filter].live_bytes_at_end.0,
         "normalize neither allocates nor frees"
     );
     if let Some(reserved) = memory.reserved_peak_bytes {
         dhat::assert!(reserved >= memory.peak_bytes);
         for p in &phases {
-            dhat::assert!(p.reserved_peak_bytes.unwrap_or(0) >= p.peak_bytes);
+            dhat::assert!(p.reserved_peak_bytes.unwrap_or_default() >= p.peak_bytes);
         }
     }
     dhat::assert!(
-        (memory.bytes_per_record - memory.peak_bytes as f64 / records as f64).abs() < 1e-9
+        (memory.bytes_per_record - memory.peak_bytes.0 as f64 / records as f64).abs() < 1e-9
     );
     if let Some(reserved) = memory.reserved_bytes_per_record {
         // The declared figure sizes runs up front (refusals, sweeps): it must not be far off.
