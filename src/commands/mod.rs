@@ -60,7 +60,9 @@ impl SourceArgs {
             Some(path) => SourceSpec::Csv {
                 path: path.clone(),
                 skip_invalid: self.skip_invalid,
-            },
+                fingerprint: None,
+            }
+            .prepare()?,
             None => SourceSpec::Generated(generator_config(self.records, self.sensors, self.seed)?),
         };
         Ok(Builtin {

@@ -186,6 +186,9 @@ impl Subject for Builtin {
     }
 
     fn explain_disagreement(&self, first: &str, other: &str, _why: &str) -> anyhow::Error {
+        if let Err(changed) = self.source.verify_unchanged() {
+            return changed.into();
+        }
         if first == other {
             anyhow!("layout {first} gave different aggregates on a repeated run; this is a bug")
         } else {
@@ -345,7 +348,9 @@ fn source_args(
                 args.push(value.into());
             }
         }
-        SourceSpec::Csv { path, skip_invalid } => {
+        SourceSpec::Csv {
+            path, skip_invalid, ..
+        } => {
             path_arg("--input", INPUT_ENV, path, &mut args, env);
             if *skip_invalid {
                 args.push("--skip-invalid".into());
@@ -399,6 +404,8 @@ impl Builtin {
     /// Runs `plan` and describes the results.
     pub(crate) fn run(&self, plan: &super::Plan) -> anyhow::Result<crate::model::Results> {
         let measured = super::measure(self, plan)?;
+        // A profiling child that read a changed input fails as a mismatch; say why instead.
+        self.source.verify_unchanged()?;
         if let Some(streamed) = measured.reference.as_ref().map(|o| &o.streamed) {
             if streamed.skipped > 0 {
                 eprintln!(

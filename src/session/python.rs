@@ -58,6 +58,7 @@ impl Builtin {
                 source: SourceSpec::Csv {
                     path: csv.clone(),
                     skip_invalid: false,
+                    fingerprint: None,
                 },
                 window: self.window,
             };

@@ -1,18 +1,27 @@
 //! The CSV source: `sensor_id,timestamp,value,unit`, one reading per line, strictly checked.
 //!
 //! Every way a row can be wrong is reported with the file, the line, the field and what was
-//! expected. With `skip_invalid`, bad rows are counted and left out instead, and the result
-//! is exactly that of the same file without them (a row's unit only registers once the whole
-//! row is valid, so a skipped row never decides a sensor's unit).
+//! expected. The line is the line of the file (1-based) whatever the line ends (`\n`,
+//! `\r\n` or `\r`) and however many blank lines come before; a row whose quoted field spans
+//! lines is named by the line it starts on. With `skip_invalid`, bad rows are counted and
+//! left out instead, and the result is exactly that of the same file without them (a row's
+//! unit only registers once the whole row is valid, so a skipped row never decides a
+//! sensor's unit). Whatever the bytes, reading takes bounded memory: no row (or header) may
+//! be longer than [`MAX_RECORD_BYTES`].
 
-use std::fs::File;
-use std::io::{BufReader, Read};
+mod records;
+
+use std::io::Read;
 use std::path::PathBuf;
 
+use self::records::{RecordInfo, Records, KEPT_FIELDS};
 use crate::error::{excerpt, InputError, Location, StreamError};
 use crate::hash::FixedMap;
-use crate::record::{check_sensor_id, Reading, Unit};
+use crate::record::{check_sensor_id, Reading, Unit, MAX_ID_LEN};
+use crate::source::file::{self, Fingerprint};
 use crate::source::{Source, Streamed};
+
+pub use self::records::MAX_RECORD_BYTES;
 
 /// The one accepted header.
 pub const HEADER: [&str; 4] = ["sensor_id", "timestamp", "value", "unit"];
@@ -22,6 +31,7 @@ pub const HEADER: [&str; 4] = ["sensor_id", "timestamp", "value", "unit"];
 pub struct CsvSource {
     path: PathBuf,
     skip_invalid: bool,
+    expected: Option<Fingerprint>,
 }
 
 /// A bad row: which field (if one) and what is wrong.
@@ -40,10 +50,32 @@ impl RowError {
     }
 }
 
+/// Why a record longer than [`MAX_RECORD_BYTES`] is refused.
+fn too_long() -> String {
+    format!(
+        "longer than {MAX_RECORD_BYTES} bytes; a reading is at most {MAX_RECORD_BYTES} bytes \
+         (a sensor id of at most {MAX_ID_LEN} bytes, two numbers and a unit), so this is not a \
+         CSV file of readings or a quote is left open"
+    )
+}
+
 impl CsvSource {
     /// A source reading `path`; with `skip_invalid`, bad rows are skipped and counted.
     pub fn new(path: PathBuf, skip_invalid: bool) -> Self {
-        CsvSource { path, skip_invalid }
+        CsvSource {
+            path,
+            skip_invalid,
+            expected: None,
+        }
+    }
+
+    /// The same source, refusing to read the file unless it still has `fingerprint` when it
+    /// is opened and after it is read (see [`crate::source::SourceSpec::prepare`]).
+    pub fn expecting(self, fingerprint: Fingerprint) -> Self {
+        CsvSource {
+            expected: Some(fingerprint),
+            ..self
+        }
     }
 
     fn error(&self, line: u64, field: Option<&'static str>, problem: String) -> InputError {
@@ -63,37 +95,34 @@ impl CsvSource {
         R: Read,
         F: FnMut(&Reading<'_>) -> Result<(), E>,
     {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(input);
-        let mut row = csv::ByteRecord::new();
-        let read = |reader: &mut csv::Reader<R>, row: &mut csv::ByteRecord| {
-            reader.read_byte_record(row).map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line());
-                self.error(line, None, format!("cannot read: {e}"))
-            })
+        let mut records = Records::new(input);
+        let next = |records: &mut Records<R>| {
+            records
+                .next()
+                .map_err(|e| self.error(records.line(), None, format!("cannot read: {e}")))
         };
 
-        if !read(&mut reader, &mut row)? {
+        let Some(header) = next(&mut records)? else {
+            let found = if records.read_any() {
+                "only blank lines"
+            } else {
+                "an empty file"
+            };
             return Err(self
                 .error(
                     1,
                     None,
-                    format!(
-                        "expected the header {:?}, found an empty file",
-                        HEADER.join(",")
-                    ),
+                    format!("expected the header {:?}, found {found}", HEADER.join(",")),
                 )
                 .into());
-        }
-        self.check_header(&row)?;
+        };
+        self.check_header(&records, header)?;
 
         let mut units: FixedMap<Box<str>, (Unit, u64)> = FixedMap::default();
         let mut streamed = Streamed::default();
-        while read(&mut reader, &mut row)? {
-            let line = row.position().map_or(0, |p| p.line());
-            match parse_row(&row, &units) {
+        while let Some(info) = next(&mut records)? {
+            let line = info.line;
+            match parse_row(&records, info, &units) {
                 Ok(reading) => {
                     if !units.contains_key(reading.sensor_id) {
                         units.insert(reading.sensor_id.into(), (reading.unit, line));
@@ -123,28 +152,28 @@ impl CsvSource {
         Ok(streamed)
     }
 
-    fn check_header(&self, row: &csv::ByteRecord) -> Result<(), InputError> {
-        let line = row.position().map_or(1, |p| p.line());
-        let fields: Vec<&[u8]> = row.iter().collect();
-        let mut ok = fields.len() == HEADER.len();
-        for (i, (found, expected)) in fields.iter().zip(HEADER).enumerate() {
-            // Spreadsheet exports often start with a UTF-8 byte-order mark; it is not data.
-            let found = if i == 0 {
-                found.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(found)
-            } else {
-                found
-            };
-            ok &= found == expected.as_bytes();
+    fn check_header<R: Read>(
+        &self,
+        records: &Records<R>,
+        header: RecordInfo,
+    ) -> Result<(), InputError> {
+        if header.too_long {
+            return Err(self.error(header.line, None, too_long()));
         }
-        if ok {
+        let kept = (header.fields as usize).min(KEPT_FIELDS);
+        if header.fields == HEADER.len() as u64
+            && (0..kept).all(|i| records.field(i) == HEADER[i].as_bytes())
+        {
             return Ok(());
         }
-        let found: Vec<String> = fields
-            .iter()
-            .map(|f| String::from_utf8_lossy(f).into_owned())
+        let mut found: Vec<String> = (0..kept)
+            .map(|i| String::from_utf8_lossy(records.field(i)).into_owned())
             .collect();
+        if header.fields > kept as u64 {
+            found.push(format!("… ({} fields)", header.fields));
+        }
         Err(self.error(
-            line,
+            header.line,
             None,
             format!(
                 "expected the header {:?}, found {}",
@@ -167,24 +196,31 @@ fn utf8<'r>(bytes: &'r [u8], field: &'static str) -> Result<&'r str, RowError> {
     })
 }
 
-fn parse_row<'r>(
-    row: &'r csv::ByteRecord,
+fn parse_row<'r, R: Read>(
+    records: &'r Records<R>,
+    info: RecordInfo,
     units: &FixedMap<Box<str>, (Unit, u64)>,
 ) -> Result<Reading<'r>, RowError> {
-    if row.len() != HEADER.len() {
+    if info.too_long {
+        return Err(RowError {
+            field: None,
+            problem: too_long(),
+        });
+    }
+    if info.fields != HEADER.len() as u64 {
         return Err(RowError {
             field: None,
             problem: format!(
                 "expected 4 fields ({}), found {}",
                 HEADER.join(","),
-                row.len()
+                info.fields
             ),
         });
     }
-    let sensor_id = utf8(&row[0], "sensor_id")?;
-    let timestamp = utf8(&row[1], "timestamp")?;
-    let value = utf8(&row[2], "value")?;
-    let unit = utf8(&row[3], "unit")?;
+    let sensor_id = utf8(records.field(0), "sensor_id")?;
+    let timestamp = utf8(records.field(1), "timestamp")?;
+    let value = utf8(records.field(2), "value")?;
+    let unit = utf8(records.field(3), "unit")?;
 
     check_sensor_id(sensor_id)
         .map_err(|e| RowError::field("sensor_id", format!("{e} in {}", excerpt(sensor_id))))?;
@@ -239,12 +275,11 @@ impl Source for CsvSource {
     where
         F: FnMut(&Reading<'_>) -> Result<(), E>,
     {
-        let file = File::open(&self.path).map_err(|e| InputError {
-            location: Location::File(self.path.clone()),
-            field: None,
-            problem: format!("cannot open: {e}"),
-        })?;
-        self.stream_from(BufReader::with_capacity(64 * 1024, file), sink)
+        let (file, opened) = file::open(&self.path, self.expected.as_ref())?;
+        let streamed = self.stream_from(&file, sink);
+        // A file written while it was read explains any error better than the error does.
+        file::check_open(&self.path, &file, self.expected.as_ref().unwrap_or(&opened))?;
+        streamed
     }
 }
 
@@ -362,5 +397,124 @@ mod tests {
     fn header_may_carry_a_byte_order_mark() {
         let text = b"\xEF\xBB\xBFsensor_id,timestamp,value,unit\nA,1,2,C\n";
         assert_eq!(collect(text, false).unwrap().0.len(), 1);
+    }
+
+    /// The line an error names, for `text` with `{}` standing for line ends of each kind.
+    fn error_line(text: &str, skip: bool) -> Vec<(String, String)> {
+        ["\n", "\r\n", "\r"]
+            .into_iter()
+            .map(|end| {
+                let bytes = text.replace("{}", end);
+                let message = if skip {
+                    collect(bytes.as_bytes(), true)
+                        .unwrap()
+                        .1
+                        .first_skipped
+                        .unwrap()
+                } else {
+                    collect(bytes.as_bytes(), false).unwrap_err()
+                };
+                (format!("{end:?}"), message)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn errors_name_the_physical_line_whatever_the_line_ends() {
+        let h = "sensor_id,timestamp,value,unit";
+        let cases = [
+            // Plain: the bad row is line 3.
+            (
+                format!("{h}{{}}A,1,2,C{{}}A,1,x,C{{}}"),
+                "line 3: field `value`",
+            ),
+            // Blank lines before the header, between rows and at the end.
+            (
+                format!("{{}}{{}}{h}{{}}A,1,2,C{{}}{{}}{{}}A,1,x,C{{}}{{}}"),
+                "line 7: field `value`",
+            ),
+            // A quoted field spanning lines: the row that starts on line 3 is the bad one.
+            (
+                format!("{h}{{}}A,1,2,C{{}}A,\"1{{}}2\",3,C{{}}B,1,x,C{{}}"),
+                "line 3: field `timestamp`",
+            ),
+            // After such a row, lines still count.
+            (
+                format!("{h}{{}}A,1,2,\"C\"{{}}A,1,\"2\",C{{}}B,1,x,C{{}}"),
+                "line 4: field `value`",
+            ),
+            (
+                format!("{h}{{}}A,\"1\",\"x{{}}{{}}y\",C{{}}"),
+                "line 2: field `value`",
+            ),
+            // A byte-order mark, then a blank line.
+            (
+                format!("\u{feff}{{}}{h}{{}}A,1,x,C{{}}"),
+                "line 3: field `value`",
+            ),
+            // The header's own line.
+            (
+                "{}{}{}id,timestamp,value,unit{}".to_owned(),
+                "line 4: expected the header",
+            ),
+            // Field counts.
+            (format!("{h}{{}}{{}}A,1,2{{}}"), "line 3: expected 4 fields"),
+        ];
+        for (text, expected) in &cases {
+            for (end, message) in error_line(text, false) {
+                assert!(
+                    message.contains(expected),
+                    "{end}: {message:?} should contain {expected:?}"
+                );
+            }
+            if !expected.contains("header") {
+                for (end, message) in error_line(text, true) {
+                    assert!(message.contains(expected), "{end}, skipping: {message:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn only_blank_lines_are_not_a_header() {
+        let err = collect(b"\n\r\n\n", false).unwrap_err();
+        assert!(err.ends_with("found only blank lines"), "{err}");
+    }
+
+    #[test]
+    fn an_overlong_header_or_row_is_an_error_naming_the_limit() {
+        let expected = format!(
+            "t.csv: line 1: longer than {MAX_RECORD_BYTES} bytes; a reading is at most \
+             {MAX_RECORD_BYTES} bytes"
+        );
+        for header in [
+            vec![0u8; 3 * MAX_RECORD_BYTES],
+            format!("\"{}", "sensor_id\n".repeat(MAX_RECORD_BYTES)).into_bytes(),
+        ] {
+            let err = collect(&header, false).unwrap_err();
+            assert!(err.starts_with(&expected), "{err}");
+            assert!(!err.contains('\n'));
+        }
+        let mut text = b"sensor_id,timestamp,value,unit\n".to_vec();
+        text.extend(std::iter::repeat_n(b'7', MAX_RECORD_BYTES + 1));
+        text.extend(b"\nA,1,2,C\n");
+        let err = collect(&text, false).unwrap_err();
+        assert!(err.contains("line 2: longer than"), "{err}");
+        // Skipped like any bad row; the rows after it are read.
+        let (rows, streamed) = collect(&text, true).unwrap();
+        assert_eq!((rows.len(), streamed.skipped), (1, 1));
+        assert!(streamed
+            .first_skipped
+            .unwrap()
+            .contains("line 2: longer than"));
+    }
+
+    #[test]
+    fn a_bad_header_shows_what_it_found() {
+        let err = collect(b"a,b,c,d,e,f,g,h,i,j\n", false).unwrap_err();
+        assert!(
+            err.contains("found \"a,b,c,d,e,f,g,h,… (10 fields)\""),
+            "{err}"
+        );
     }
 }
