@@ -86,38 +86,66 @@ impl<R: Record> RecordSource<R> {
 }
 
 /// Reads `path` as CSV with a header, one record per row, into `sink`: at most `limit`
-/// records. Every bad row is an error naming the file, the line, the field and what was
-/// expected, as the built-in CSV source does.
+/// records. It reads as the built-in CSV source does — a regular file only, in bounded
+/// memory, counting the file's own lines — and every bad row is an error naming the file,
+/// the line, the field and what was expected.
 pub(crate) fn read_csv<R: Record + serde::de::DeserializeOwned>(
     path: &Path,
     limit: u64,
     sink: &mut dyn FnMut(R) -> Result<(), StoreError>,
 ) -> Result<u64, IngestError> {
+    use crate::source::csv::records::{Records, KEPT_FIELDS};
     let error = |line: u64, field: Option<&'static str>, problem: String| InputError {
-        location: if line == 0 {
-            Location::File(path.to_path_buf())
-        } else {
-            Location::Line {
-                file: path.to_path_buf(),
-                line,
-            }
+        location: Location::Line {
+            file: path.to_path_buf(),
+            line,
         },
         field,
         problem,
     };
-    let file =
-        std::fs::File::open(path).map_err(|e| error(0, None, format!("cannot open: {e}")))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(std::io::BufReader::with_capacity(64 * 1024, file));
-    let headers = reader
-        .headers()
-        .map_err(|e| error(1, None, format!("cannot read the header: {e}")))?
-        .clone();
+    let (file, _) = crate::source::file::open(path, None)?;
+    let mut records = Records::new(std::io::BufReader::with_capacity(64 * 1024, file));
     let fields = R::SCHEMA.fields;
     let expected: Vec<&str> = fields.iter().map(|f| f.name).collect();
-    let found: Vec<&str> = headers.iter().collect();
-    if found != expected {
+    if fields.len() > KEPT_FIELDS {
+        return Err(error(
+            1,
+            None,
+            format!("records of more than {KEPT_FIELDS} fields cannot be read from CSV"),
+        )
+        .into());
+    }
+    let next = |records: &mut Records<_>| {
+        let line = records.line();
+        records
+            .next()
+            .map_err(|e| error(line, None, format!("cannot read: {e}")))
+    };
+    let row = |records: &Records<_>, n: u64| -> Vec<String> {
+        (0..n as usize)
+            .map(|i| String::from_utf8_lossy(records.field(i)).into_owned())
+            .collect()
+    };
+    let header = match next(&mut records)? {
+        Some(h) if !h.too_long => row(&records, h.fields.min(KEPT_FIELDS as u64)),
+        Some(h) => return Err(error(h.line, None, "the header is too long".to_owned()).into()),
+        None => {
+            return Err(error(
+                1,
+                None,
+                format!(
+                    "expected the header {:?}, found an empty file",
+                    expected.join(",")
+                ),
+            )
+            .into())
+        }
+    };
+    if header
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}'))
+        .ne(expected.iter().copied())
+    {
         return Err(error(
             1,
             None,
@@ -125,41 +153,73 @@ pub(crate) fn read_csv<R: Record + serde::de::DeserializeOwned>(
                 "expected the header {:?} (the fields of {}), found {}",
                 expected.join(","),
                 R::SCHEMA.name,
-                excerpt(&found.join(","))
+                excerpt(&header.join(","))
             ),
         )
         .into());
     }
+    let headers = csv::StringRecord::from(header);
     let mut count = 0;
-    let mut row = csv::StringRecord::new();
     while count < limit {
-        let read = reader.read_record(&mut row).map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            error(line, None, format!("cannot read: {e}"))
-        })?;
-        if !read {
+        let Some(info) = next(&mut records)? else {
             break;
+        };
+        if info.too_long {
+            return Err(error(
+                info.line,
+                None,
+                format!(
+                    "longer than {} bytes; not a record of {}",
+                    crate::source::csv::MAX_RECORD_BYTES,
+                    R::SCHEMA.name
+                ),
+            )
+            .into());
         }
-        let line = row.position().map_or(0, |p| p.line());
-        let record: R = row.deserialize(Some(&headers)).map_err(|e| {
-            let field = match e.kind() {
-                csv::ErrorKind::Deserialize { err, .. } => err
-                    .field()
-                    .and_then(|i| fields.get(usize::try_from(i).ok()?))
-                    .map(|f| f.name),
-                _ => None,
-            };
-            let problem = match e.kind() {
-                csv::ErrorKind::Deserialize { err, .. } => {
-                    let ty = field
-                        .and_then(|name| R::SCHEMA.field(name))
-                        .map_or_else(String::new, |f| format!("expected {}: ", f.ty));
-                    format!("{ty}{}", err.kind())
-                }
-                _ => e.to_string(),
-            };
-            error(line, field, problem)
-        })?;
+        if info.fields != fields.len() as u64 {
+            return Err(error(
+                info.line,
+                None,
+                format!(
+                    "expected {} fields ({}), found {}",
+                    fields.len(),
+                    expected.join(","),
+                    info.fields
+                ),
+            )
+            .into());
+        }
+        let mut values = Vec::with_capacity(fields.len());
+        for (i, f) in fields.iter().enumerate() {
+            let text = std::str::from_utf8(records.field(i)).map_err(|e| {
+                error(
+                    info.line,
+                    Some(f.name),
+                    format!(
+                        "expected UTF-8 text, found a byte that is not at byte {}",
+                        e.valid_up_to()
+                    ),
+                )
+            })?;
+            values.push(text);
+        }
+        let record: R = csv::StringRecord::from(values)
+            .deserialize(Some(&headers))
+            .map_err(|e| {
+                let field = match e.kind() {
+                    csv::ErrorKind::Deserialize { err, .. } => err
+                        .field()
+                        .and_then(|i| fields.get(usize::try_from(i).ok()?)),
+                    _ => None,
+                };
+                let problem = match (e.kind(), field) {
+                    (csv::ErrorKind::Deserialize { err, .. }, Some(f)) => {
+                        format!("expected {}, {}", f.ty, err.kind())
+                    }
+                    _ => e.to_string(),
+                };
+                error(info.line, field.map(|f| f.name), problem)
+            })?;
         sink(record)?;
         count += 1;
     }

@@ -27,7 +27,8 @@ impl Builtin {
         };
         let dir = std::env::temp_dir().join(format!("layoutlab-python-{}", std::process::id()));
         let outcome = (|| -> anyhow::Result<PythonSection> {
-            let csv = match &self.source {
+            // The user's own file keeps its fingerprint, so a change during the run shows.
+            let (csv, source) = match &self.source {
                 SourceSpec::Generated(g) => {
                     std::fs::create_dir_all(&dir)?;
                     let csv = dir.join("workload.csv");
@@ -36,7 +37,12 @@ impl Builtin {
                         ..g.clone()
                     };
                     crate::source::generator::write_csv(&config, std::fs::File::create(&csv)?)?;
-                    csv
+                    let source = SourceSpec::Csv {
+                        path: csv.clone(),
+                        skip_invalid: false,
+                        fingerprint: None,
+                    };
+                    (csv, source)
                 }
                 SourceSpec::Csv { .. } if timing.records > cap => {
                     return Ok(skipped(format!(
@@ -52,14 +58,10 @@ impl Builtin {
                             .to_owned(),
                     ))
                 }
-                SourceSpec::Csv { path, .. } => path.clone(),
+                SourceSpec::Csv { path, .. } => (path.clone(), self.source.clone()),
             };
             let on_csv = Builtin {
-                source: SourceSpec::Csv {
-                    path: csv.clone(),
-                    skip_invalid: false,
-                    fingerprint: None,
-                },
+                source,
                 window: self.window,
             };
             let rust = super::Subject::run_once(&on_csv, &rust_layout.layout, None)

@@ -9,7 +9,7 @@
 //! version on every open after (see [`Fingerprint`]).
 
 pub mod csv;
-mod file;
+pub(crate) mod file;
 pub mod generator;
 pub mod replay;
 

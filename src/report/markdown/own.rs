@@ -148,8 +148,9 @@ fn summary(out: &mut String, data: &Results, record: &RecordSection) {
     let _ = writeln!(
         out,
         "Heap figures are those of building the store (phase `ingest`: the store and what \
-         building it costs, such as a `Vec`'s doubling); the heap section below has every \
-         workload's peak too.\n\n{}\n",
+         building it costs, such as a `Vec`'s doubling; the allocations include those the \
+         source makes for each record it hands over, such as its `String`s, which every layout \
+         pays alike); the heap section below has every workload's peak too.\n\n{}\n",
         chart_marker("bytes_per_record")
     );
 }
@@ -247,8 +248,9 @@ fn fields(out: &mut String, data: &Results, record: &RecordSection) {
         })
         .collect();
     table(out, &header, &rows);
+    // The advice is written as Markdown (field names in code spans).
     for line in own::field_advice(data) {
-        let _ = writeln!(out, "- {}", escape(&line));
+        let _ = writeln!(out, "- {line}");
     }
     out.push('\n');
 }
@@ -261,13 +263,7 @@ fn strings(out: &mut String, data: &Results) {
     }
     let _ = writeln!(out, "## Text fields\n");
     for a in advice {
-        let _ = writeln!(
-            out,
-            "- `{}`: **{}** — {}",
-            escape(&a.field),
-            escape(&a.advice),
-            escape(&a.why)
-        );
+        let _ = writeln!(out, "- `{}`: **{}** — {}", a.field, a.advice, a.why);
     }
     out.push('\n');
 }

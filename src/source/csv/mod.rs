@@ -9,7 +9,7 @@
 //! sensor's unit). Whatever the bytes, reading takes bounded memory: no row (or header) may
 //! be longer than [`MAX_RECORD_BYTES`].
 
-mod records;
+pub(crate) mod records;
 
 use std::io::Read;
 use std::path::PathBuf;

@@ -16,8 +16,9 @@ pub const MAX_RECORD_BYTES: usize = 64 * 1024;
 /// Bytes read from the input at a time.
 const READ_BUFFER_BYTES: usize = 64 * 1024;
 
-/// Fields whose bytes are kept (to show a bad header); beyond these, fields are only counted.
-pub(crate) const KEPT_FIELDS: usize = 8;
+/// Fields whose bytes are kept (a header to show, a record of a user's type to deserialize);
+/// beyond these, fields are only counted.
+pub(crate) const KEPT_FIELDS: usize = 64;
 
 /// What [`Records::next`] found: one record, located.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
