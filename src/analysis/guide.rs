@@ -49,6 +49,10 @@ pub(crate) struct Ranked {
 /// Heap figures within this ratio are level.
 const EXACT_TOLERANCE: f64 = 1.005;
 
+/// The least confidence of a timing interval that may name a winner: 5 rounds give 94 %
+/// (their full range), 3 rounds only 75 %, too little to tell a difference from noise.
+const MIN_CONFIDENCE: f64 = 0.9;
+
 impl Advice {
     /// Whether the best and the runner-up cannot be told apart: exact figures within 0.5 %,
     /// or timings whose ratio interval reaches 1 — or that have no interval at all (a single
@@ -58,7 +62,7 @@ impl Advice {
             if self.exact {
                 r.median < EXACT_TOLERANCE
             } else {
-                r.confidence == 0.0 || r.lower <= 1.0
+                r.confidence < MIN_CONFIDENCE || r.lower <= 1.0
             }
         })
     }
@@ -79,18 +83,24 @@ impl Advice {
         } else {
             String::new()
         };
-        Some(if self.level() {
+        let undecided = !self.exact && r.confidence < MIN_CONFIDENCE;
+        Some(if undecided {
+            let why = if r.confidence > 0.0 {
+                format!("{interval}: too few rounds for a 90 % interval")
+            } else {
+                " with no interval (one round, or results saved without rounds)".to_owned()
+            };
+            format!(
+                "`{}` was fastest, {:.2}× ahead of `{}` on {}{why}, so no winner is named; run \
+                 more rounds (9 give a 96 % interval)",
+                best.layout, r.median, next.layout, self.metric
+            )
+        } else if self.level() {
             let within = if self.exact {
                 format!("within 0.5 % on {}", self.metric)
-            } else if r.confidence > 0.0 {
-                format!(
-                    "{:.2}× on {}{interval}, which includes 1",
-                    r.median, self.metric
-                )
             } else {
                 format!(
-                    "{:.2}× on {} with no interval (one round, or results saved without \
-                     rounds), which cannot tell a difference from noise",
+                    "{:.2}× on {}{interval}, which includes 1",
                     r.median, self.metric
                 )
             };

@@ -512,9 +512,14 @@ mod tests {
     #[test]
     fn a_bad_header_shows_what_it_found() {
         let err = collect(b"a,b,c,d,e,f,g,h,i,j\n", false).unwrap_err();
+        assert!(err.contains("found \"a,b,c,d,e,f,g,h,i,j\""), "{err}");
+        // A long header is shown cut short, on one line.
+        let many: Vec<String> = (0..KEPT_FIELDS + 2).map(|i| format!("f{i}")).collect();
+        let err = collect(format!("{}\n", many.join(",")).as_bytes(), false).unwrap_err();
         assert!(
-            err.contains("found \"a,b,c,d,e,f,g,h,… (10 fields)\""),
+            err.contains("found \"f0,f1,f2") && err.contains('…'),
             "{err}"
         );
+        assert!(!err.contains('\n'));
     }
 }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Follows the README's "Your own record" word for word in a fresh crate outside this
+# repository: `cargo new`, the README's Cargo.toml lines (with the path pointed at this
+# checkout) and its bench file, then `cargo bench` at a small size. Fails if the blocks do
+# not build, the run fails, or no report is written.
+#
+# Usage: scripts/readme-own-record.sh [extra bench args…]   (default: --records 2000 --rounds 2)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# The block that follows the marker line `<!-- your-own-record: NAME -->`, without its fences.
+block() {
+  awk -v name="$1" '
+    $0 == "<!-- your-own-record: " name " -->" { found = 1; next }
+    found && /^```/ { if (inside) exit; inside = 1; next }
+    inside { print }
+  ' "$repo/README.md"
+}
+
+cd "$work"
+cargo new --quiet --lib mycrate
+# The README says the checkout sits beside the crate as ../layoutlab.
+ln -s "$repo" "$work/layoutlab"
+cd mycrate
+block Cargo.toml >> Cargo.toml
+mkdir -p benches
+block benches/trades.rs > benches/trades.rs
+[ -s benches/trades.rs ] || { echo "no bench file block in README.md" >&2; exit 1; }
+
+# Share the repository's build of layoutlab and its dependencies.
+export CARGO_TARGET_DIR="$repo/target"
+args=("$@")
+[ ${#args[@]} -gt 0 ] || args=(--records 2000 --rounds 2)
+cargo bench --quiet --bench trades -- "${args[@]}" | tee "$work/out.txt"
+report="$CARGO_TARGET_DIR/layoutlab/trades/REPORT.md"
+test -s "$report" || { echo "no report at $report" >&2; exit 1; }
+grep -q "report: " "$work/out.txt"
+# And the quick check cargo test runs on a bench file.
+cargo test --quiet --benches 2>&1 | grep -q "test run (no --bench)"
+echo "README's own-record bench file: built and ran in a fresh crate; report at $report"
