@@ -225,6 +225,55 @@ impl<R: Record> Harness<R> {
     }
 }
 
+impl<R: Record> Harness<R> {
+    /// Registers a criterion benchmark `workload/layout/records` for every workload and
+    /// layout (each iteration on a freshly built store), so that criterion's own statistics
+    /// and HTML report cover the record too; the harness's report shows criterion's means
+    /// and intervals (marked ᶜ) once they exist.
+    ///
+    /// # Examples
+    ///
+    /// A second bench file beside the one that calls [`Harness::run`]:
+    ///
+    /// ```no_run
+    /// # use layoutlab::{Harness, Record, Store, Workload};
+    /// # #[derive(Record, Clone, Debug, PartialEq)] pub struct Tick { pub price: f64 }
+    /// # struct Sum;
+    /// # impl Workload<Tick> for Sum {
+    /// #     type Output = f64;
+    /// #     fn run<S: Store<Tick>>(&self, s: &mut S) -> f64 { (0..s.len()).map(|i| s.price(i)).sum() }
+    /// # }
+    /// fn ticks(c: &mut criterion::Criterion) {
+    ///     Harness::<Tick>::new("ticks")
+    ///         .records(100_000)
+    ///         .generate(|i| Tick { price: i as f64 })
+    ///         .workload("sum", Sum)
+    ///         .criterion(c);
+    /// }
+    /// criterion::criterion_group!(benches, ticks);
+    /// criterion::criterion_main!(benches);
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If the harness has no source or workload, or a store cannot be built from the source
+    /// (what [`Harness::run`] reports as an error).
+    pub fn criterion(&self, c: &mut criterion::Criterion) {
+        let source = self.check().unwrap_or_else(|e| panic!("{e:#}"));
+        for workload in &self.workloads {
+            let mut group = c.benchmark_group(workload.name());
+            group.throughput(criterion::Throughput::Elements(self.records));
+            for layout in R::layouts() {
+                let id = criterion::BenchmarkId::new(layout.name, self.records);
+                group.bench_function(id, |b| {
+                    workload.criterion(layout.name, source, self.records, b);
+                });
+            }
+            group.finish();
+        }
+    }
+}
+
 /// The cargo target directory a bench binary runs from (`<target>/<profile>/deps/<bin>`),
 /// or `$CARGO_TARGET_DIR`, or `target`.
 fn target_dir() -> PathBuf {

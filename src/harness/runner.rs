@@ -60,6 +60,44 @@ pub(crate) trait Runner<R: Record> {
         source: &RecordSource<R>,
         records: u64,
     ) -> Result<Vec<FieldCounts>, IngestError>;
+    /// Times the workload on `layout` with criterion: each iteration on a freshly built
+    /// store (built and dropped outside the timing).
+    fn criterion(
+        &self,
+        layout: &str,
+        source: &RecordSource<R>,
+        records: u64,
+        bencher: &mut criterion::Bencher<'_>,
+    );
+}
+
+/// criterion's iteration over a store of type `S`.
+struct BenchOn<'a, 'b, 'c, R: Record, W> {
+    workload: &'a W,
+    source: &'a RecordSource<R>,
+    records: u64,
+    bencher: &'b mut criterion::Bencher<'c>,
+}
+
+impl<R: Record, W: Workload<R>> StoreFn<R> for BenchOn<'_, '_, '_, R, W> {
+    type Out = ();
+
+    fn call<S: Store<R>>(self) {
+        let (source, records) = (self.source, self.records);
+        let build = || {
+            let mut store = S::with_capacity(source.expected(records));
+            if let Err(e) = source.stream(records, &mut |r| store.push(r)) {
+                panic!("cannot build the store: {e}");
+            }
+            store
+        };
+        let workload = self.workload;
+        self.bencher.iter_batched_ref(
+            build,
+            |store| workload.run(store),
+            criterion::BatchSize::LargeInput,
+        );
+    }
 }
 
 /// A workload of type `W`, named.
@@ -144,6 +182,22 @@ where
         output
             .downcast_ref::<W::Output>()
             .map_or_else(|| "?".to_owned(), |o| shorten(&format!("{o:?}")))
+    }
+
+    fn criterion(
+        &self,
+        layout: &str,
+        source: &RecordSource<R>,
+        records: u64,
+        bencher: &mut criterion::Bencher<'_>,
+    ) {
+        let bench = BenchOn {
+            workload: &self.workload,
+            source,
+            records,
+            bencher,
+        };
+        R::for_layout(layout, bench);
     }
 
     fn count(

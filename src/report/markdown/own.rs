@@ -147,6 +147,11 @@ fn summary(out: &mut String, data: &Results, record: &RecordSection) {
     table(out, &header, &rows);
     let _ = writeln!(
         out,
+        "Times marked ᶜ are criterion's mean and confidence interval for the same \
+         `workload/layout/records` (`Harness::criterion`), where it has run.\n"
+    );
+    let _ = writeln!(
+        out,
         "Heap figures are those of building the store (phase `ingest`: the store and what \
          building it costs, such as a `Vec`'s doubling; the allocations include those the \
          source makes for each record it hands over, such as its `String`s, which every layout \
