@@ -39,7 +39,9 @@ impl Workload<Entity> for Step {
             let (y, vy) = (entities.y(i), entities.vy(i));
             entities.set_y(i, y + vy);
         }
-        (0..entities.len()).map(|i| u64::from(entities.x(i).to_bits() & 1)).sum()
+        (0..entities.len())
+            .map(|i| u64::from(entities.x(i).to_bits() & 1))
+            .sum()
     }
 }
 
@@ -55,7 +57,11 @@ impl Workload<Entity> for Reap {
 }
 
 fn entities(c: &mut Criterion) {
-    let records = if std::env::args().any(|a| a == "--bench") { 100_000 } else { 500 };
+    let records = if std::env::args().any(|a| a == "--bench") {
+        100_000
+    } else {
+        500
+    };
     Harness::<Entity>::new("entities")
         .records(records)
         .generate(|i| Entity {

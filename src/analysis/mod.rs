@@ -2,5 +2,6 @@
 
 pub(crate) mod figures;
 pub(crate) mod guide;
+pub(crate) mod merge;
 pub(crate) mod own;
 pub(crate) mod stats;

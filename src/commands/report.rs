@@ -7,15 +7,21 @@ use anyhow::Result;
 use clap::Args;
 
 use super::{emit, file_list};
+use crate::error::UsageError;
 use crate::report::{self, RESULTS_FILE};
 
 /// `report`'s arguments.
 #[derive(Debug, Args)]
 pub(crate) struct ReportArgs {
     /// The report directory holding results.json; the report's own files in it are
-    /// rewritten, nothing else.
-    #[arg(long, value_name = "DIR", default_value = "reports")]
-    out: PathBuf,
+    /// rewritten, nothing else [default: reports, or reports/merged with --merge].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Put results.json files of several machines side by side in one report (REPORT.md and
+    /// index.html in --out): which layout wins where, per figure. The files must have
+    /// measured the same workload.
+    #[arg(long, value_name = "FILE", num_args = 2.., conflicts_with = "criterion")]
+    merge: Vec<PathBuf>,
     /// criterion's output directory; its estimates replace the saved ones when present.
     #[arg(long, value_name = "DIR", default_value = "target/criterion")]
     criterion: PathBuf,
@@ -23,18 +29,54 @@ pub(crate) struct ReportArgs {
 
 /// Runs the command.
 pub(crate) fn run(args: &ReportArgs) -> Result<()> {
-    let source = args.out.join(RESULTS_FILE);
+    if !args.merge.is_empty() {
+        return merge(args);
+    }
+    let dir = &args.out.clone().unwrap_or_else(|| PathBuf::from("reports"));
+    let source = dir.join(RESULTS_FILE);
     let mut results = report::load(&source)?;
     let estimates = crate::import::criterion::load(&args.criterion)?;
     if !estimates.is_empty() {
         results.criterion = estimates;
     }
-    let written = report::write_report(&args.out, &results)?;
+    let written = report::write_report(dir, &results)?;
     emit(
         format!(
             "report rebuilt from {} ({} criterion estimates): {}\n",
             crate::format::one_line(&source.display().to_string()),
             results.criterion.len(),
+            file_list(&written)
+        )
+        .as_bytes(),
+    )
+}
+
+/// `report --merge`: several machines' results side by side.
+fn merge(args: &ReportArgs) -> Result<()> {
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("reports").join("merged"));
+    let results = args
+        .merge
+        .iter()
+        .map(|path| Ok((path.display().to_string(), report::load(path)?)))
+        .collect::<Result<Vec<_>>>()?;
+    crate::analysis::merge::check_same(&results).map_err(|e| UsageError(e.to_string()))?;
+    report::check_writable(&out)?;
+    let markdown = crate::report::merged::markdown(&results);
+    let html = crate::report::html::page(&markdown, &[]);
+    let written = [("REPORT.md", markdown), ("index.html", html)]
+        .into_iter()
+        .map(|(name, text)| {
+            let path = out.join(name);
+            report::write_atomically(&path, text.as_bytes()).map(|()| path)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    emit(
+        format!(
+            "merged {} results: {}\n",
+            results.len(),
             file_list(&written)
         )
         .as_bytes(),

@@ -30,21 +30,27 @@ impl Exporter for Html {
     }
 
     fn render(&self, data: &Results) -> Result<Vec<u8>> {
-        let text = markdown(data);
-        let mut body = String::new();
-        html::push_html(&mut body, Parser::new_ext(&text, Options::ENABLE_TABLES));
-        for (name, svg) in [
+        let charts = [
             ("bytes_per_record", charts::bytes_per_record(data)?),
             ("stage_throughput", charts::stage_throughput(data)?),
             ("scaling", charts::scaling(data)?),
-        ] {
-            let figure = svg.map_or(String::new(), |svg| format!("<figure>{svg}</figure>"));
-            body = body.replace(&chart_marker(name), &figure);
-        }
-        let page = format!(
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-             <title>layoutlab report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
-        );
-        Ok(page.into_bytes())
+        ];
+        Ok(page(&markdown(data), &charts).into_bytes())
     }
+}
+
+/// One self-contained page: `markdown` rendered, each chart's SVG in place of its marker.
+pub(crate) fn page(markdown: &str, charts: &[(&str, Option<String>)]) -> String {
+    let mut body = String::new();
+    html::push_html(&mut body, Parser::new_ext(markdown, Options::ENABLE_TABLES));
+    for (name, svg) in charts {
+        let figure = svg
+            .as_ref()
+            .map_or(String::new(), |svg| format!("<figure>{svg}</figure>"));
+        body = body.replace(&chart_marker(name), &figure);
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>layoutlab report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+    )
 }

@@ -11,6 +11,7 @@ pub(crate) mod bmf;
 pub(crate) mod charts;
 pub(crate) mod html;
 pub(crate) mod markdown;
+pub(crate) mod merged;
 pub(crate) mod run_json;
 pub(crate) mod table;
 pub(crate) mod terminal;

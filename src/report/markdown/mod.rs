@@ -17,7 +17,8 @@ use crate::report::Exporter;
 use crate::units::Bytes;
 
 pub(crate) use self::text::chart_marker;
-use self::text::{escape, table};
+pub(crate) use self::text::escape;
+use self::text::table;
 
 /// The Markdown exporter.
 #[derive(Debug, Clone, Copy)]
