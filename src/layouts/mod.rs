@@ -216,6 +216,8 @@ registry! {
     inline::Inline,
     json_value::JsonValue,
     zero_copy::ZeroCopy,
+    aosoa::Aosoa,
+    hot_cold::HotCold,
 }
 
 #[cfg(test)]
