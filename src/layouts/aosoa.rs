@@ -85,34 +85,43 @@ impl Aosoa {
 
     /// Moves every record that `keep` accepts to the front, in order, and returns how many
     /// it kept; the derived fields move only if `DERIVED`. The caller truncates.
+    ///
+    /// Walks the blocks in order with a write cursor (block, lane) that never passes the
+    /// read cursor. Until the first dropped record the two coincide and nothing moves.
     #[inline]
     fn compact<const DERIVED: bool, F: FnMut(f64, Unit) -> bool>(&mut self, mut keep: F) -> usize {
-        let blocks = &mut self.blocks[..];
-        let mut kept = 0;
-        for read in 0..self.len {
-            let (rb, rl) = (read / LANES, read % LANES);
-            let (value, unit) = (blocks[rb].value[rl], blocks[rb].unit[rl]);
-            if keep(value, unit) {
-                if kept != read {
-                    let (wb, wl) = (kept / LANES, kept % LANES);
-                    // `wb <= rb`: copy the lane's fields out before writing.
-                    let (sensor, timestamp) = (blocks[rb].sensor[rl], blocks[rb].timestamp[rl]);
-                    let (normalized, rolling) =
-                        (blocks[rb].normalized[rl], blocks[rb].rolling_avg[rl]);
-                    let to = &mut blocks[wb];
-                    to.sensor[wl] = sensor;
-                    to.timestamp[wl] = timestamp;
-                    to.value[wl] = value;
-                    to.unit[wl] = unit;
+        let len = self.len;
+        let blocks = &mut self.blocks[..len.div_ceil(LANES)];
+        let (mut to_block, mut to_lane) = (0, 0);
+        for from_block in 0..blocks.len() {
+            let lanes = (len - from_block * LANES).min(LANES);
+            for lane in 0..lanes {
+                let from = &blocks[from_block];
+                let (value, unit) = (from.value[lane], from.unit[lane]);
+                if !keep(value, unit) {
+                    continue;
+                }
+                if (to_block, to_lane) != (from_block, lane) {
+                    let (sensor, timestamp) = (from.sensor[lane], from.timestamp[lane]);
+                    let (normalized, rolling) = (from.normalized[lane], from.rolling_avg[lane]);
+                    let to = &mut blocks[to_block];
+                    to.sensor[to_lane] = sensor;
+                    to.timestamp[to_lane] = timestamp;
+                    to.value[to_lane] = value;
+                    to.unit[to_lane] = unit;
                     if DERIVED {
-                        to.normalized[wl] = normalized;
-                        to.rolling_avg[wl] = rolling;
+                        to.normalized[to_lane] = normalized;
+                        to.rolling_avg[to_lane] = rolling;
                     }
                 }
-                kept += 1;
+                to_lane += 1;
+                if to_lane == LANES {
+                    to_lane = 0;
+                    to_block += 1;
+                }
             }
         }
-        kept
+        to_block * LANES + to_lane
     }
 }
 
