@@ -218,6 +218,7 @@ registry! {
     zero_copy::ZeroCopy,
     aosoa::Aosoa,
     hot_cold::HotCold,
+    arrow::Arrow,
 }
 
 #[cfg(test)]
