@@ -310,7 +310,8 @@ mod tests {
     fn retain_compacts_across_blocks_in_order() {
         // Drops at block edges, whole dropped blocks, a partly filled last block, and
         // everything or nothing dropped.
-        let patterns: [(&str, fn(usize) -> bool); 6] = [
+        type Pattern = (&'static str, fn(usize) -> bool);
+        let patterns: [Pattern; 6] = [
             ("none", |_| false),
             ("all", |_| true),
             ("every third", |i| i % 3 == 0),

@@ -113,6 +113,9 @@ impl Builders {
 }
 
 /// Where the store stands: still being built, or a finished batch.
+// The builders are some 700 bytes beside the batch's 40, but a run holds exactly one store,
+// never a collection of them; boxing them would cost an allocation and buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 enum State {
     Building(Builders),
