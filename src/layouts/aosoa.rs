@@ -375,17 +375,6 @@ mod tests {
     }
 
     #[test]
-    fn more_sensors_than_a_u16_holds_is_an_error() {
-        let mut s = Aosoa::with_capacity(0);
-        for i in 0..1 << 16 {
-            s.push(&reading(&i.to_string(), 0.0, 1.0)).unwrap();
-        }
-        let err = s.push(&reading("one too many", 0.0, 1.0)).unwrap_err();
-        assert_eq!((err.layout, err.id_type, err.limit), ("aosoa", "u16", 65536));
-        assert_eq!(s.len(), 1 << 16, "the failed push added nothing");
-    }
-
-    #[test]
     fn inspect_shows_a_block_without_padding() {
         let info = &Aosoa::types()[0];
         assert_eq!((info.size, info.padding()), (LANES * INFORMATION_BYTES, 0));

@@ -202,18 +202,6 @@ mod tests {
     }
 
     #[test]
-    fn more_sensors_than_a_u16_holds_is_an_error() {
-        let mut store = HotCold::with_capacity(0);
-        for i in 0..1 << 16 {
-            store.push(&reading(&i.to_string(), 0.0, 1.0)).unwrap();
-        }
-        let err = store.push(&reading("one too many", 0.0, 1.0)).unwrap_err();
-        assert_eq!((err.layout, err.id_type, err.limit), ("hot_cold", "u16", 65536));
-        assert_eq!(store.len(), 1 << 16, "the failed push added nothing");
-        assert_eq!(store.timestamp.len(), 1 << 16);
-    }
-
-    #[test]
     fn inspect_shows_27_hot_bytes_without_padding_and_8_cold() {
         let [hot, cold] = <[TypeInfo; 2]>::try_from(HotCold::types()).expect("two types");
         assert_eq!((hot.size, hot.align, hot.padding()), (27, 1, 0));
