@@ -12,10 +12,10 @@
 //! naturally aligned hot record (the three `f64`s first) is 32 bytes, 40 with the cold
 //! timestamp: 14 % above the 35-byte floor of SPEC §1. Measured at 1 000 000 records (best
 //! of 12 × 10 runs each, on a loaded machine), the aligned record was faster only in the
-//! rolling stage (4.4 ms against 6.5), slower in the filter (4.5 against 3.6, more bytes to
-//! move) and even elsewhere, about 5 % faster over the four stages together — not worth
-//! 14 % more memory, and it would make the comparison with `packed` about two things
-//! (alignment and the split) instead of one.
+//! rolling stage (4.4 ms against 6.5), slower in the filter (4.5 against 3.6: more bytes to
+//! move) and within 10 % elsewhere; about 5 % faster over the four stages together. That is
+//! not worth 14 % more memory, and it would make the comparison with `packed` about two
+//! things (alignment and the split) instead of one.
 
 use crate::inspect::TypeInfo;
 use crate::intern::Interner;
