@@ -26,6 +26,7 @@ use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion};
 use layoutlab::layouts::{Layout, Packed, Soa};
 use layoutlab::pipeline::{self, Aggregates, DEFAULT_WINDOW};
+use layoutlab::record::INFORMATION_BYTES;
 
 /// The pipeline after ingest, generic over the layout.
 fn after_ingest<L: Layout>(store: &mut L) -> Aggregates {
@@ -37,6 +38,7 @@ fn after_ingest<L: Layout>(store: &mut L) -> Aggregates {
 
 /// `handwritten/L::NAME/records`: the generic pipeline after ingest over layout `L`.
 fn bench_generic<L: Layout>(group: &mut BenchmarkGroup<'_, WallTime>, records: u64) {
+    group.throughput(common::throughput(records, L::HEAP_BYTES_PER_RECORD));
     group.bench_function(BenchmarkId::new(L::NAME, records), |b| {
         b.iter_batched_ref(
             || {
@@ -56,6 +58,8 @@ fn handwritten(c: &mut Criterion) {
         common::configure(&mut group, records);
         bench_generic::<Soa>(&mut group, records);
         bench_generic::<Packed>(&mut group, records);
+        // The hand-written columns hold the 35 bytes of information a record, like `soa`.
+        group.throughput(common::throughput(records, INFORMATION_BYTES));
         let batch = common::batch_size(records);
         let columns = || {
             hand_written::Columns::load(&mut common::generator(records))

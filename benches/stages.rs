@@ -7,7 +7,7 @@
 //! reports `Throughput::Elements(records)`.
 //!
 //! The bench body is written once, generic over [`Layout`], and the registry drives it
-//! through a [`LayoutVisitor`], so a newly registered layout is benchmarked without a line
+//! through a [`LayoutFn`], so a newly registered layout is benchmarked without a line
 //! here. Each stage after ingest starts every iteration from a freshly built store in the
 //! state the stage expects (built by the stages before it, untimed), and what the stage
 //! produces goes through [`black_box`]. `source/generator/records` times the generator alone,
@@ -19,7 +19,7 @@ use std::hint::black_box;
 
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion};
-use layoutlab::layouts::{self, Layout, LayoutVisitor};
+use layoutlab::layouts::{self, Layout, LayoutFn};
 use layoutlab::pipeline::{self, Stage, DEFAULT_WINDOW};
 use layoutlab::source::Source;
 
@@ -71,6 +71,7 @@ fn store_before<L: Layout>(records: u64, stage: Stage) -> L {
 /// Benchmarks `timed` over layout `L` with `records` records, as `timed/L::NAME/records`.
 fn bench_layout<L: Layout>(group: &mut BenchmarkGroup<'_, WallTime>, timed: Timed, records: u64) {
     let id = BenchmarkId::new(L::NAME, records);
+    group.throughput(common::throughput(records, L::HEAP_BYTES_PER_RECORD));
     let batch = common::batch_size(records);
     let source = || common::generator(records);
     let before = |stage| move || store_before::<L>(records, stage);
@@ -146,8 +147,9 @@ struct EveryLayout<'g, 'c> {
     records: u64,
 }
 
-impl LayoutVisitor for EveryLayout<'_, '_> {
-    fn visit<L: Layout>(&mut self) {
+impl LayoutFn for EveryLayout<'_, '_> {
+    type Out = ();
+    fn call<L: Layout>(&mut self) {
         bench_layout::<L>(self.group, self.timed, self.records);
     }
 }

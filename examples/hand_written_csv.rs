@@ -19,14 +19,22 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 use layoutlab::layouts::Soa;
-use layoutlab::measure::{Nanos, StageTimes};
-use layoutlab::pipeline::{Aggregates, DEFAULT_WINDOW};
-use layoutlab::runner::{run_layout, RunConfig};
-use layoutlab::source::{CsvSource, SourceSpec};
+use layoutlab::measure::Stopwatch;
+use layoutlab::pipeline::{self, Aggregates, Stage, DEFAULT_WINDOW};
+use layoutlab::source::CsvSource;
+use layoutlab::units::Nanos;
+
+/// Time per stage, indexed by `Stage as usize`.
+type StageTimes = [Nanos; 5];
 
 /// Nanoseconds since `start`.
 fn since(start: Instant) -> Nanos {
-    Nanos(u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX))
+    Nanos::from_duration(start.elapsed())
+}
+
+/// filter + normalize + rolling + aggregate.
+fn pipeline_time(t: &StageTimes) -> Nanos {
+    Nanos(t[1..].iter().map(|n| n.0).sum())
 }
 
 fn load(path: &Path) -> anyhow::Result<hand_written::Columns> {
@@ -40,16 +48,16 @@ fn staged_run(path: &Path) -> anyhow::Result<(StageTimes, Aggregates)> {
     let mut times = StageTimes::default();
     let start = Instant::now();
     hand_written::filter(&mut columns);
-    times.filter = since(start);
+    times[Stage::Filter as usize] = since(start);
     let start = Instant::now();
     hand_written::normalize(&mut columns);
-    times.normalize = since(start);
+    times[Stage::Normalize as usize] = since(start);
     let start = Instant::now();
     hand_written::rolling(&mut columns, DEFAULT_WINDOW.get());
-    times.rolling = since(start);
+    times[Stage::Rolling as usize] = since(start);
     let start = Instant::now();
     let aggregates = hand_written::aggregate(&columns);
-    times.aggregate = since(start);
+    times[Stage::Aggregate as usize] = since(start);
     Ok((times, aggregates))
 }
 
@@ -58,17 +66,19 @@ fn fused_run(path: &Path) -> anyhow::Result<(StageTimes, Aggregates)> {
     let mut columns = load(path)?;
     let start = Instant::now();
     let aggregates = hand_written::run_fused(&mut columns, DEFAULT_WINDOW.get());
-    let times = StageTimes {
-        filter: since(start),
-        ..StageTimes::default()
-    };
+    let mut times = StageTimes::default();
+    times[Stage::Filter as usize] = since(start);
     Ok((times, aggregates))
 }
 
 /// Best time per stage and best whole pipeline over `runs`.
 fn best(runs: &[StageTimes]) -> (StageTimes, Nanos) {
-    let whole = runs.iter().map(StageTimes::pipeline).min();
-    (StageTimes::best_of(runs), whole.unwrap_or_default())
+    let whole = runs.iter().map(pipeline_time).min();
+    let mut best = StageTimes::default();
+    for (i, slot) in best.iter_mut().enumerate() {
+        *slot = runs.iter().map(|r| r[i]).min().unwrap_or_default();
+    }
+    (best, whole.unwrap_or_default())
 }
 
 fn main() -> anyhow::Result<()> {
@@ -83,22 +93,17 @@ fn main() -> anyhow::Result<()> {
             .context("RUNS must be a number")?,
         None => 5,
     };
-    let config = RunConfig {
-        source: SourceSpec::Csv {
-            path: path.clone(),
-            skip_invalid: false,
-        },
-        window: DEFAULT_WINDOW,
-        repeat: 1,
-    };
 
     let (mut soa_runs, mut staged_runs, mut fused_runs) = (Vec::new(), Vec::new(), Vec::new());
     let (mut records, mut kept) = (0, 0);
     for _ in 0..runs.max(1) {
-        let soa = run_layout::<Soa>(&config).with_context(|| path.display().to_string())?;
-        let generic = soa.result.aggregates();
-        (records, kept) = (soa.result.records, generic.kept);
-        soa_runs.extend(soa.runs);
+        let mut stopwatch = Stopwatch::default();
+        let mut source = CsvSource::new(path.clone(), false);
+        let soa = pipeline::run::<Soa, _, _>(&mut source, DEFAULT_WINDOW, &mut stopwatch)
+            .with_context(|| path.display().to_string())?;
+        let generic = soa.aggregates;
+        (records, kept) = (soa.records, generic.kept);
+        soa_runs.push(std::array::from_fn(|i| stopwatch.times[Stage::ALL[i]]));
         for (name, run, times) in [
             (
                 "staged loop",
@@ -135,11 +140,11 @@ fn main() -> anyhow::Result<()> {
         match t {
             Some(t) => println!(
                 "{name:<12} {:>7.2} {:>9.2} {:>7.2} {:>9.2} {:>12.2} {:>13.2}",
-                per(t.filter),
-                per(t.normalize),
-                per(t.rolling),
-                per(t.aggregate),
-                per(t.pipeline()),
+                per(t[Stage::Filter as usize]),
+                per(t[Stage::Normalize as usize]),
+                per(t[Stage::Rolling as usize]),
+                per(t[Stage::Aggregate as usize]),
+                per(pipeline_time(&t)),
                 per(whole),
             ),
             None => println!("{name:<12} {:>61.2}", per(whole)),

@@ -11,7 +11,7 @@
 
 use std::time::Instant;
 
-use layoutlab::layouts::{self, Layout, LayoutVisitor};
+use layoutlab::layouts::{self, Layout, LayoutFn};
 use layoutlab::pipeline::{self, Aggregates, DEFAULT_WINDOW};
 use layoutlab::source::{Generator, GeneratorConfig};
 
@@ -51,8 +51,9 @@ struct Profile {
     only: Vec<String>,
 }
 
-impl LayoutVisitor for Profile {
-    fn visit<L: Layout>(&mut self) {
+impl LayoutFn for Profile {
+    type Out = ();
+    fn call<L: Layout>(&mut self) {
         if !self.only.is_empty() && !self.only.iter().any(|name| name == L::NAME) {
             return;
         }
@@ -88,10 +89,10 @@ fn main() {
         .unwrap_or(1_000_000);
     let only: Vec<String> = args.collect();
     for name in &only {
-        assert!(
-            layouts::find(name).is_some(),
-            "no layout is called {name:?}"
-        );
+        if let Err(e) = layouts::find(name) {
+            eprintln!("stage_profile: {e}");
+            std::process::exit(2);
+        }
     }
     layouts::visit_all(&mut Profile { records, only });
 }

@@ -77,12 +77,28 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
             || cause.is::<SourceError>()
             || cause.is::<UsageError>()
             || cause.is::<CapacityError>()
+            || cause.is::<crate::layouts::UnknownLayout>()
     });
     if user_error {
         2
     } else {
         1
     }
+}
+
+/// Whether the error is a write to a reader that went away (a closed pipe).
+pub(crate) fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        let kind = match (
+            cause.downcast_ref::<std::io::Error>(),
+            cause.downcast_ref::<serde_json::Error>(),
+        ) {
+            (Some(io), _) => Some(io.kind()),
+            (None, Some(json)) => json.io_error_kind(),
+            (None, None) => None,
+        };
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Shortens `text` for an error message, so one bad megabyte-long field stays one line.

@@ -38,16 +38,42 @@ pub struct TypeInfo {
     /// column.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub columns: bool,
+    /// For a type whose field order is the one in memory (`#[repr(C)]`, packed), the order
+    /// that would remove its padding, when there is padding to remove. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggested: Option<SuggestedOrder>,
+}
+
+/// A field order with less padding than a type's current one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuggestedOrder {
+    /// The fields, in the suggested order (largest alignment first).
+    pub fields: Vec<String>,
+    /// The type's size in that order, in bytes.
+    pub size: usize,
+}
+
+/// One field as the compiler laid it out, for [`TypeInfo::from_fields`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldLayout<'a> {
+    /// The field's name (with its type, if the report should show it).
+    pub name: &'a str,
+    /// `offset_of!` the field.
+    pub offset: usize,
+    /// `size_of` its type.
+    pub size: usize,
+    /// `align_of` its type (its natural alignment, even inside a packed struct).
+    pub align: usize,
 }
 
 impl TypeInfo {
     /// Builds the description from field spans `(name, start..end)` in any order;
     /// the fields are sorted by offset and the padding after each is computed.
-    pub fn from_spans(
+    pub fn from_spans<N: AsRef<str>>(
         name: &str,
         size: usize,
         align: usize,
-        mut spans: Vec<(&'static str, std::ops::Range<usize>)>,
+        mut spans: Vec<(N, std::ops::Range<usize>)>,
     ) -> TypeInfo {
         spans.sort_by_key(|(_, span)| (span.start, span.end));
         let fields = spans
@@ -56,7 +82,7 @@ impl TypeInfo {
             .map(|(i, (field, span))| {
                 let next = spans.get(i + 1).map_or(size, |(_, s)| s.start);
                 FieldInfo {
-                    name: (*field).to_owned(),
+                    name: field.as_ref().to_owned(),
                     offset: span.start,
                     size: span.len(),
                     padding_after: next.saturating_sub(span.end),
@@ -69,19 +95,69 @@ impl TypeInfo {
             align,
             fields,
             columns: false,
+            suggested: None,
         }
+    }
+
+    /// Describes a type from its fields' real offsets, sizes and alignments (from
+    /// `core::mem::offset_of!`, `size_of` and `align_of`; `#[derive(Record)]` generates the
+    /// call). When `ordered` (the type is `#[repr(C)]` or packed, so its field order is the
+    /// declared one), also works out the order that would remove its padding: fields by
+    /// decreasing alignment, laid out with their natural alignment.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use layoutlab::inspect::{FieldLayout, TypeInfo};
+    ///
+    /// #[repr(C)]
+    /// struct Bad { a: u8, b: u64, c: u8 }
+    /// let field = |name, offset, size, align| FieldLayout { name, offset, size, align };
+    /// let info = TypeInfo::from_fields(
+    ///     "Bad",
+    ///     std::mem::size_of::<Bad>(),
+    ///     std::mem::align_of::<Bad>(),
+    ///     &[
+    ///         field("a", std::mem::offset_of!(Bad, a), 1, 1),
+    ///         field("b", std::mem::offset_of!(Bad, b), 8, 8),
+    ///         field("c", std::mem::offset_of!(Bad, c), 1, 1),
+    ///     ],
+    ///     true,
+    /// );
+    /// assert_eq!(info.size, 24);
+    /// assert_eq!(info.padding(), 14);
+    /// let better = info.suggested.unwrap();
+    /// assert_eq!(better.fields, ["b", "a", "c"]);
+    /// assert_eq!(better.size, 16);
+    /// ```
+    pub fn from_fields(
+        name: &str,
+        size: usize,
+        align: usize,
+        fields: &[FieldLayout<'_>],
+        ordered: bool,
+    ) -> TypeInfo {
+        let spans = fields
+            .iter()
+            .map(|f| (f.name, f.offset..f.offset + f.size))
+            .collect();
+        let mut info = TypeInfo::from_spans(name, size, align, spans);
+        if ordered {
+            info.suggested = suggest_order(fields, size);
+        }
+        info
     }
 
     /// Describes the columns of a struct of arrays: `(name, element size)` in order. The
     /// result's size is what one record costs across all columns.
-    pub fn columns(name: &str, columns: &[(&'static str, usize)]) -> TypeInfo {
+    pub fn columns<N: AsRef<str>>(name: &str, columns: &[(N, usize)]) -> TypeInfo {
         let mut offset = 0;
         let spans = columns
             .iter()
-            .map(|&(column, size)| {
+            .map(|(column, size)| {
                 let span = offset..offset + size;
                 offset += size;
-                (column, span)
+                (column.as_ref(), span)
             })
             .collect();
         let mut info = TypeInfo::from_spans(name, offset, 1, spans);
@@ -125,6 +201,23 @@ impl TypeInfo {
             .map(|f| f.name.as_str())
             .collect()
     }
+}
+
+/// The order by decreasing alignment (stable, so equal alignments keep their order) and the
+/// size it gives with natural alignment, if smaller than `size`.
+fn suggest_order(fields: &[FieldLayout<'_>], size: usize) -> Option<SuggestedOrder> {
+    let mut sorted: Vec<&FieldLayout<'_>> = fields.iter().collect();
+    sorted.sort_by_key(|f| std::cmp::Reverse(f.align));
+    let align = sorted.iter().map(|f| f.align).max().unwrap_or(1);
+    let mut end: usize = 0;
+    for f in &sorted {
+        end = end.next_multiple_of(f.align) + f.size;
+    }
+    let new_size = end.next_multiple_of(align);
+    (new_size < size).then(|| SuggestedOrder {
+        fields: sorted.iter().map(|f| f.name.to_owned()).collect(),
+        size: new_size,
+    })
 }
 
 fn lcm(a: usize, b: usize) -> usize {

@@ -17,6 +17,20 @@ pub trait InternId: Copy {
     fn index(self) -> usize;
 }
 
+impl InternId for u8 {
+    const TYPE_NAME: &'static str = "u8";
+    const CAPACITY: usize = 1 << 8;
+    #[inline]
+    fn from_index(index: usize) -> Self {
+        debug_assert!(index < Self::CAPACITY);
+        index as u8
+    }
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
 impl InternId for u16 {
     const TYPE_NAME: &'static str = "u16";
     const CAPACITY: usize = 1 << 16;

@@ -1,10 +1,15 @@
 //! layoutlab: one logical record — a sensor reading — in several memory layouts, pushed
 //! through one generic pipeline and measured for time and heap, side by side.
 //!
+//! To measure your own record instead, derive [`Record`] on it and write workloads against
+//! [`Store`]; see [`own`].
+//!
 //! The tree follows the data: [`record`] (the record and its rules) → [`source`] (generator
 //! and CSV, streaming) → [`layouts`] (one file per layout, one trait, one registry) →
-//! [`pipeline`] (the five stages, written once) → [`measure`] (time; heap) → [`results`]
-//! (what `run --json` prints) → the command line in [`cli`].
+//! [`pipeline`] (the five stages, written once) → [`measure`] (time; heap) → [`model`]
+//! (the results every output is rendered from). Behind them, not public: the session that
+//! runs a plan, the analysis that ranks layouts, the importers and the exporters, and the
+//! command line.
 //!
 //! # Examples
 //!
@@ -22,19 +27,90 @@
 //! assert_eq!(outcome.aggregates.sensors.len(), 8);
 //! ```
 
-pub mod cli;
-pub mod compare;
+// Lets the derives' output (which names `::layoutlab::…`) compile inside this crate too.
+extern crate self as layoutlab;
+
 pub mod error;
 pub mod hash;
 pub mod inspect;
 pub mod intern;
 pub mod layouts;
 pub mod measure;
+pub mod model;
+pub mod own;
 pub mod pipeline;
-pub mod progress;
 pub mod record;
-pub mod report;
-pub mod results;
-pub mod runner;
 pub mod source;
-pub mod table;
+pub mod units;
+
+pub(crate) mod analysis;
+mod cli;
+pub(crate) mod commands;
+pub(crate) mod format;
+pub(crate) mod import;
+pub(crate) mod interrupt;
+pub(crate) mod progress;
+pub(crate) mod report;
+pub(crate) mod session;
+
+pub use layoutlab_derive::{Record, Scalar};
+pub use own::{Record, Row, Scalar, Store, StoreError, StoreFn, Workload};
+
+#[doc(hidden)]
+pub use cli::run as run_cli;
+#[doc(hidden)]
+pub use session::builtin::HEAP_CHILD_COMMAND;
+
+/// Not part of the API: what `#[derive(Record)]` and `#[derive(Scalar)]` generate code
+/// against (it changes whenever the derives do), and what the binary and the `unsafe` tests
+/// (run under valgrind) reach.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::inspect::{FieldLayout, TypeInfo};
+    pub use crate::intern::Interner;
+    pub use crate::own::heap_map::Value;
+    pub use crate::own::kind::{
+        no_table, ArenaStr, Elem, Field, FieldNo, FieldSink, FieldSource, FieldVisitor, Interned,
+        Kind, Packed, Part, Ref, Slot, Table, TextSpan, Val, LANES,
+    };
+    pub use crate::own::read_row;
+    pub use crate::own::scalar::{bad_code, enum_from_dyn, enum_to_dyn};
+    pub use crate::own::schema::{FieldKind, FieldSchema, InternWidth, Schema};
+
+    /// Compiles only for a type a record field may have: the derive's first check of each
+    /// non-string field, at the field's type.
+    pub fn field_type<T: crate::Scalar>() {}
+
+    /// The hot and cold parts of a record with no `#[record(cold)]` field: it has no
+    /// `hot_cold` layout, and nothing of this type is ever made by a store.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct NoCold;
+
+    /// What the field projections into [`NoCold`] parts do.
+    ///
+    /// # Panics
+    ///
+    /// Always: `HotCold::with_capacity` refuses such records before any field is reached.
+    #[cold]
+    pub fn no_cold<T>() -> T {
+        unreachable!("a record without #[record(cold)] fields has no hot_cold layout")
+    }
+
+    pub use crate::interrupt::kill;
+
+    /// Runs `program` as a profiling child is run (own process group, parent-death signal,
+    /// time limit, capped output) and returns its stdout or why it failed.
+    pub fn run_child(
+        program: &str,
+        args: &[&str],
+        timeout: std::time::Duration,
+    ) -> Result<Vec<u8>, String> {
+        crate::measure::children::run(&crate::measure::children::ChildCommand {
+            program: program.into(),
+            args: args.iter().map(Into::into).collect(),
+            env: Vec::new(),
+            timeout,
+        })
+        .map_err(|e| e.to_string())
+    }
+}

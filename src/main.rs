@@ -1,4 +1,4 @@
-//! The `layoutlab` binary: parse, run, and turn errors into one line and an exit status.
+//! The `layoutlab` binary: decide the allocator, then run the command line.
 //!
 //! It is also its own heap-profiling child (`layoutlab profile-heap`, hidden): `cargo run`
 //! builds only this binary, so the child cannot be a second one. Which allocator the
@@ -17,30 +17,9 @@ fn main() -> ExitCode {
     #[cfg(not(layoutlab_system_alloc))]
     if std::env::args_os()
         .nth(1)
-        .is_some_and(|arg| arg == layoutlab::measure::heap::spawn::CHILD_COMMAND)
+        .is_some_and(|arg| arg == layoutlab::HEAP_CHILD_COMMAND)
     {
         layoutlab::measure::heap::SwitchAlloc::track();
     }
-    match layoutlab::cli::main() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            let broken_pipe = error.chain().any(|cause| {
-                let kind = match (
-                    cause.downcast_ref::<std::io::Error>(),
-                    cause.downcast_ref::<serde_json::Error>(),
-                ) {
-                    (Some(io), _) => Some(io.kind()),
-                    (None, Some(json)) => json.io_error_kind(),
-                    (None, None) => None,
-                };
-                kind == Some(std::io::ErrorKind::BrokenPipe)
-            });
-            if broken_pipe {
-                // The reader went away (`layoutlab generate | head`): not an error.
-                return ExitCode::SUCCESS;
-            }
-            eprintln!("layoutlab: error: {error:#}");
-            ExitCode::from(layoutlab::error::exit_code(&error))
-        }
-    }
+    layoutlab::run_cli()
 }

@@ -1,9 +1,15 @@
-//! Progress bars on stderr for long runs; hidden when stderr is not a terminal.
+//! Progress bars on stderr for long runs; hidden when stderr is not a terminal, when the
+//! terminal is `TERM=dumb` (which cannot take the escape codes a bar redraws with), or when
+//! the output is meant for a program.
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-/// A bar counting `len` steps, with a message slot for what is running now.
-pub fn bar(len: u64, what: &str) -> ProgressBar {
+/// A bar counting `len` steps, with a message slot for what is running now; hidden unless
+/// `show` and the terminal can draw it.
+pub(crate) fn bar(len: u64, what: &str, show: bool) -> ProgressBar {
+    if !show || std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
+        return ProgressBar::hidden();
+    }
     let bar = ProgressBar::new(len);
     bar.set_style(
         ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}")

@@ -28,7 +28,10 @@ pub const INFORMATION_BYTES: usize = 2 + 8 + 8 + 1 + 8 + 8;
 /// assert!(unit.contains(1013.25));
 /// assert!(!unit.contains(f64::NAN));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+///
+/// It derives [`Scalar`](crate::Scalar), so a record of your own (`#[derive(Record)]`) can
+/// hold a unit: a `u8` code in the compact layouts, its variant's name in `heap_map`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, crate::Scalar)]
 #[repr(u8)]
 pub enum Unit {
     /// Degrees Celsius, −40..125.

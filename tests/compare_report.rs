@@ -129,7 +129,8 @@ fn a_failing_layout_is_shown_and_the_others_reported() {
 #[test]
 fn report_without_results_is_a_clear_error() {
     let out = layoutlab(&["report", "--out", "/nonexistent/dir"]);
-    assert_eq!(out.status.code(), Some(1));
+    // A missing or bad results file is bad input: exit status 2 (issue 9).
+    assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("/nonexistent/dir/results.json"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");

@@ -23,6 +23,6 @@ fn aosoa_is_35_bytes_a_record_in_one_block_vec() {
     // intern table and the rolling stage's rings.
     pin_35_bytes_a_record::<Aosoa>(|m, records| {
         let blocks = records.div_ceil(LANES as u64) * std::mem::size_of::<Block>() as u64;
-        dhat::assert!(m.peak_bytes >= blocks);
+        dhat::assert!(m.peak_bytes.0 >= blocks);
     });
 }

@@ -10,6 +10,7 @@ use heap_common::{profile, SENSORS};
 use layoutlab::layouts::arena::ArenaRecord;
 use layoutlab::layouts::Arena;
 use layoutlab::measure::heap::SwitchAlloc;
+use layoutlab::pipeline::Stage;
 
 #[global_allocator]
 static ALLOC: SwitchAlloc = SwitchAlloc;
@@ -27,15 +28,15 @@ fn arena_allocates_per_chunk_and_never_shrinks_after_filtering() {
         let memory = profile::<Arena>(records, |m| {
             // Records and ids are bump-allocated into chunks that double in size: the
             // allocation count grows with the logarithm of the bytes, not with the records.
-            let ingest = m.phases.ingest.allocations;
+            let ingest = m.phases[Stage::Ingest].allocations;
             dhat::assert!(ingest < 8 * u64::from(SENSORS), "{ingest} allocations");
             let per_record = (size_of::<ArenaRecord>() + size_of::<usize>()) as u64;
-            dhat::assert!(m.peak_bytes >= per_record * records);
+            dhat::assert!(m.peak_bytes.0 >= per_record * records);
             // The filter drops records from the pointer Vec, but a bump arena cannot free
             // one block: the live heap stays exactly what ingest left.
             dhat::assert_eq!(
-                m.phases.filter.live_bytes_at_end,
-                m.phases.ingest.live_bytes_at_end
+                m.phases[Stage::Filter].live_bytes_at_end.0,
+                m.phases[Stage::Ingest].live_bytes_at_end.0
             );
         });
         allocations.push(memory.allocations);

@@ -36,33 +36,36 @@ fn arrow_rebuilds_columns_a_fixed_number_of_times_and_peaks_at_the_store_plus_on
         let memory = profile_stages::<Arrow>(records, Stages::Rebuild, |m| {
             let store = INFORMATION_BYTES as u64 * records;
             // Ingest appends to builders reserved once: the store's 35 bytes a record.
-            dhat::assert!(m.phases.ingest.peak_bytes >= store);
-            dhat::assert!(m.phases.ingest.peak_bytes as f64 <= 1.10 * store as f64);
+            dhat::assert!(m.phases[Stage::Ingest].peak_bytes.0 >= store);
+            dhat::assert!(m.phases[Stage::Ingest].peak_bytes.0 as f64 <= 1.10 * store as f64);
             // The filter is where the run peaks: the whole old store is live while the
             // kernel writes each new column, and each old column goes once its copy
             // exists, so the peak is the store plus one f64 column of the kept records
             // (about 98 % of them) plus the mask — never two stores.
-            dhat::assert_eq!(m.peak_bytes, m.phases.filter.peak_bytes);
+            dhat::assert_eq!(m.peak_bytes, m.phases[Stage::Filter].peak_bytes);
             let one_column = COLUMN_BYTES * records;
             dhat::assert!(
-                m.peak_bytes >= store + one_column * 9 / 10,
+                m.peak_bytes.0 >= store + one_column * 9 / 10,
                 "{} B: the filter copies",
-                m.peak_bytes
+                m.peak_bytes.0
             );
             dhat::assert!(
-                m.peak_bytes as f64 <= 1.05 * (store + one_column) as f64,
+                m.peak_bytes.0 as f64 <= 1.05 * (store + one_column) as f64,
                 "{} B is more than the store plus one column, +5 %",
-                m.peak_bytes
+                m.peak_bytes.0
             );
             // The filter frees the dropped records' bytes.
-            dhat::assert!(m.phases.filter.live_bytes_at_end < m.phases.ingest.live_bytes_at_end);
+            dhat::assert!(
+                m.phases[Stage::Filter].live_bytes_at_end
+                    < m.phases[Stage::Ingest].live_bytes_at_end
+            );
             // Normalize and rolling each hold the store plus the one new column.
             for stage in [Stage::Normalize, Stage::Rolling] {
-                let peak = m.phases.get(stage).peak_bytes as f64;
+                let peak = m.phases[stage].peak_bytes.0 as f64;
                 dhat::assert!(peak <= 1.05 * (store + one_column) as f64, "{stage:?}");
             }
         });
-        allocations.push(Stage::ALL.map(|s| memory.phases.get(s).allocations));
+        allocations.push(Stage::ALL.map(|s| memory.phases[s].allocations));
     }
     let [ingest, filter, normalize, rolling, aggregate] = allocations[0];
     let twice = allocations[1];

@@ -10,6 +10,7 @@ use heap_common::{profile, SENSORS};
 use layoutlab::layouts::heap_map::{FieldMap, FieldValue};
 use layoutlab::layouts::HeapMap;
 use layoutlab::measure::heap::SwitchAlloc;
+use layoutlab::pipeline::Stage;
 
 #[global_allocator]
 static ALLOC: SwitchAlloc = SwitchAlloc;
@@ -24,7 +25,7 @@ fn heap_map_allocates_nine_blocks_per_record() {
     for records in [20_000, 40_000] {
         profile::<HeapMap>(records, |m| {
             // A hash table, six owned key Strings and two text values per record.
-            let ingest = m.phases.ingest.allocations;
+            let ingest = m.phases[Stage::Ingest].allocations;
             dhat::assert!(ingest >= 9 * records, "{ingest} allocations");
             dhat::assert!(
                 ingest <= 9 * records + 8 * u64::from(SENSORS),
@@ -33,11 +34,14 @@ fn heap_map_allocates_nine_blocks_per_record() {
             // At least the map handle in the Vec and six entries in its table.
             let per_record = (size_of::<FieldMap>() + 6 * size_of::<(String, FieldValue)>()) as u64;
             dhat::assert!(
-                m.peak_bytes >= per_record * records,
+                m.peak_bytes.0 >= per_record * records,
                 "{} B/record",
                 m.bytes_per_record
             );
-            dhat::assert!(m.phases.filter.live_bytes_at_end < m.phases.ingest.live_bytes_at_end);
+            dhat::assert!(
+                m.phases[Stage::Filter].live_bytes_at_end.0
+                    < m.phases[Stage::Ingest].live_bytes_at_end.0
+            );
         });
     }
 }

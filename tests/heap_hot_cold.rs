@@ -20,6 +20,6 @@ fn hot_cold_is_27_hot_and_8_cold_bytes_a_record() {
     // Two Vecs (27-byte hot records, 8-byte timestamps), each reserved once: the split
     // costs no byte over `packed`'s 35.
     pin_35_bytes_a_record::<HotCold>(|m, records| {
-        dhat::assert!(m.peak_bytes >= (27 + 8) * records);
+        dhat::assert!(m.peak_bytes.0 >= (27 + 8) * records);
     });
 }

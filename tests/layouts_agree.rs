@@ -3,7 +3,7 @@
 //! reading faithfully. The registry drives the test, so a new layout is covered as soon
 //! as it is registered.
 
-use layoutlab::layouts::{self, Layout, LayoutVisitor};
+use layoutlab::layouts::{self, Layout, LayoutFn};
 use layoutlab::pipeline::{self, Aggregates};
 use layoutlab::record::Unit;
 use layoutlab::source::replay::{OwnedReading, Replay};
@@ -18,26 +18,24 @@ fn run_all(
     struct RunAll<'a> {
         readings: &'a [OwnedReading],
         window: NonZeroUsize,
-        out: Vec<(&'static str, Result<Aggregates, String>)>,
     }
-    impl LayoutVisitor for RunAll<'_> {
-        fn visit<L: Layout>(&mut self) {
+    impl LayoutFn for RunAll<'_> {
+        type Out = (&'static str, Result<Aggregates, String>);
+        fn call<L: Layout>(&mut self) -> Self::Out {
             let outcome =
                 pipeline::run::<L, _, _>(&mut Replay::new(self.readings), self.window, &mut ());
-            self.out.push((
+            (
                 L::NAME,
                 outcome.map(|o| o.aggregates).map_err(|e| e.to_string()),
-            ));
+            )
         }
     }
-    let mut all = RunAll {
+    let out = layouts::visit_all(&mut RunAll {
         readings,
         window: NonZeroUsize::new(window).unwrap(),
-        out: Vec::new(),
-    };
-    layouts::visit_all(&mut all);
-    assert_eq!(all.out.len(), layouts::LAYOUTS.len());
-    all.out
+    });
+    assert_eq!(out.len(), layouts::LAYOUTS.len());
+    out
 }
 
 fn assert_identical(readings: &[OwnedReading], window: usize) -> Aggregates {
@@ -189,8 +187,9 @@ fn more_sensors_than_u16_holds_is_an_error_never_a_wrap() {
 #[test]
 fn layouts_store_what_they_are_given() {
     struct Check<'a>(&'a [OwnedReading]);
-    impl LayoutVisitor for Check<'_> {
-        fn visit<L: Layout>(&mut self) {
+    impl LayoutFn for Check<'_> {
+        type Out = ();
+        fn call<L: Layout>(&mut self) {
             let (mut store, _) = pipeline::ingest::<L, _>(&mut Replay::new(self.0)).unwrap();
             assert_eq!(store.len(), self.0.len(), "{}", L::NAME);
             for (i, r) in self.0.iter().enumerate() {

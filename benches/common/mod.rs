@@ -59,6 +59,16 @@ pub fn generator(records: u64) -> Generator {
     Generator::new(workload(records))
 }
 
+/// The throughput of one iteration over `records` records of a layout whose records take
+/// `bytes_per_record` bytes of heap: criterion reports elements and bytes per second, so its
+/// own report shows how much memory each layout streams through.
+pub fn throughput(records: u64, bytes_per_record: usize) -> Throughput {
+    Throughput::ElementsAndBytes {
+        elements: records,
+        bytes: records * bytes_per_record as u64,
+    }
+}
+
 /// Sets `group`'s throughput and sampling for the benchmarks of `records`-record stores.
 ///
 /// Small stores take many fast samples; large ones take 10 flat samples, since every

@@ -131,13 +131,30 @@ pub trait Layout: Sized {
     fn types() -> Vec<TypeInfo>;
 }
 
-/// Something to do once per registered layout, with the layout's type in hand.
+/// Something to do with a layout's type in hand, returning a value: how the registry reaches
+/// generic code without `dyn`. The CLI, the tests and the benches each implement it once.
 ///
-/// This is how the registry reaches generic code without `dyn`: the CLI, the tests and the
-/// benches each implement it once.
-pub trait LayoutVisitor {
-    /// Called once per layout, in registry order.
-    fn visit<L: Layout>(&mut self);
+/// # Examples
+///
+/// ```
+/// use layoutlab::layouts::{self, Layout, LayoutFn};
+///
+/// struct Name;
+/// impl LayoutFn for Name {
+///     type Out = &'static str;
+///     fn call<L: Layout>(&mut self) -> &'static str {
+///         L::NAME
+///     }
+/// }
+/// assert_eq!(layouts::visit_all(&mut Name)[0], "heap_map");
+/// assert_eq!(layouts::visit_named("soa", &mut Name).unwrap(), "soa");
+/// assert!(layouts::visit_named("nope", &mut Name).is_err());
+/// ```
+pub trait LayoutFn {
+    /// What one call returns.
+    type Out;
+    /// Called with the layout's type.
+    fn call<L: Layout>(&mut self) -> Self::Out;
 }
 
 /// The name and summary of a registered layout.
@@ -153,33 +170,43 @@ pub struct LayoutInfo {
     pub heap_bytes_per_record: usize,
 }
 
-/// Runs `visitor` for the layout called `name`; returns false if there is none.
-pub fn visit_named<V: LayoutVisitor>(name: &str, visitor: &mut V) -> bool {
-    struct Only<'a, V> {
-        name: &'a str,
-        inner: &'a mut V,
-        found: bool,
-    }
-    impl<V: LayoutVisitor> LayoutVisitor for Only<'_, V> {
-        fn visit<L: Layout>(&mut self) {
-            if L::NAME == self.name {
-                self.found = true;
-                self.inner.visit::<L>();
-            }
-        }
-    }
-    let mut only = Only {
-        name,
-        inner: visitor,
-        found: false,
-    };
-    visit_all(&mut only);
-    only.found
+/// No layout is registered under this name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no layout is called {name:?} (`layoutlab list` shows them)")]
+pub struct UnknownLayout {
+    /// The name asked for.
+    pub name: String,
 }
 
-/// Looks a layout up by name.
-pub fn find(name: &str) -> Option<LayoutInfo> {
-    LAYOUTS.iter().copied().find(|l| l.name == name)
+/// Calls `f` for the layout called `name`.
+pub fn visit_named<F: LayoutFn>(name: &str, f: &mut F) -> Result<F::Out, UnknownLayout> {
+    struct Only<'a, F> {
+        name: &'a str,
+        inner: &'a mut F,
+    }
+    impl<F: LayoutFn> LayoutFn for Only<'_, F> {
+        type Out = Option<F::Out>;
+        fn call<L: Layout>(&mut self) -> Option<F::Out> {
+            (L::NAME == self.name).then(|| self.inner.call::<L>())
+        }
+    }
+    visit_all(&mut Only { name, inner: f })
+        .into_iter()
+        .flatten()
+        .next()
+        .ok_or_else(|| UnknownLayout {
+            name: name.to_owned(),
+        })
+}
+
+/// The registered layout called `name`.
+pub fn find(name: &str) -> Result<&'static LayoutInfo, UnknownLayout> {
+    LAYOUTS
+        .iter()
+        .find(|l| l.name == name)
+        .ok_or_else(|| UnknownLayout {
+            name: name.to_owned(),
+        })
 }
 
 /// Declares the layout modules and the registry in one list, so that adding a layout is one
@@ -199,9 +226,9 @@ macro_rules! registry {
             },)*
         ];
 
-        /// Runs `visitor` once for every registered layout, in registry order.
-        pub fn visit_all<V: LayoutVisitor>(visitor: &mut V) {
-            $(visitor.visit::<$ty>();)*
+        /// Calls `f` once for every registered layout, in registry order.
+        pub fn visit_all<F: LayoutFn>(f: &mut F) -> Vec<F::Out> {
+            vec![$(f.call::<$ty>()),*]
         }
     };
 }
@@ -228,23 +255,9 @@ mod tests {
     #[test]
     fn registry_names_are_unique_and_findable() {
         for (i, layout) in LAYOUTS.iter().enumerate() {
-            assert_eq!(find(layout.name), Some(*layout));
+            assert_eq!(find(layout.name), Ok(layout));
             assert!(LAYOUTS[..i].iter().all(|l| l.name != layout.name));
         }
-        assert_eq!(find("nope"), None);
-    }
-
-    #[test]
-    fn visit_named_visits_exactly_one() {
-        struct Names(Vec<&'static str>);
-        impl LayoutVisitor for Names {
-            fn visit<L: Layout>(&mut self) {
-                self.0.push(L::NAME);
-            }
-        }
-        let mut names = Names(Vec::new());
-        assert!(visit_named("soa", &mut names));
-        assert!(!visit_named("nope", &mut names));
-        assert_eq!(names.0, ["soa"]);
+        assert!(find("nope").is_err());
     }
 }

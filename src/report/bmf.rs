@@ -1,16 +1,21 @@
 //! `bencher.json`: the figures in Bencher Metric Format, so CI dashboards can track them.
 //!
-//! Benchmark names follow the bench ids, `stage/layout/records`; memory figures are
-//! `memory/layout/records`. Measures: `latency` (ns per record), `bytes-per-record`,
-//! `allocations-per-record`.
+//! Benchmark names follow the bench ids, `stage/layout/records` (and `pipeline/…` for
+//! filter + normalize + rolling + aggregate); memory figures are `memory/layout/records`.
+//! Measures: `latency` (ns per record: the median over paired rounds, with its 95 % interval
+//! as `lower_value` and `upper_value`), `bytes-per-record`, `reserved-bytes-per-record` and
+//! `allocations-per-record` (exact: no bounds). A Bencher project can set a threshold on any.
 
 use std::collections::BTreeMap;
 
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::analysis::figures;
+use crate::analysis::stats::Interval;
+use crate::model::Results;
 use crate::pipeline::Stage;
-use crate::report::{Exporter, ReportData};
+use crate::report::Exporter;
 
 /// The BMF exporter.
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +30,27 @@ struct Metric {
     upper_value: Option<f64>,
 }
 
+impl Metric {
+    /// A figure measured once, exactly.
+    fn exact(value: f64) -> Metric {
+        Metric {
+            value,
+            lower_value: None,
+            upper_value: None,
+        }
+    }
+
+    /// A median with its confidence interval as Bencher's bounds.
+    fn interval(i: Interval) -> Metric {
+        let bounds = i.confidence > 0.0;
+        Metric {
+            value: i.median,
+            lower_value: bounds.then_some(i.lower),
+            upper_value: bounds.then_some(i.upper),
+        }
+    }
+}
+
 type Document = BTreeMap<String, BTreeMap<&'static str, Metric>>;
 
 impl Exporter for Bmf {
@@ -32,43 +58,29 @@ impl Exporter for Bmf {
         "bencher.json"
     }
 
-    fn render(&self, data: &ReportData) -> Result<Vec<u8>> {
+    fn render(&self, data: &Results) -> Result<Vec<u8>> {
         let mut doc = Document::new();
         for (l, t) in data.timed() {
-            for stage in Stage::ALL {
-                let runs: Vec<f64> = t.runs.iter().map(|r| r.get(stage).per(t.records)).collect();
-                doc.entry(format!("{}/{}/{}", stage.name(), l.layout, t.records))
+            let stages = Stage::ALL
+                .iter()
+                .map(|s| (s.name(), figures::stage(t, s.name())));
+            for (name, i) in stages.chain([("pipeline", figures::pipeline(t))]) {
+                doc.entry(format!("{name}/{}/{}", l.layout, t.records))
                     .or_default()
-                    .insert(
-                        "latency",
-                        Metric {
-                            value: t.best.get(stage).per(t.records),
-                            lower_value: runs.iter().copied().reduce(f64::min),
-                            upper_value: runs.iter().copied().reduce(f64::max),
-                        },
-                    );
+                    .insert("latency", Metric::interval(i));
             }
         }
         for (l, m) in data.profiled() {
-            let records = data.workload.records.max(1);
             let entry = doc
                 .entry(format!("memory/{}/{}", l.layout, data.workload.records))
                 .or_default();
-            entry.insert(
-                "bytes-per-record",
-                Metric {
-                    value: m.bytes_per_record,
-                    lower_value: None,
-                    upper_value: None,
-                },
-            );
+            entry.insert("bytes-per-record", Metric::exact(m.bytes_per_record));
+            if let Some(reserved) = m.reserved_bytes_per_record {
+                entry.insert("reserved-bytes-per-record", Metric::exact(reserved));
+            }
             entry.insert(
                 "allocations-per-record",
-                Metric {
-                    value: m.allocations as f64 / records as f64,
-                    lower_value: None,
-                    upper_value: None,
-                },
+                Metric::exact(m.allocations_per_record),
             );
         }
         let mut bytes = serde_json::to_vec_pretty(&doc)?;

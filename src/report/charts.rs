@@ -6,8 +6,8 @@
 use anyhow::{anyhow, Result};
 use plotters::prelude::*;
 
+use crate::model::{PythonSection, Results};
 use crate::pipeline::Stage;
-use crate::report::{PythonSection, ReportData};
 
 const PALETTE: [RGBColor; 10] = [
     RGBColor(31, 119, 180),
@@ -115,7 +115,7 @@ fn horizontal_bars(
             .draw_series(bars.iter().enumerate().map(|(i, b)| {
                 let y = (n - 1 - i) as f64 + 0.5;
                 Text::new(
-                    format!(" {}", crate::report::per_record(b.1)),
+                    format!(" {}", crate::format::per_record(b.1)),
                     (b.1, y),
                     TextStyle::from(("sans-serif", 11).into_font()).pos(
                         plotters::style::text_anchor::Pos::new(
@@ -131,7 +131,7 @@ fn horizontal_bars(
 }
 
 /// Peak heap bytes per record for every profiled layout, with the Python rows in grey.
-pub fn bytes_per_record(data: &ReportData) -> Result<Option<String>> {
+pub fn bytes_per_record(data: &Results) -> Result<Option<String>> {
     let mut bars: Vec<Bar> = data
         .layouts
         .iter()
@@ -169,7 +169,7 @@ pub fn bytes_per_record(data: &ReportData) -> Result<Option<String>> {
 }
 
 /// Throughput per stage (million records per second, log scale), one panel per stage.
-pub fn stage_throughput(data: &ReportData) -> Result<Option<String>> {
+pub fn stage_throughput(data: &Results) -> Result<Option<String>> {
     let timed: Vec<_> = data.timed().collect();
     if timed.is_empty() {
         return Ok(None);
@@ -187,7 +187,7 @@ pub fn stage_throughput(data: &ReportData) -> Result<Option<String>> {
                     .iter()
                     .enumerate()
                     .map(|(i, (l, t))| {
-                        let ns = t.best.get(stage).per(t.records);
+                        let ns = t.best[stage].per(t.records);
                         (
                             l.layout.clone(),
                             if ns > 0.0 { 1e3 / ns } else { 0.0 },
@@ -204,7 +204,7 @@ pub fn stage_throughput(data: &ReportData) -> Result<Option<String>> {
                 .iter()
                 .enumerate()
                 .map(|(i, (l, t))| {
-                    let ns = t.best.pipeline().per(t.records);
+                    let ns = t.best_pipeline().per(t.records);
                     (
                         l.layout.clone(),
                         if ns > 0.0 { 1e3 / ns } else { 0.0 },
@@ -222,7 +222,7 @@ pub fn stage_throughput(data: &ReportData) -> Result<Option<String>> {
 }
 
 /// Time and heap per record against the number of records, one line per layout.
-pub fn scaling(data: &ReportData) -> Result<Option<String>> {
+pub fn scaling(data: &Results) -> Result<Option<String>> {
     let mut sizes: Vec<u64> = data.scaling.iter().map(|p| p.records).collect();
     sizes.sort_unstable();
     sizes.dedup();
@@ -253,7 +253,7 @@ pub fn scaling(data: &ReportData) -> Result<Option<String>> {
                                 .find(|p| p.layout == l.layout && p.records == *n)?;
                             let v = match pick {
                                 0 => p.pipeline?.per(p.records),
-                                _ => p.peak_bytes? as f64 / p.records.max(1) as f64,
+                                _ => p.peak_bytes?.0 as f64 / p.records.max(1) as f64,
                             };
                             (v > 0.0).then_some((*n as f64, v))
                         })

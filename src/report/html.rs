@@ -4,8 +4,9 @@
 use anyhow::Result;
 use pulldown_cmark::{html, Options, Parser};
 
+use crate::model::Results;
 use crate::report::markdown::{chart_marker, render as markdown};
-use crate::report::{charts, Exporter, ReportData};
+use crate::report::{charts, Exporter};
 
 /// The HTML exporter.
 #[derive(Debug, Clone, Copy)]
@@ -28,7 +29,7 @@ impl Exporter for Html {
         "index.html"
     }
 
-    fn render(&self, data: &ReportData) -> Result<Vec<u8>> {
+    fn render(&self, data: &Results) -> Result<Vec<u8>> {
         let text = markdown(data);
         let mut body = String::new();
         html::push_html(&mut body, Parser::new_ext(&text, Options::ENABLE_TABLES));

@@ -16,9 +16,9 @@
 
 use layoutlab::layouts::Layout;
 use layoutlab::measure::heap::{self, SwitchAlloc};
+use layoutlab::model::MemorySummary;
 use layoutlab::pipeline::{Stage, DEFAULT_WINDOW};
 use layoutlab::record::INFORMATION_BYTES;
-use layoutlab::results::MemorySummary;
 use layoutlab::source::{Generator, GeneratorConfig};
 
 /// Distinct sensors in every heap test's workload.
@@ -70,10 +70,10 @@ pub fn profile_stages<L: Layout>(
     let stats = dhat::HeapStats::get();
 
     dhat::assert_eq!(outcome.records, records);
-    dhat::assert_eq!(stats.max_bytes as u64, memory.peak_bytes);
+    dhat::assert_eq!(stats.max_bytes as u64, memory.peak_bytes.0);
     dhat::assert_eq!(stats.total_blocks, memory.allocations);
-    dhat::assert_eq!(stats.total_bytes, memory.total_bytes);
-    let phases: Vec<_> = Stage::ALL.iter().map(|&s| memory.phases.get(s)).collect();
+    dhat::assert_eq!(stats.total_bytes, memory.total_bytes.0);
+    let phases: Vec<_> = Stage::ALL.iter().map(|&s| &memory.phases[s]).collect();
     dhat::assert_eq!(
         phases.iter().map(|p| p.allocations).sum::<u64>(),
         memory.allocations,
@@ -85,28 +85,30 @@ pub fn profile_stages<L: Layout>(
     );
     if stages == Stages::InPlace {
         dhat::assert_eq!(
-            memory.phases.filter.allocations,
+            memory.phases[Stage::Filter].allocations,
             0,
             "filter compacts in place"
         );
-        dhat::assert_eq!(memory.phases.normalize.allocations, 0);
+        dhat::assert_eq!(memory.phases[Stage::Normalize].allocations, 0);
     }
     dhat::assert!(
-        memory.phases.filter.live_bytes_at_end <= memory.phases.ingest.live_bytes_at_end,
+        memory.phases[Stage::Filter].live_bytes_at_end
+            <= memory.phases[Stage::Ingest].live_bytes_at_end,
         "the filter leaves no more heap than ingest did"
     );
     dhat::assert!(
-        memory.phases.normalize.live_bytes_at_end == memory.phases.filter.live_bytes_at_end,
+        memory.phases[Stage::Normalize].live_bytes_at_end
+            == memory.phases[Stage::Filter].live_bytes_at_end,
         "normalize frees exactly what it allocates (nothing, or the column it replaces)"
     );
     if let Some(reserved) = memory.reserved_peak_bytes {
         dhat::assert!(reserved >= memory.peak_bytes);
         for p in &phases {
-            dhat::assert!(p.reserved_peak_bytes.unwrap_or(0) >= p.peak_bytes);
+            dhat::assert!(p.reserved_peak_bytes.unwrap_or_default() >= p.peak_bytes);
         }
     }
     dhat::assert!(
-        (memory.bytes_per_record - memory.peak_bytes as f64 / records as f64).abs() < 1e-9
+        (memory.bytes_per_record - memory.peak_bytes.0 as f64 / records as f64).abs() < 1e-9
     );
     if let Some(reserved) = memory.reserved_bytes_per_record {
         // The declared figure sizes runs up front (refusals, sweeps): it must not be far off.
@@ -136,30 +138,30 @@ pub fn pin_35_bytes_a_record<L: Layout>(check: impl Fn(&MemorySummary, u64)) {
     for records in [small, large] {
         let memory = profile::<L>(records, |m| {
             let floor = INFORMATION_BYTES as u64 * records;
-            dhat::assert!(m.peak_bytes >= floor, "{} < {floor}", m.peak_bytes);
+            dhat::assert!(m.peak_bytes.0 >= floor, "{} < {floor}", m.peak_bytes.0);
             dhat::assert!(
-                m.peak_bytes as f64 <= 1.10 * floor as f64,
+                m.peak_bytes.0 as f64 <= 1.10 * floor as f64,
                 "{}: {} B is more than 10 % above 35 B x {records}",
                 L::NAME,
-                m.peak_bytes
+                m.peak_bytes.0
             );
             // Ingest allocates for the sensors (ids, intern table) and once per buffer.
             dhat::assert!(
-                m.phases.ingest.allocations < 8 * u64::from(SENSORS),
+                m.phases[Stage::Ingest].allocations < 8 * u64::from(SENSORS),
                 "{}: {} ingest allocations",
                 L::NAME,
-                m.phases.ingest.allocations
+                m.phases[Stage::Ingest].allocations
             );
             // Rolling allocates ring buffers per sensor, nothing per record.
-            dhat::assert!(m.phases.rolling.allocations < 8 * u64::from(SENSORS));
+            dhat::assert!(m.phases[Stage::Rolling].allocations < 8 * u64::from(SENSORS));
             // Filter compacts in place: nothing is freed, the buffers keep their capacity.
             dhat::assert_eq!(
-                m.phases.filter.live_bytes_at_end,
-                m.phases.ingest.live_bytes_at_end
+                m.phases[Stage::Filter].live_bytes_at_end,
+                m.phases[Stage::Ingest].live_bytes_at_end
             );
             check(m, records);
         });
-        ingest_allocations.push(memory.phases.ingest.allocations);
+        ingest_allocations.push(memory.phases[Stage::Ingest].allocations);
     }
     assert_eq!(
         ingest_allocations[0],

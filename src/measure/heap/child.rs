@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use super::{measure, ChildReport, CountingError, SwitchAlloc};
-use crate::layouts::{visit_named, Layout, LayoutVisitor};
+use crate::layouts::{visit_named, Layout, LayoutFn};
 use crate::source::SourceSpec;
 
 /// Frames dhat keeps per allocation backtrace. Walking the stack is most of what dhat costs
@@ -41,42 +41,36 @@ pub struct ChildRequest<'a> {
 /// `layoutlab` binary started as `layoutlab profile-heap`), the profile file cannot be
 /// written, or the measurement fails (see [`super::HeapError`]).
 pub fn run(request: &ChildRequest<'_>) -> Result<ChildReport> {
-    struct Visit<'a, 'r> {
-        request: &'r ChildRequest<'a>,
-        out: Option<Result<ChildReport>>,
-    }
-    impl LayoutVisitor for Visit<'_, '_> {
-        fn visit<L: Layout>(&mut self) {
-            self.out = Some(profile::<L>(self.request));
+    struct Profile<'a, 'r>(&'r ChildRequest<'a>);
+    impl LayoutFn for Profile<'_, '_> {
+        type Out = Result<ChildReport>;
+        fn call<L: Layout>(&mut self) -> Result<ChildReport> {
+            profile::<L>(self.0)
         }
     }
-    let mut visit = Visit { request, out: None };
-    if !visit_named(request.layout, &mut visit) {
-        anyhow::bail!("no layout is called {:?}", request.layout);
-    }
-    visit.out.unwrap_or_else(|| unreachable!("the visitor ran"))
+    visit_named(request.layout, &mut Profile(request))?
 }
 
 fn profile<L: Layout>(request: &ChildRequest<'_>) -> Result<ChildReport> {
     if !SwitchAlloc::is_tracking() {
         return Err(CountingError::NotTracking.into());
     }
+    // dhat writes to a name of this process's own, renamed over the profile once complete:
+    // a run never sees a half-written profile, nor another run's (two runs of the same
+    // workload may share a profile directory).
+    let writing = request.profile.map(|path| {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+    });
     if let Some(path) = request.profile {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("creating the profile directory {}", dir.display()))?;
         }
-        // A stale profile must not pass for this run's if dhat fails to write.
-        match std::fs::remove_file(path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(e).with_context(|| format!("removing the old {}", path.display()))
-            }
-            _ => {}
-        }
     }
     let mut source = request.source.open();
     let builder = dhat::Profiler::builder().trim_backtraces(Some(BACKTRACE_FRAMES));
-    let builder = match request.profile {
+    let builder = match &writing {
         Some(path) => builder.file_name(path),
         // Testing mode is the one that saves nothing.
         None => builder.testing(),
@@ -86,12 +80,14 @@ fn profile<L: Layout>(request: &ChildRequest<'_>) -> Result<ChildReport> {
     // Dropping the profiler writes the profile.
     drop(profiler);
     let (outcome, mut memory) = measured.with_context(|| format!("layout {}", L::NAME))?;
-    if let Some(path) = request.profile {
+    if let (Some(path), Some(written)) = (request.profile, &writing) {
         anyhow::ensure!(
-            path.is_file(),
+            written.is_file(),
             "dhat could not write the profile {} (see its message above)",
             path.display()
         );
+        std::fs::rename(written, path)
+            .with_context(|| format!("cannot move the profile into {}", path.display()))?;
         memory.profile = Some(path.display().to_string());
     }
     Ok(ChildReport {

@@ -10,14 +10,12 @@
 //! - [`measure`]: runs the pipeline for one layout under a running dhat profiler and turns
 //!   dhat's statistics and the counters into a [`MemorySummary`], per phase through the
 //!   pipeline's [`StageObserver`] hooks. The heap tests call it directly.
-//! - [`child`]: what `layoutlab profile-heap` (the hidden child command) does: one layout,
-//!   one dhat profile saved for DHAT's viewer, one JSON [`ChildReport`] on stdout.
-//! - [`spawn`]: the timing process's side: one child per layout, a few at a time, after the
-//!   timed runs; a child that fails is reported, not fatal.
+//! - `child`: what `layoutlab profile-heap` (the hidden child command) does: one layout,
+//!   one dhat profile saved for DHAT's viewer, one JSON [`ChildReport`] on stdout. The
+//!   timing process starts the children after its timed runs (`crate::session`).
 
 mod alloc;
-pub mod child;
-pub mod spawn;
+pub(crate) mod child;
 
 use std::num::NonZeroUsize;
 
@@ -26,9 +24,10 @@ use serde::{Deserialize, Serialize};
 pub use self::alloc::{reserved_is_known, Counting, CountingError, Counts, SwitchAlloc};
 use crate::error::SourceError;
 use crate::layouts::Layout;
+use crate::model::{MemorySummary, PerStage, PhaseMemory};
 use crate::pipeline::{self, Outcome, Stage, StageObserver};
-use crate::results::{MemorySummary, PhaseMemories, PhaseMemory};
 use crate::source::Source;
+use crate::units::Bytes;
 
 /// Why a heap measurement failed.
 #[derive(Debug, thiserror::Error)]
@@ -120,11 +119,7 @@ impl StageObserver for PhaseObserver<'_> {
 }
 
 fn per(amount: u64, records: u64) -> f64 {
-    if records == 0 {
-        0.0
-    } else {
-        amount as f64 / records as f64
-    }
+    Bytes(amount).per(records)
 }
 
 fn unsigned(x: i64) -> u64 {
@@ -172,7 +167,7 @@ fn reserved(x: i64) -> Option<u64> {
 /// let mut source = Generator::new(GeneratorConfig { records: 100_000, sensors: 64, seed: 1 });
 /// let profiler = dhat::Profiler::builder().testing().build();
 /// let (_, memory) = heap::measure::<Soa, _>(&profiler, &mut source, DEFAULT_WINDOW).unwrap();
-/// dhat::assert_eq!(dhat::HeapStats::get().max_bytes as u64, memory.peak_bytes);
+/// dhat::assert_eq!(dhat::HeapStats::get().max_bytes as u64, memory.peak_bytes.0);
 /// assert!(memory.bytes_per_record < 38.5);
 /// ```
 pub fn measure<L: Layout, S: Source>(
@@ -222,33 +217,27 @@ pub fn measure<L: Layout, S: Source>(
         let raw = phases[stage as usize];
         let reserved_peak = reserved(raw.reserved_peak);
         PhaseMemory {
-            peak_bytes: unsigned(raw.peak),
+            peak_bytes: Bytes(unsigned(raw.peak)),
             bytes_per_record: per(unsigned(raw.peak), n),
-            reserved_peak_bytes: reserved_peak,
+            reserved_peak_bytes: reserved_peak.map(Bytes),
             reserved_bytes_per_record: reserved_peak.map(|b| per(b, n)),
             allocations: raw.blocks,
             allocations_per_record: per(raw.blocks, n),
-            total_bytes: raw.bytes,
-            live_bytes_at_end: raw.live_at_end as u64,
+            total_bytes: Bytes(raw.bytes),
+            live_bytes_at_end: Bytes(raw.live_at_end as u64),
         }
     };
     let reserved_peak = reserved(counts.reserved_peak);
     let summary = MemorySummary {
-        peak_bytes: end.max_bytes as u64,
+        peak_bytes: Bytes(end.max_bytes as u64),
         allocations: end.total_blocks,
         bytes_per_record: per(end.max_bytes as u64, n),
-        total_bytes: end.total_bytes,
+        total_bytes: Bytes(end.total_bytes),
         allocations_per_record: per(end.total_blocks, n),
         peak_blocks: end.max_blocks as u64,
-        reserved_peak_bytes: reserved_peak,
+        reserved_peak_bytes: reserved_peak.map(Bytes),
         reserved_bytes_per_record: reserved_peak.map(|b| per(b, n)),
-        phases: PhaseMemories {
-            ingest: phase(Stage::Ingest),
-            filter: phase(Stage::Filter),
-            normalize: phase(Stage::Normalize),
-            rolling: phase(Stage::Rolling),
-            aggregate: phase(Stage::Aggregate),
-        },
+        phases: PerStage::from_stages(phase),
         profile: None,
     };
     Ok((outcome, summary))

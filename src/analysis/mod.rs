@@ -1,0 +1,5 @@
+//! Analysis: what the measured figures say — the decision guide's rankings and verdicts.
+
+pub(crate) mod figures;
+pub(crate) mod guide;
+pub(crate) mod stats;

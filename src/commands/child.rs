@@ -1,0 +1,44 @@
+//! The hidden commands that profiling children run: one layout measured in a process of its
+//! own, its figures printed as JSON on stdout for the parent.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+
+use super::{emit, layout_names, SourceArgs};
+use crate::measure::heap::child::{self, ChildRequest};
+
+/// The arguments of `profile-heap` (written by `crate::session::builtin::Builtin`).
+#[derive(Debug, Args)]
+pub(crate) struct ProfileHeapArgs {
+    /// The layout to profile.
+    #[arg(long = "layout", value_name = "NAME", value_parser = layout_names())]
+    layout: String,
+    #[command(flatten)]
+    source: SourceArgs,
+    /// Save dhat's profile here (default: save none).
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
+    /// The profile's path is in $LAYOUTLAB_CHILD_PROFILE (it is not UTF-8).
+    #[arg(long, conflicts_with = "profile")]
+    profile_env: bool,
+}
+
+/// Runs `profile-heap`.
+pub(crate) fn profile_heap(args: &ProfileHeapArgs) -> Result<()> {
+    let subject = args.source.subject()?;
+    let profile = match args.profile_env {
+        true => std::env::var_os(crate::session::builtin::PROFILE_ENV).map(PathBuf::from),
+        false => args.profile.clone(),
+    };
+    let report = child::run(&ChildRequest {
+        layout: &args.layout,
+        source: &subject.source,
+        window: subject.window,
+        profile: profile.as_deref(),
+    })?;
+    let mut bytes = serde_json::to_vec(&report)?;
+    bytes.push(b'\n');
+    emit(&bytes)
+}

@@ -1,0 +1,113 @@
+//! Every number layoutlab prints, formatted in one place, so a figure reads the same in the
+//! terminal, the Markdown and the charts.
+
+/// A per-record figure in reports: no decimals from 100, one from 10, two below.
+pub(crate) fn per_record(x: f64) -> String {
+    if x >= 100.0 {
+        format!("{x:.0}")
+    } else if x >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+/// A per-record figure with its interval: `6.42 (6.31–6.60)`; just the figure when the
+/// interval is a point (one round, or an exact count).
+pub(crate) fn per_record_range(median: f64, lower: f64, upper: f64) -> String {
+    if lower == upper {
+        per_record(median)
+    } else {
+        format!(
+            "{} ({}–{})",
+            per_record(median),
+            per_record(lower),
+            per_record(upper)
+        )
+    }
+}
+
+/// A figure with the larger half-width of its interval: `6.4±0.2` (terminal tables).
+pub(crate) fn plus_minus(median: f64, spread: f64) -> String {
+    if spread > 0.0 {
+        format!("{median:.1}±{spread:.1}")
+    } else {
+        format!("{median:.1}")
+    }
+}
+
+/// A ratio with its interval: `1.09× (1.05–1.12)`.
+pub(crate) fn ratio_range(median: f64, lower: f64, upper: f64) -> String {
+    if lower == upper {
+        ratio(median)
+    } else {
+        format!("{} ({:.2}–{:.2})", ratio(median), lower, upper)
+    }
+}
+
+/// A figure that can be far below 1 (allocations per record): three significant digits
+/// below 1 (`0.000540`, not `0.00`), so that "a handful per million records" stays visible;
+/// two decimals from 1.
+pub(crate) fn small(x: f64) -> String {
+    if x == 0.0 || x >= 1.0 || !x.is_finite() {
+        format!("{x:.2}")
+    } else {
+        let decimals = (-x.log10()).floor() as usize + 3;
+        format!("{x:.decimals$}")
+    }
+}
+
+/// One decimal, as the terminal tables print times and bytes per record.
+pub(crate) fn one_decimal(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+/// A ratio to the best (`1.09x` in the terminal).
+pub(crate) fn ratio_x(x: f64) -> String {
+    format!("{x:.2}x")
+}
+
+/// A ratio to the best in reports (`1.09×`).
+pub(crate) fn ratio(x: f64) -> String {
+    format!("{x:.2}×")
+}
+
+/// A path or name for a one-line message: as is when it is plain text, escaped (like Rust's
+/// `{:?}`, without the quotes) when it holds control characters such as a newline, so an
+/// error stays one line whatever the file is called.
+pub(crate) fn one_line(text: &str) -> String {
+    if text.chars().any(char::is_control) {
+        let quoted = format!("{text:?}");
+        quoted[1..quoted.len() - 1].to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_figures_keep_three_significant_digits() {
+        assert_eq!(small(9.0047), "9.00");
+        assert_eq!(small(0.00054), "0.000540");
+        assert_eq!(small(0.0123), "0.0123");
+        assert_eq!(small(0.5), "0.500");
+        assert_eq!(small(0.0), "0.00");
+    }
+
+    #[test]
+    fn per_record_decimals_follow_magnitude() {
+        assert_eq!(per_record(510.2), "510");
+        assert_eq!(per_record(35.04), "35.0");
+        assert_eq!(per_record(1.234), "1.23");
+    }
+
+    #[test]
+    fn one_line_escapes_control_characters_only() {
+        assert_eq!(one_line("data.csv"), "data.csv");
+        assert_eq!(one_line("a\nb.csv"), "a\\nb.csv");
+        assert_eq!(one_line("é.csv"), "é.csv");
+    }
+}

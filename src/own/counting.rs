@@ -1,0 +1,188 @@
+//! A store that counts field accesses: run a workload once on [`Counting<S>`] and see which
+//! fields it reads and writes, and how often — the field × workload table that says which
+//! fields are hot, which cold, and whether columns would pay.
+//!
+//! It wraps any store and forwards every operation, so the workload's results are the
+//! wrapped layout's. Counting costs a counter update per access; it is for counting, not
+//! for timing.
+
+use std::cell::Cell;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::inspect::TypeInfo;
+use crate::own::kind::{Field, Ref};
+use crate::own::schema::FieldSchema;
+use crate::own::{Record, Row, Store, StoreError};
+
+/// Reads and writes of one field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FieldCounts {
+    /// The field's name.
+    pub field: &'static str,
+    /// Reads: getters on the store and on rows, and one per field for every `get`.
+    pub reads: u64,
+    /// Writes: setters, and one per field for every `push`.
+    pub writes: u64,
+}
+
+/// Any store `S` of a record, counting reads and writes per field.
+///
+/// # Examples
+///
+/// ```
+/// use layoutlab::{Record, Store};
+/// use layoutlab::own::{Aos, Counting};
+///
+/// #[derive(Record, Clone, Debug, PartialEq)]
+/// pub struct Tick { pub price: f64, pub qty: u32 }
+///
+/// let ticks = (0..10).map(|i| Tick { price: i as f64, qty: i });
+/// let mut store = Counting::new(Aos::<Tick>::from_records(ticks).unwrap());
+/// store.reset();
+/// store.retain(|t| t.qty() % 2 == 0);
+/// for i in 0..store.len() {
+///     let p = store.price(i);
+///     store.set_price(i, p * 2.0);
+/// }
+/// let counts = store.counts();
+/// assert_eq!((counts[0].field, counts[0].reads, counts[0].writes), ("price", 5, 5));
+/// assert_eq!((counts[1].field, counts[1].reads, counts[1].writes), ("qty", 10, 0));
+/// ```
+pub struct Counting<S> {
+    inner: S,
+    fields: &'static [FieldSchema],
+    reads: Box<[Cell<u64>]>,
+    writes: Box<[u64]>,
+}
+
+impl<S> Counting<S> {
+    /// Wraps `inner`, with every count at zero.
+    pub fn new<R: Record>(inner: S) -> Self
+    where
+        S: Store<R>,
+    {
+        let fields = R::SCHEMA.fields;
+        Counting {
+            inner,
+            fields,
+            reads: fields.iter().map(|_| Cell::new(0)).collect(),
+            writes: vec![0; fields.len()].into_boxed_slice(),
+        }
+    }
+
+    /// The counts so far, one entry per field in declaration order.
+    pub fn counts(&self) -> Vec<FieldCounts> {
+        self.fields
+            .iter()
+            .zip(self.reads.iter().zip(self.writes.iter()))
+            .map(|(field, (reads, &writes))| FieldCounts {
+                field: field.name,
+                reads: reads.get(),
+                writes,
+            })
+            .collect()
+    }
+
+    /// Sets every count to zero (say, after building the store, to count only a workload).
+    pub fn reset(&mut self) {
+        self.reads.iter().for_each(|r| r.set(0));
+        self.writes.iter_mut().for_each(|w| *w = 0);
+    }
+
+    /// The wrapped store.
+    pub fn inner(&self) -> &S {
+        &self.inner
+    }
+
+    /// The wrapped store, without the counts.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+
+    fn count_all_reads(&self) {
+        self.reads.iter().for_each(|r| r.set(r.get() + 1));
+    }
+}
+
+impl<S: fmt::Debug> fmt::Debug for Counting<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Counting")
+            .field("inner", &self.inner)
+            .field("counts", &self.counts())
+            .finish()
+    }
+}
+
+/// Where a record is: the wrapped store's place, and the read counters.
+#[doc(hidden)]
+pub type At<'a, R, S> = (&'a [Cell<u64>], <S as Store<R>>::At<'a>);
+
+impl<R: Record, S: Store<R>> Store<R> for Counting<S> {
+    const NAME: &'static str = S::NAME;
+    const SUMMARY: &'static str = S::SUMMARY;
+
+    fn with_capacity(records: usize) -> Self {
+        Counting::new(S::with_capacity(records))
+    }
+
+    fn len(&self) -> usize {
+        self.inner.len()
+    }
+
+    fn push(&mut self, record: R) -> Result<(), StoreError> {
+        self.inner.push(record)?;
+        self.writes.iter_mut().for_each(|w| *w += 1);
+        Ok(())
+    }
+
+    fn get(&self, index: usize) -> R {
+        let record = self.inner.get(index);
+        self.count_all_reads();
+        record
+    }
+
+    /// Asks `keep` about every record first, through counted rows, then has the wrapped
+    /// store drop the records it refused (the wrapped store's rows cannot carry the
+    /// counters). The decisions take a byte per record for the call.
+    fn retain<K: FnMut(&Row<'_, R, Self>) -> bool>(&mut self, mut keep: K) {
+        let decisions: Vec<bool> = (0..self.len())
+            .map(|index| keep(&Row::new(self.__at(index))))
+            .collect();
+        let mut decisions = decisions.into_iter();
+        self.inner
+            .retain(|_| decisions.next().expect("one decision per record"));
+    }
+
+    fn types() -> Vec<TypeInfo> {
+        S::types()
+    }
+
+    fn __applies() -> bool {
+        S::__applies()
+    }
+
+    type At<'a>
+        = At<'a, R, S>
+    where
+        S: 'a;
+
+    fn __at(&self, index: usize) -> At<'_, R, S> {
+        (&self.reads, self.inner.__at(index))
+    }
+
+    fn __read_at<'a, F: Field<R>>((reads, at): At<'a, R, S>) -> Ref<'a, R, F>
+    where
+        S: 'a,
+    {
+        let count = &reads[F::INDEX];
+        count.set(count.get() + 1);
+        S::__read_at::<F>(at)
+    }
+
+    fn __write<F: Field<R>>(&mut self, index: usize, value: Ref<'_, R, F>) {
+        self.inner.__write::<F>(index, value);
+        self.writes[F::INDEX] += 1;
+    }
+}

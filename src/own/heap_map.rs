@@ -1,0 +1,184 @@
+//! `heap_map` — one `HashMap<String, Value>` per record, with owned keys: the dict per
+//! record of Python or of a parsed JSON object.
+//!
+//! Schema-free (a record could gain a field at run time), but every record owns a hash
+//! table, one key string per field and its text values, and every field access is a hash
+//! of the field's name and a lookup. Maps are hashed with [`FixedState`] (std's
+//! SipHash-1-3 with fixed seeds) like the built-in `heap_map`, so counts repeat exactly.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use crate::hash::FixedState;
+use crate::inspect::TypeInfo;
+use crate::own::kind::{Field, FieldSink, FieldSource, Kind, Ref, Val};
+use crate::own::{Record, Row, Store, StoreError};
+
+pub(crate) const NAME: &str = "heap_map";
+
+/// A dynamically typed field value, as a dynamic language holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A `bool`.
+    Bool(bool),
+    /// A signed integer up to 64 bits.
+    Int(i64),
+    /// An unsigned integer up to 64 bits.
+    UInt(u64),
+    /// An `i128`, boxed (as a dynamic language boxes big integers), so that the other
+    /// values are not widened to 16-byte alignment for it.
+    I128(Box<i128>),
+    /// A `u128`, boxed.
+    U128(Box<u128>),
+    /// An `f32`, kept as one (widening would quiet a signalling NaN).
+    F32(f32),
+    /// An `f64`.
+    Float(f64),
+    /// A `char`.
+    Char(char),
+    /// A `String`, owned.
+    Text(String),
+    /// An enum value, by its variant's name (shared, as a dynamic language shares an enum
+    /// member).
+    Enum(&'static str),
+}
+
+/// One record: field name to value.
+pub type FieldMap = std::collections::HashMap<String, Value, FixedState>;
+
+/// A `Vec` of per-record hash maps.
+pub struct HeapMap<R> {
+    records: Vec<FieldMap>,
+    record: PhantomData<fn() -> R>,
+}
+
+impl<R> Default for HeapMap<R> {
+    fn default() -> Self {
+        HeapMap {
+            records: Vec::new(),
+            record: PhantomData,
+        }
+    }
+}
+
+impl<R> fmt::Debug for HeapMap<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HeapMap")
+            .field("records", &self.records)
+            .finish()
+    }
+}
+
+/// The value of field `name`.
+///
+/// # Panics
+///
+/// If the record has no such field: `push` writes every field.
+#[inline]
+fn value<'m>(map: &'m FieldMap, name: &str) -> &'m Value {
+    match map.get(name) {
+        Some(value) => value,
+        None => panic!("heap_map record has no field {name:?} (push writes every field)"),
+    }
+}
+
+/// Inserts one record's fields into its map.
+struct InsertFields<'a>(&'a mut FieldMap);
+
+impl<R: Record> FieldSink<R> for InsertFields<'_> {
+    #[inline]
+    fn put<F: Field<R>>(&mut self, value: &mut Val<R, F>) {
+        let value = F::Kind::into_dyn(F::Kind::take(value));
+        self.0.insert(F::NAME.to_owned(), value);
+    }
+}
+
+/// Reads a record back out of its map.
+struct GetFields<'a>(&'a FieldMap);
+
+impl<R: Record> FieldSource<R> for GetFields<'_> {
+    #[inline]
+    fn take<F: Field<R>>(&mut self) -> Val<R, F> {
+        F::Kind::to_value(F::Kind::from_dyn(value(self.0, F::NAME)))
+    }
+}
+
+impl<R: Record> Store<R> for HeapMap<R> {
+    const NAME: &'static str = NAME;
+    const SUMMARY: &'static str = "one HashMap<String, Value> per record, owned keys";
+
+    fn with_capacity(records: usize) -> Self {
+        HeapMap {
+            records: Vec::with_capacity(records),
+            record: PhantomData,
+        }
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    fn push(&mut self, record: R) -> Result<(), StoreError> {
+        let fields = R::SCHEMA.fields.len();
+        let mut map = FieldMap::with_capacity_and_hasher(fields, FixedState::default());
+        record.scatter(&mut InsertFields(&mut map));
+        self.records.push(map);
+        Ok(())
+    }
+
+    fn get(&self, index: usize) -> R {
+        R::build(&mut GetFields(&self.records[index]))
+    }
+
+    fn retain<K: FnMut(&Row<'_, R, Self>) -> bool>(&mut self, mut keep: K) {
+        self.records.retain(|map| keep(&Row::new(map)));
+    }
+
+    fn types() -> Vec<TypeInfo> {
+        // A map has no fixed fields; what can be shown is what each entry holds.
+        let (key, value) = (size_of::<String>(), size_of::<Value>());
+        let entry = TypeInfo::from_spans(
+            "(String, Value) map entry",
+            size_of::<(String, Value)>(),
+            align_of::<(String, Value)>(),
+            vec![("key: String", 0..key), ("value: Value", key..key + value)],
+        );
+        let map = TypeInfo::from_spans(
+            "HashMap<String, Value> (handle)",
+            size_of::<FieldMap>(),
+            align_of::<FieldMap>(),
+            vec![("table", 0..size_of::<FieldMap>())],
+        );
+        vec![map, entry]
+    }
+
+    type At<'a>
+        = &'a FieldMap
+    where
+        R: 'a;
+
+    #[inline]
+    fn __at(&self, index: usize) -> &FieldMap {
+        &self.records[index]
+    }
+
+    #[inline]
+    fn __read_at<'a, F: Field<R>>(map: &'a FieldMap) -> Ref<'a, R, F>
+    where
+        R: 'a,
+    {
+        F::Kind::from_dyn(value(map, F::NAME))
+    }
+
+    #[inline]
+    fn __write<F: Field<R>>(&mut self, index: usize, new: Ref<'_, R, F>) {
+        match self.records[index].get_mut(F::NAME) {
+            Some(slot) => *slot = F::Kind::to_dyn(new),
+            None => panic!(
+                "heap_map record has no field {:?} (push writes every field)",
+                F::NAME
+            ),
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! Plain values a record field can hold besides `String`: `bool`, every integer, `f32`,
+//! `f64`, `char`, and fieldless enums that `#[derive(Scalar)]`.
+//!
+//! A [`Scalar`] is `Copy`, so every layout can hand it out by value. It says how it looks
+//! in the `packed` row (a `u8` code for `bool` and enums, a `u32` for `char`) and in the
+//! `heap_map` layout's dynamic values (an enum by its variant's name), which is all the
+//! layouts need to know about it.
+
+use std::fmt::Debug;
+
+use crate::own::heap_map::Value;
+use crate::own::schema::FieldKind;
+
+/// A plain, `Copy` field type: `bool`, `i8` … `i128`, `u8` … `u128`, `isize`, `usize`,
+/// `f32`, `f64`, `char`, or a fieldless enum with `#[derive(layoutlab::Scalar)]`.
+///
+/// Implemented by layoutlab for the primitives and by the derive for enums; the hidden
+/// methods are the layouts' business, not the user's.
+///
+/// # Examples
+///
+/// ```
+/// use layoutlab::Scalar;
+/// use layoutlab::own::FieldKind;
+///
+/// #[derive(Scalar, Clone, Copy, Debug, PartialEq)]
+/// pub enum Side { Buy, Sell }
+///
+/// assert_eq!(Side::KIND, FieldKind::Enum);
+/// assert_eq!(Side::VARIANTS, ["Buy", "Sell"]);
+/// assert_eq!(<bool as Scalar>::KIND, FieldKind::Bool);
+/// assert_eq!(std::mem::size_of::<<char as Scalar>::Packed>(), 4);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a field type #[derive(Record)] can store",
+    label = "not a supported field type",
+    note = "supported: bool, i8..i128, u8..u128, isize, usize, f32, f64, char, String, and \
+            fieldless enums that #[derive(layoutlab::Scalar)]"
+)]
+pub trait Scalar: Copy + PartialEq + Debug + 'static {
+    /// What kind of value this is, for the schema.
+    const KIND: FieldKind;
+    /// The variants' names, in declaration order (enums only; empty otherwise).
+    const VARIANTS: &'static [&'static str] = &[];
+    /// How the value is stored in a `packed` row: `u8` for `bool` and enums, `u32` for
+    /// `char`, the type itself otherwise.
+    type Packed: Copy + Default + PartialEq + Debug + 'static;
+
+    /// A value for the unused lanes of an `aosoa` block and for fresh rows (`false`, zero,
+    /// `'\0'`, an enum's first variant). Never read as a record's value.
+    #[doc(hidden)]
+    const FILL: Self;
+    /// The packed form.
+    #[doc(hidden)]
+    fn pack(self) -> Self::Packed;
+    /// Back from the packed form.
+    ///
+    /// # Panics
+    ///
+    /// If `packed` was not made by [`Scalar::pack`] (a broken invariant of the layout).
+    #[doc(hidden)]
+    fn unpack(packed: Self::Packed) -> Self;
+    /// The dynamic value the `heap_map` layout stores.
+    #[doc(hidden)]
+    fn to_dyn(self) -> Value;
+    /// Back from a dynamic value, or `None` if it holds another kind of value.
+    #[doc(hidden)]
+    fn from_dyn(value: &Value) -> Option<Self>;
+}
+
+impl Scalar for bool {
+    const KIND: FieldKind = FieldKind::Bool;
+    type Packed = u8;
+    const FILL: Self = false;
+    #[inline]
+    fn pack(self) -> u8 {
+        u8::from(self)
+    }
+    #[inline]
+    fn unpack(packed: u8) -> Self {
+        packed != 0
+    }
+    #[inline]
+    fn to_dyn(self) -> Value {
+        Value::Bool(self)
+    }
+    #[inline]
+    fn from_dyn(value: &Value) -> Option<Self> {
+        match value {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+}
+
+impl Scalar for char {
+    const KIND: FieldKind = FieldKind::Char;
+    type Packed = u32;
+    const FILL: Self = '\0';
+    #[inline]
+    fn pack(self) -> u32 {
+        u32::from(self)
+    }
+    #[inline]
+    fn unpack(packed: u32) -> Self {
+        char::from_u32(packed).expect("a packed char field holds a code point written by pack")
+    }
+    #[inline]
+    fn to_dyn(self) -> Value {
+        Value::Char(self)
+    }
+    #[inline]
+    fn from_dyn(value: &Value) -> Option<Self> {
+        match value {
+            Value::Char(c) => Some(*c),
+            _ => None,
+        }
+    }
+}
+
+/// Numbers are their own packed form; in a dynamic value integers widen losslessly to 64
+/// bits (128-bit integers are boxed, as a dynamic language would), floats stay as they are.
+macro_rules! numbers {
+    ($($ty:ty => $kind:ident, $variant:ident($wide:ty), $wrap:expr, $unwrap:expr;)*) => {$(
+        // One closure shape for every row of the table below, boxed values included.
+        #[allow(clippy::redundant_closure, clippy::borrowed_box)]
+        impl Scalar for $ty {
+            const KIND: FieldKind = FieldKind::$kind;
+            type Packed = $ty;
+            const FILL: Self = 0 as $ty;
+            #[inline]
+            fn pack(self) -> $ty {
+                self
+            }
+            #[inline]
+            fn unpack(packed: $ty) -> Self {
+                packed
+            }
+            #[inline]
+            fn to_dyn(self) -> Value {
+                #[allow(clippy::redundant_closure_call)]
+                Value::$variant(($wrap)(self))
+            }
+            #[inline]
+            fn from_dyn(value: &Value) -> Option<Self> {
+                match value {
+                    #[allow(clippy::redundant_closure_call)]
+                    Value::$variant(x) => ($unwrap)(x),
+                    _ => None,
+                }
+            }
+        }
+    )*};
+}
+
+numbers! {
+    i8 => Int, Int(i64), |x| i64::from(x), |x: &i64| i8::try_from(*x).ok();
+    i16 => Int, Int(i64), |x| i64::from(x), |x: &i64| i16::try_from(*x).ok();
+    i32 => Int, Int(i64), |x| i64::from(x), |x: &i64| i32::try_from(*x).ok();
+    i64 => Int, Int(i64), |x| x, |x: &i64| Some(*x);
+    isize => Int, Int(i64), |x| x as i64, |x: &i64| isize::try_from(*x).ok();
+    i128 => Int, I128(Box<i128>), Box::new, |x: &Box<i128>| Some(**x);
+    u8 => UInt, UInt(u64), |x| u64::from(x), |x: &u64| u8::try_from(*x).ok();
+    u16 => UInt, UInt(u64), |x| u64::from(x), |x: &u64| u16::try_from(*x).ok();
+    u32 => UInt, UInt(u64), |x| u64::from(x), |x: &u64| u32::try_from(*x).ok();
+    u64 => UInt, UInt(u64), |x| x, |x: &u64| Some(*x);
+    usize => UInt, UInt(u64), |x| x as u64, |x: &u64| usize::try_from(*x).ok();
+    u128 => UInt, U128(Box<u128>), Box::new, |x: &Box<u128>| Some(**x);
+    f32 => Float, F32(f32), |x| x, |x: &f32| Some(*x);
+    f64 => Float, Float(f64), |x| x, |x: &f64| Some(*x);
+}
+
+/// The dynamic value of an enum: its variant's name. Used by `#[derive(Scalar)]`.
+#[doc(hidden)]
+#[inline]
+pub fn enum_to_dyn<T: Scalar<Packed = u8>>(value: T) -> Value {
+    Value::Enum(T::VARIANTS[usize::from(value.pack())])
+}
+
+/// The enum value whose variant is named by a dynamic value. Used by `#[derive(Scalar)]`.
+#[doc(hidden)]
+#[inline]
+pub fn enum_from_dyn<T: Scalar<Packed = u8>>(value: &Value) -> Option<T> {
+    match value {
+        Value::Enum(name) => T::VARIANTS
+            .iter()
+            .position(|v| v == name)
+            .map(|code| T::unpack(code as u8)),
+        _ => None,
+    }
+}
+
+/// What an enum's `unpack` does with a code no variant has: a broken invariant.
+#[doc(hidden)]
+#[cold]
+#[inline(never)]
+pub fn bad_code(type_name: &str, code: u8) -> ! {
+    panic!("{type_name}: no variant has code {code} (codes are written only by Scalar::pack)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip<T: Scalar>(values: &[T]) {
+        for &v in values {
+            assert_eq!(T::unpack(v.pack()), v);
+            assert_eq!(T::from_dyn(&v.to_dyn()), Some(v));
+        }
+    }
+
+    #[test]
+    fn primitives_round_trip_through_packed_and_dynamic_forms() {
+        round_trip(&[true, false]);
+        round_trip(&['a', '\u{10FFFF}', '\0']);
+        round_trip(&[i8::MIN, i8::MAX]);
+        round_trip(&[i128::MIN, i128::MAX]);
+        round_trip(&[u128::MAX, 0]);
+        round_trip(&[usize::MAX, 0]);
+        round_trip(&[isize::MIN]);
+        round_trip(&[f32::MIN_POSITIVE, -0.0, f32::INFINITY]);
+        let signalling = f32::from_bits(0x7fa0_0000);
+        assert_eq!(
+            f32::from_dyn(&signalling.to_dyn()).map(f32::to_bits),
+            Some(0x7fa0_0000)
+        );
+        round_trip(&[f64::MAX, -0.0]);
+        assert_eq!(f64::from_dyn(&Value::Bool(true)), None);
+        assert_eq!(u8::from_dyn(&Value::UInt(300)), None);
+    }
+}

@@ -1,0 +1,43 @@
+//! The decision guide section: each profile's ranking and verdict, from `crate::analysis`.
+
+use std::fmt::Write;
+
+use crate::analysis::guide::advise;
+use crate::model::Results;
+
+use super::text::capitalise;
+
+pub(crate) fn guide(out: &mut String, data: &Results) {
+    let _ = writeln!(out, "## Decision guide\n");
+    let _ = writeln!(
+        out,
+        "Each profile ranks the layouts by a figure measured above (lower is better); the \
+         ranking is recomputed whenever the report is, so it follows the numbers.\n"
+    );
+    for advice in advise(data) {
+        let _ = writeln!(out, "### {}\n", capitalise(advice.profile));
+        let _ = writeln!(
+            out,
+            "*{}* — ranked by {}.\n",
+            advice.question, advice.metric
+        );
+        match advice.verdict() {
+            Some(v) => {
+                let _ = writeln!(out, "**Recommendation: {v}.**\n");
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "**No layout could be ranked: the figures are missing.**\n"
+                );
+            }
+        }
+        for (i, r) in advice.ranking.iter().enumerate() {
+            let _ = writeln!(out, "{}. `{}` — {}", i + 1, r.layout, r.why);
+        }
+        for (layout, why) in &advice.excluded {
+            let _ = writeln!(out, "- `{layout}` — not ranked: {why}");
+        }
+        out.push('\n');
+    }
+}

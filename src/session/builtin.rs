@@ -1,0 +1,457 @@
+//! The built-in subject: the sensor reading's pipeline over every registered layout, on the
+//! generated workload or a CSV file.
+
+use std::ffi::OsString;
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::anyhow;
+
+use super::{LayoutMeta, RunError, Sample, Subject};
+use crate::error::StreamError;
+use crate::layouts::{self, visit_named, Layout, LayoutFn, LAYOUTS};
+use crate::measure::children::{self, ChildCommand, ChildFailure};
+use crate::measure::heap::ChildReport;
+use crate::measure::{best_of, Stopwatch};
+use crate::model::{LayoutRun, MemorySummary, Timing, Workload};
+use crate::pipeline::{self, Aggregates};
+use crate::source::{GeneratorConfig, SourceSpec, Streamed};
+use crate::units::Nanos;
+
+/// The hidden subcommand a heap-profiling child runs. `main` checks for it before anything
+/// else, to switch the allocator to tracking.
+pub const HEAP_CHILD_COMMAND: &str = "profile-heap";
+
+/// Environment variable naming the program to run as the profiling child instead of this
+/// executable, e.g. a wrapper script (the tests use one to make a child fail).
+pub(crate) const CHILD_PROGRAM_ENV: &str = "LAYOUTLAB_HEAP_CHILD";
+
+/// The pipeline over the registry.
+#[derive(Debug, Clone)]
+pub(crate) struct Builtin {
+    /// Where the readings come from; opened afresh for every run.
+    pub source: SourceSpec,
+    /// The rolling window.
+    pub window: NonZeroUsize,
+}
+
+/// What one run of the pipeline produced.
+#[derive(Debug, Clone)]
+pub(crate) struct PipelineOutcome {
+    /// What the source reported.
+    pub streamed: Streamed,
+    /// The aggregates, bit-identical across layouts.
+    pub aggregates: Aggregates,
+}
+
+impl Builtin {
+    /// The source at `records` (`None`: as given).
+    fn source_at(&self, records: Option<u64>) -> SourceSpec {
+        match (&self.source, records) {
+            (SourceSpec::Generated(g), Some(records)) => SourceSpec::Generated(GeneratorConfig {
+                records,
+                ..g.clone()
+            }),
+            (source, _) => source.clone(),
+        }
+    }
+
+    /// The workload as reports describe it.
+    pub(crate) fn workload(&self, outcome: Option<&PipelineOutcome>) -> Workload {
+        let streamed = outcome.map(|o| o.streamed.clone()).unwrap_or_default();
+        Workload {
+            source: self.source.label(),
+            records: streamed.records,
+            sensors: streamed.sensors,
+            window: self.window.get(),
+            seed: match &self.source {
+                SourceSpec::Generated(g) => Some(g.seed),
+                SourceSpec::Csv { .. } => None,
+            },
+            skipped: streamed.skipped,
+        }
+    }
+}
+
+/// Runs layout `L`'s pipeline once, timed.
+struct TimeOnce<'a> {
+    source: &'a SourceSpec,
+    window: NonZeroUsize,
+}
+
+impl LayoutFn for TimeOnce<'_> {
+    type Out = Result<Sample<PipelineOutcome>, RunError>;
+
+    fn call<L: Layout>(&mut self) -> Self::Out {
+        let mut stopwatch = Stopwatch::default();
+        let mut source = self.source.open();
+        let outcome = pipeline::run::<L, _, _>(&mut source, self.window, &mut stopwatch).map_err(
+            |e| match e {
+                StreamError::Sink { .. } => RunError::Capacity(e.into()),
+                StreamError::Input(_) => RunError::Input(e.into()),
+            },
+        )?;
+        Ok(Sample {
+            records: outcome.records,
+            stages: stopwatch.times,
+            drop: stopwatch.drop,
+            outcome: PipelineOutcome {
+                streamed: outcome.streamed,
+                aggregates: outcome.aggregates,
+            },
+        })
+    }
+}
+
+/// Ingests into layout `L` (untimed), then times `reads` reads of `record(i)` at
+/// pseudo-random indexes (the same indexes for every layout), summing the values so the
+/// reads cannot be optimised away. The best of `repeat` passes.
+struct Access<'a> {
+    source: &'a SourceSpec,
+    reads: u64,
+    repeat: usize,
+}
+
+impl LayoutFn for Access<'_> {
+    type Out = anyhow::Result<(u64, Nanos)>;
+
+    fn call<L: Layout>(&mut self) -> Self::Out {
+        let (store, _) = pipeline::ingest::<L, _>(&mut self.source.open())?;
+        let n = store.len();
+        if n == 0 {
+            return Ok((0, Nanos(0)));
+        }
+        let mut best = Nanos(u64::MAX);
+        for _ in 0..self.repeat.max(1) {
+            let mut rng = fastrand::Rng::with_seed(0x5eed);
+            let started = Instant::now();
+            let mut sum = 0.0;
+            for _ in 0..self.reads {
+                let r = store.record(rng.usize(0..n));
+                sum += r.value + r.timestamp + r.sensor_id.len() as f64;
+            }
+            std::hint::black_box(sum);
+            best = best.min(Nanos::from_duration(started.elapsed()));
+        }
+        Ok((self.reads, best))
+    }
+}
+
+struct Types;
+
+impl LayoutFn for Types {
+    type Out = LayoutMeta;
+
+    fn call<L: Layout>(&mut self) -> LayoutMeta {
+        LayoutMeta {
+            name: L::NAME.to_owned(),
+            summary: L::SUMMARY.to_owned(),
+            runtime_schema: L::RUNTIME_SCHEMA,
+            types: L::types(),
+        }
+    }
+}
+
+impl Subject for Builtin {
+    type Outcome = PipelineOutcome;
+
+    fn layouts(&self) -> Vec<LayoutMeta> {
+        layouts::visit_all(&mut Types)
+    }
+
+    fn run_once(
+        &self,
+        layout: &str,
+        records: Option<u64>,
+    ) -> Result<Sample<PipelineOutcome>, RunError> {
+        let source = self.source_at(records);
+        visit_named(
+            layout,
+            &mut TimeOnce {
+                source: &source,
+                window: self.window,
+            },
+        )
+        .map_err(|e| RunError::Input(e.into()))?
+    }
+
+    fn disagreement(&self, a: &PipelineOutcome, b: &PipelineOutcome) -> Option<String> {
+        (!a.aggregates.bit_identical(&b.aggregates)).then(|| {
+            format!(
+                "kept {} and checksum {} against kept {} and checksum {}",
+                a.aggregates.kept, a.aggregates.checksum, b.aggregates.kept, b.aggregates.checksum
+            )
+        })
+    }
+
+    fn explain_disagreement(&self, first: &str, other: &str, _why: &str) -> anyhow::Error {
+        if first == other {
+            anyhow!("layout {first} gave different aggregates on a repeated run; this is a bug")
+        } else {
+            anyhow!(
+                "layouts {first} and {other} gave different aggregates for the same input; this is a bug"
+            )
+        }
+    }
+
+    fn access(&self, layout: &str, reads: u64, repeat: usize) -> anyhow::Result<(u64, Nanos)> {
+        visit_named(
+            layout,
+            &mut Access {
+                source: &self.source,
+                reads,
+                repeat,
+            },
+        )?
+    }
+
+    fn heap_child(
+        &self,
+        layout: &str,
+        records: Option<u64>,
+        profile: Option<PathBuf>,
+    ) -> ChildCommand {
+        let source = self.source_at(records);
+        let mut env = Vec::new();
+        let mut args: Vec<OsString> =
+            vec![HEAP_CHILD_COMMAND.into(), "--layout".into(), layout.into()];
+        args.extend(source_args(&source, self.window, &mut env));
+        if let Some(file) = profile {
+            path_arg("--profile", PROFILE_ENV, &file, &mut args, &mut env);
+        }
+        let program = match std::env::var_os(CHILD_PROGRAM_ENV) {
+            Some(program) if !program.is_empty() => PathBuf::from(program),
+            _ => std::env::current_exe().unwrap_or_else(|_| PathBuf::from("layoutlab")),
+        };
+        let expected = records.or(match &source {
+            SourceSpec::Generated(g) => Some(g.records),
+            SourceSpec::Csv { .. } => None,
+        });
+        ChildCommand {
+            program,
+            args,
+            env,
+            timeout: children::timeout_for(expected.unwrap_or(1_000_000)),
+        }
+    }
+
+    fn heap_figures(
+        &self,
+        layout: &str,
+        stdout: &[u8],
+        timed: Option<&Sample<PipelineOutcome>>,
+        records: u64,
+    ) -> Result<MemorySummary, ChildFailure> {
+        let report: ChildReport = serde_json::from_slice(stdout).map_err(ChildFailure::Output)?;
+        let child = (
+            report.layout.as_str(),
+            report.records,
+            timed.map(|_| (report.kept, report.checksum.to_bits())),
+        );
+        let expected = (
+            layout,
+            records,
+            timed.map(|t| {
+                (
+                    t.outcome.aggregates.kept,
+                    t.outcome.aggregates.checksum.to_bits(),
+                )
+            }),
+        );
+        if child == expected {
+            Ok(report.memory)
+        } else {
+            let (kept, checksum) = timed.map_or((0, 0.0), |t| {
+                (t.outcome.aggregates.kept, t.outcome.aggregates.checksum)
+            });
+            Err(ChildFailure::Mismatch {
+                child: format!(
+                    "{} with {} records, {} kept, checksum {}",
+                    report.layout, report.records, report.kept, report.checksum
+                ),
+                timed: format!("{layout} with {records} records, {kept} kept, checksum {checksum}"),
+            })
+        }
+    }
+
+    fn profile_file(&self, dir: &Path, layout: &str) -> PathBuf {
+        profile_file(dir, layout, &self.source, self.window)
+    }
+
+    fn timing(&self, runs: &[Sample<PipelineOutcome>]) -> Timing {
+        let stages: Vec<_> = runs.iter().map(|r| r.stages.clone()).collect();
+        let first = &runs[0];
+        Timing {
+            records: first.records,
+            kept: first.outcome.aggregates.kept,
+            checksum: first.outcome.aggregates.checksum,
+            best: best_of(&stages),
+            runs: stages,
+            drop: runs.iter().map(|r| r.drop).min().unwrap_or_default(),
+            access_reads: 0,
+            access: Nanos(0),
+            drops: runs.iter().map(|r| r.drop).collect(),
+            accesses: Vec::new(),
+            extra: Default::default(),
+        }
+    }
+
+    fn keep(&self, run: &mut LayoutRun, outcome: &PipelineOutcome) {
+        run.aggregates = Some(outcome.aggregates.clone());
+    }
+}
+
+/// The command-line flags that reproduce `source` and `window` in a child.
+/// Environment variables through which a child gets paths that are not UTF-8 (dhat reads
+/// its command line with `std::env::args`, which cannot hold them).
+pub(crate) const INPUT_ENV: &str = "LAYOUTLAB_CHILD_INPUT";
+pub(crate) const PROFILE_ENV: &str = "LAYOUTLAB_CHILD_PROFILE";
+
+/// `flag PATH` in the arguments when the path is UTF-8; otherwise `flag-env` there and the
+/// path in the environment variable `var`.
+fn path_arg(
+    flag: &str,
+    var: &str,
+    path: &Path,
+    args: &mut Vec<OsString>,
+    env: &mut Vec<(OsString, OsString)>,
+) {
+    if path.to_str().is_some() {
+        args.push(flag.into());
+        args.push(path.into());
+    } else {
+        args.push(format!("{flag}-env").into());
+        env.push((var.into(), path.into()));
+    }
+}
+
+/// The command-line flags (and environment) that reproduce `source` and `window` in a child.
+fn source_args(
+    source: &SourceSpec,
+    window: NonZeroUsize,
+    env: &mut Vec<(OsString, OsString)>,
+) -> Vec<OsString> {
+    let mut args: Vec<OsString> = Vec::new();
+    match source {
+        SourceSpec::Generated(g) => {
+            for (flag, value) in [
+                ("--records", g.records.to_string()),
+                ("--sensors", g.sensors.to_string()),
+                ("--seed", g.seed.to_string()),
+            ] {
+                args.push(flag.into());
+                args.push(value.into());
+            }
+        }
+        SourceSpec::Csv { path, skip_invalid } => {
+            path_arg("--input", INPUT_ENV, path, &mut args, env);
+            if *skip_invalid {
+                args.push("--skip-invalid".into());
+            }
+        }
+    }
+    args.push("--window".into());
+    args.push(window.to_string().into());
+    args
+}
+
+/// The dhat profile file of `layout` for this workload:
+/// `<dir>/<layout>-<records>-<sensors>s-seed<seed>-w<window>.json` for generated readings
+/// (so runs that differ in any of them never share a file), `<dir>/<layout>-<file stem>.json`
+/// for a CSV file.
+pub(crate) fn profile_file(
+    dir: &Path,
+    layout: &str,
+    source: &SourceSpec,
+    window: NonZeroUsize,
+) -> PathBuf {
+    let workload = match source {
+        SourceSpec::Generated(g) => {
+            format!("{}-{}s-seed{}-w{window}", g.records, g.sensors, g.seed)
+        }
+        SourceSpec::Csv { path, .. } => path
+            .file_stem()
+            .map(|s| {
+                s.to_string_lossy()
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_else(|| "input".to_owned()),
+    };
+    dir.join(format!("{layout}-{workload}.json"))
+}
+
+/// Every registered layout's name.
+pub(crate) fn all_layout_names() -> Vec<String> {
+    LAYOUTS.iter().map(|l| l.name.to_owned()).collect()
+}
+
+impl Builtin {
+    /// Runs `plan` and describes the results.
+    pub(crate) fn run(&self, plan: &super::Plan) -> anyhow::Result<crate::model::Results> {
+        let measured = super::measure(self, plan)?;
+        if let Some(streamed) = measured.reference.as_ref().map(|o| &o.streamed) {
+            if streamed.skipped > 0 {
+                eprintln!(
+                    "layoutlab: skipped {} invalid row(s); the first: {}",
+                    streamed.skipped,
+                    streamed.first_skipped.as_deref().unwrap_or("?")
+                );
+            }
+        }
+        let workload = self.workload(measured.reference.as_ref());
+        Ok(super::results(
+            measured.layouts,
+            workload,
+            plan.repeat,
+            measured.scaling,
+        ))
+    }
+
+    /// Refuses, up front, a generated workload that the chosen layouts could not hold in this
+    /// machine's memory, estimated from each layout's known heap bytes per record (unless
+    /// `force`).
+    ///
+    /// # Errors
+    ///
+    /// A [`crate::error::UsageError`] saying how much the largest layout would need and how
+    /// much the machine has.
+    pub(crate) fn check_fits(&self, layouts: &[String], force: bool) -> anyhow::Result<()> {
+        let SourceSpec::Generated(g) = &self.source else {
+            return Ok(());
+        };
+        let Some(available) = crate::measure::machine::available_memory() else {
+            return Ok(());
+        };
+        let largest = layouts
+            .iter()
+            .filter_map(|name| LAYOUTS.iter().find(|l| l.name == name))
+            .max_by_key(|l| l.heap_bytes_per_record);
+        let Some(largest) = largest else {
+            return Ok(());
+        };
+        let need = u128::from(g.records) * largest.heap_bytes_per_record as u128;
+        if force || need <= u128::from(available) {
+            return Ok(());
+        }
+        let need = crate::units::Bytes(u64::try_from(need).unwrap_or(u64::MAX));
+        Err(crate::error::UsageError(format!(
+            "--records {}: layout {} would need about {need} ({} B/record), and this machine has \
+             {} of memory available; use fewer records, leave that layout out with --layout, or \
+             pass --force to try anyway",
+            g.records,
+            largest.name,
+            largest.heap_bytes_per_record,
+            crate::units::Bytes(available)
+        ))
+        .into())
+    }
+}

@@ -1,0 +1,4 @@
+#[derive(layoutlab::Record, Clone)]
+pub struct Order(u64, f64);
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[derive(layoutlab::Record, Clone)]
+pub struct Order;
+
+fn main() {}
