@@ -243,6 +243,9 @@ registry! {
     inline::Inline,
     json_value::JsonValue,
     zero_copy::ZeroCopy,
+    aosoa::Aosoa,
+    hot_cold::HotCold,
+    arrow::Arrow,
 }
 
 #[cfg(test)]
