@@ -29,6 +29,7 @@ fn main() {
     }
     let zeroed = vec![0u64; 300];
     let aligned = Box::new(PageAligned([3; 4096]));
+    assert_eq!(aligned.0[4095], 3);
     let live = counting.counts();
     let expected = (grown.capacity() * size_of::<u64>()
         + zeroed.capacity() * size_of::<u64>()
