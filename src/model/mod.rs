@@ -278,6 +278,47 @@ pub struct Machine {
     pub commit: String,
     /// When the measurements were taken, RFC 3339 UTC.
     pub date: String,
+    /// The CPU's caches as the OS reports them (empty where it does not).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub caches: Vec<Cache>,
+}
+
+/// One CPU cache.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cache {
+    /// 1, 2, 3…
+    pub level: u8,
+    /// `Data`, `Instruction` or `Unified`.
+    pub kind: String,
+    /// Its size.
+    pub size: Bytes,
+}
+
+impl Machine {
+    /// The last-level cache (the largest data or unified one), if known.
+    pub fn last_level_cache(&self) -> Option<&Cache> {
+        self.caches
+            .iter()
+            .filter(|c| c.kind != "Instruction")
+            .max_by_key(|c| (c.level, c.size))
+    }
+
+    /// The data caches (data and unified), smallest first, as `L1d 48.0 KiB` labels.
+    pub fn data_caches(&self) -> Vec<(String, Bytes)> {
+        let mut caches: Vec<&Cache> = self
+            .caches
+            .iter()
+            .filter(|c| c.kind != "Instruction")
+            .collect();
+        caches.sort_by_key(|c| (c.level, c.size));
+        caches
+            .into_iter()
+            .map(|c| {
+                let suffix = if c.kind == "Data" { "d" } else { "" };
+                (format!("L{}{suffix}", c.level), c.size)
+            })
+            .collect()
+    }
 }
 
 /// The Python part of a report.

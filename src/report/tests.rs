@@ -121,6 +121,18 @@ fn fixture() -> Results {
             layoutlab: "0.1.0".into(),
             commit: "abcdef".into(),
             date: "2026-11-21T00:00:00Z".into(),
+            caches: vec![
+                crate::model::Cache {
+                    level: 1,
+                    kind: "Data".into(),
+                    size: Bytes(48 << 10),
+                },
+                crate::model::Cache {
+                    level: 2,
+                    kind: "Unified".into(),
+                    size: Bytes(2 << 20),
+                },
+            ],
         },
         workload: Workload {
             source: "generated".into(),

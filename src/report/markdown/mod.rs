@@ -112,6 +112,7 @@ fn machine(out: &mut String, data: &Results) {
             "rustc",
             "layoutlab",
             "date (UTC)",
+            "data caches",
         ],
         &[vec![
             m.cpu.clone(),
@@ -121,6 +122,18 @@ fn machine(out: &mut String, data: &Results) {
             m.rustc.clone(),
             format!("{} ({})", m.layoutlab, m.commit),
             m.date.clone(),
+            {
+                let caches: Vec<String> = m
+                    .data_caches()
+                    .into_iter()
+                    .map(|(name, size)| format!("{name} {size}"))
+                    .collect();
+                if caches.is_empty() {
+                    "—".to_owned()
+                } else {
+                    caches.join(", ")
+                }
+            },
         ]],
     );
 }
