@@ -10,6 +10,7 @@
 mod failure;
 mod memory;
 mod per_stage;
+mod sweep;
 
 use std::collections::BTreeMap;
 
@@ -22,6 +23,7 @@ use crate::units::{Bytes, Nanos};
 pub use self::failure::{Failure, FailureKind};
 pub use self::memory::{MemorySummary, PhaseMemory};
 pub use self::per_stage::PerStage;
+pub use self::sweep::{SweepReach, SweepSection};
 
 /// The version of the saved-results format; bumped when a field changes meaning. Files of
 /// every earlier format still load.
@@ -46,6 +48,9 @@ pub struct Results {
     /// Time and memory at several sizes, for scaling curves.
     #[serde(default)]
     pub scaling: Vec<ScalePoint>,
+    /// `compare --sweep`'s plan: how far each layout went.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<SweepSection>,
     /// The Python reference rows, or why they are missing.
     #[serde(default = "PythonSection::not_run")]
     pub python: PythonSection,

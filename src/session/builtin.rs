@@ -223,6 +223,11 @@ impl Subject for Builtin {
         if let Some(file) = profile {
             path_arg("--profile", PROFILE_ENV, &file, &mut args, &mut env);
         }
+        if records.is_some() {
+            // Another size than the workload's: peak and allocations only, without dhat's
+            // stack walks (which at ten million records take minutes).
+            args.push("--count-only".into());
+        }
         let program = match std::env::var_os(CHILD_PROGRAM_ENV) {
             Some(program) if !program.is_empty() => PathBuf::from(program),
             _ => std::env::current_exe().unwrap_or_else(|_| PathBuf::from("layoutlab")),

@@ -5,7 +5,8 @@ mod guide;
 mod layouts;
 mod memory;
 mod own;
-mod text;
+mod sweep;
+pub(crate) mod text;
 mod time;
 
 use std::fmt::Write;
@@ -79,10 +80,11 @@ pub(crate) fn render(data: &Results) -> String {
     );
 
     time::headline(&mut out, data);
-    guide::guide(&mut out, &crate::analysis::guide::advise(data));
+    guide::guide(&mut out, &crate::analysis::guide::advise(data), data);
     time::stages(&mut out, data);
     memory::memory(&mut out, data);
     time::scaling(&mut out, data);
+    sweep::section(&mut out, data);
     layouts::inspect(&mut out, data);
     layouts::python(&mut out, data);
     layouts::failures(&mut out, data);
