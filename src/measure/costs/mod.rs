@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 pub use self::dump::DumpError;
 pub use self::observer::CallgrindMarks;
 pub use self::spawn::{measure_layout, valgrind_version, CostError, CostPlan, MeasuredCosts};
-use crate::pipeline::Stage;
+use crate::model::PerStage;
 use crate::units::Bytes;
 
 /// Callgrind's raw event counts for one span of a run, as its cache simulation
@@ -295,20 +295,18 @@ impl fmt::Display for SimulatedCaches {
 /// One layout's deterministic costs: per stage in pipeline order, the pipeline's own code
 /// between stages, the store's drop, and the whole run (from the start of ingest to the
 /// end of the drop), which is the sum of all the others.
+///
+/// In JSON the stages sit beside the other spans, each under its name (`ingest`, …,
+/// `aggregate`, `between_stages`, `drop`, `whole_run`), as SPEC §7's
+/// `results[].costs.<stage>` wants them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Costs {
-    /// Building the store from the source (includes generating or parsing the readings).
-    pub ingest: StageCosts,
-    /// Dropping bad values, compacting in place.
-    pub filter: StageCosts,
-    /// Computing `normalized`.
-    pub normalize: StageCosts,
-    /// Computing `rolling_avg`.
-    pub rolling: StageCosts,
-    /// Per-sensor statistics and the checksum.
-    pub aggregate: StageCosts,
-    /// Between stages: moving the store out of ingest's result and the stage-marking
-    /// requests themselves (tens of instructions in all).
+    /// Each stage's costs, in pipeline order. Ingest includes generating or parsing the
+    /// readings.
+    #[serde(flatten)]
+    pub stages: PerStage<StageCosts>,
+    /// Between stages: moving the store out of ingest's result and the stage marks
+    /// themselves (about a hundred instructions in all).
     pub between_stages: StageCosts,
     /// Dropping the store (freeing every record).
     pub drop: StageCosts,
@@ -316,19 +314,6 @@ pub struct Costs {
     pub whole_run: StageCosts,
     /// The caches callgrind simulated.
     pub caches: SimulatedCaches,
-}
-
-impl Costs {
-    /// The costs of one stage.
-    pub fn stage(&self, stage: Stage) -> &StageCosts {
-        match stage {
-            Stage::Ingest => &self.ingest,
-            Stage::Filter => &self.filter,
-            Stage::Normalize => &self.normalize,
-            Stage::Rolling => &self.rolling,
-            Stage::Aggregate => &self.aggregate,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -36,6 +36,7 @@ use super::observer::Span;
 use super::{client_request, Costs, Events, SimulatedCaches, StageCosts};
 use crate::interrupt::PathGuard;
 use crate::measure::children::{self, ChildCommand};
+use crate::model::PerStage;
 use crate::pipeline::Stage;
 use crate::source::SourceSpec;
 
@@ -429,7 +430,6 @@ fn assemble(dumps: &[dump::Dump], records: u64) -> Result<Costs, CostError> {
                 ))
             })
     };
-    let stage = |s: Stage| events(Span::Stage(s)).map(|e| StageCosts::new(e, records));
     let mut between = Events::default();
     for span in Span::ALL {
         if matches!(span, Span::Before(_) | Span::BeforeDrop) {
@@ -441,12 +441,12 @@ fn assemble(dumps: &[dump::Dump], records: u64) -> Result<Costs, CostError> {
         .iter()
         .find_map(|d| d.caches)
         .ok_or_else(|| CostError::Dumps("no dump names the simulated caches".to_owned()))?;
+    let mut stages = Vec::with_capacity(Stage::ALL.len());
+    for stage in Stage::ALL {
+        stages.push(StageCosts::new(events(Span::Stage(stage))?, records));
+    }
     Ok(Costs {
-        ingest: stage(Stage::Ingest)?,
-        filter: stage(Stage::Filter)?,
-        normalize: stage(Stage::Normalize)?,
-        rolling: stage(Stage::Rolling)?,
-        aggregate: stage(Stage::Aggregate)?,
+        stages: PerStage::from_stages(|stage| stages[stage as usize]),
         between_stages: StageCosts::new(between, records),
         drop: StageCosts::new(events(Span::Drop)?, records),
         whole_run: StageCosts::new(whole, records),
@@ -496,9 +496,9 @@ mod tests {
     #[test]
     fn spans_land_in_their_places_and_add_up() {
         let costs = assemble(&full_run(), 100).unwrap();
-        assert_eq!(costs.ingest.events.ir, 1000);
-        assert_eq!(costs.filter.events.ir, 3000);
-        assert_eq!(costs.aggregate.events.ir, 9000);
+        assert_eq!(costs.stages[Stage::Ingest].events.ir, 1000);
+        assert_eq!(costs.stages[Stage::Filter].events.ir, 3000);
+        assert_eq!(costs.stages[Stage::Aggregate].events.ir, 9000);
         assert_eq!(costs.drop.events.ir, 11_000);
         // before-filter, -normalize, -rolling, -aggregate and -drop: places 2, 4, 6, 8, 10.
         assert_eq!(costs.between_stages.events.ir, 30_000);
@@ -506,6 +506,25 @@ mod tests {
         assert_eq!(costs.whole_run.events.ir, 66_000);
         assert_eq!(costs.whole_run.per_record.instructions, 660.0);
         assert_eq!(costs.caches, SimulatedCaches::TYPICAL);
+        // In JSON, the stages stand beside the other spans, in run order, and come back as
+        // they were.
+        let text = serde_json::to_string(&costs).unwrap();
+        let at = |key: &str| text.find(&format!("\"{key}\":{{")).unwrap();
+        let keys = [
+            "ingest",
+            "filter",
+            "normalize",
+            "rolling",
+            "aggregate",
+            "between_stages",
+            "drop",
+            "whole_run",
+            "caches",
+        ];
+        assert!(keys.windows(2).all(|k| at(k[0]) < at(k[1])), "{text}");
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json["rolling"]["total"]["instructions"], 7000);
+        assert_eq!(serde_json::from_str::<Costs>(&text).unwrap(), costs);
     }
 
     #[test]
