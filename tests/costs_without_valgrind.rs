@@ -5,8 +5,9 @@
 use std::num::NonZeroUsize;
 use std::path::Path;
 
-use layoutlab::measure::costs::spawn::VALGRIND_ENV;
-use layoutlab::measure::costs::{measure_layout, valgrind_version, CostError, CostPlan};
+use layoutlab::measure::costs::{
+    measure_layout, valgrind_version, CostError, CostPlan, VALGRIND_ENV,
+};
 use layoutlab::source::{GeneratorConfig, SourceSpec};
 
 #[test]

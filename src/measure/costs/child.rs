@@ -1,7 +1,8 @@
 //! The child's side: `layoutlab profile-costs --layout NAME …`, started under callgrind by
-//! [`super::spawn`], runs one layout's pipeline once with [`CallgrindMarks`] and returns a
-//! [`CostChildReport`] that the command prints as JSON on stdout. The counts themselves
-//! are in callgrind's dump files, which the parent reads after the child has exited.
+//! the parent (see [`super::measure_layout`]), runs one layout's pipeline once with
+//! [`CallgrindMarks`] and returns a [`CostChildReport`] that the command prints as JSON on
+//! stdout. The counts themselves are in callgrind's dump files, which the parent reads
+//! after the child has exited.
 
 use std::num::NonZeroUsize;
 
