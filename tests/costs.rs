@@ -79,7 +79,7 @@ fn the_same_command_twice_gives_identical_counts() {
     }
     // soa indexes columns; heap_map hashes every field name of every record (fewer
     // records: it is slow under callgrind in a debug build). Every layout repeats exactly
-    // in a release build at 1 000 000 records too (see `layoutlab::measure::costs`).
+    // in a release build at 100 000 records too (see `layoutlab::measure::costs`).
     for (layout, records) in [("soa", RECORDS), ("heap_map", 2_000)] {
         let first = if records == RECORDS {
             measured(layout).clone()
