@@ -42,7 +42,9 @@ pub mod child;
 pub mod client_request;
 mod dump;
 mod observer;
-mod spawn;
+// `pub(crate)` for the session: `spawn::Callgrind` wraps a subject's child in valgrind and
+// reads its dumps, `spawn::builtin_child` is the built-in pipeline's child.
+pub(crate) mod spawn;
 
 use std::fmt;
 use std::ops::Add;
