@@ -46,3 +46,22 @@ pub(crate) fn profile_heap(args: &ProfileHeapArgs) -> Result<()> {
     bytes.push(b'\n');
     emit(&bytes)
 }
+
+/// The arguments of `profile-costs` (written by `crate::measure::costs::spawn`).
+#[derive(Debug, Args)]
+pub(crate) struct ProfileCostsArgs {
+    /// The layout to run.
+    #[arg(long = "layout", value_name = "NAME", value_parser = layout_names())]
+    layout: String,
+    #[command(flatten)]
+    source: SourceArgs,
+}
+
+/// Runs `profile-costs` (under callgrind; it refuses to run elsewhere).
+pub(crate) fn profile_costs(args: &ProfileCostsArgs) -> Result<()> {
+    let subject = args.source.subject()?;
+    let report = crate::measure::costs::child::run(&args.layout, &subject.source, subject.window)?;
+    let mut bytes = serde_json::to_vec(&report)?;
+    bytes.push(b'\n');
+    emit(&bytes)
+}

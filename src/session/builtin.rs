@@ -240,6 +240,8 @@ impl Subject for Builtin {
             program,
             args,
             env,
+            clear_env: false,
+            dir: None,
             timeout: children::timeout_for(expected.unwrap_or(1_000_000)),
         }
     }
@@ -336,7 +338,7 @@ fn path_arg(
 }
 
 /// The command-line flags (and environment) that reproduce `source` and `window` in a child.
-fn source_args(
+pub(crate) fn source_args(
     source: &SourceSpec,
     window: NonZeroUsize,
     env: &mut Vec<(OsString, OsString)>,
