@@ -50,6 +50,14 @@ pub(crate) struct CompareArgs {
     /// Run even if the workload looks too large for this machine's memory.
     #[arg(long)]
     force: bool,
+    /// Measure deterministic costs (callgrind) even on a large input file, and fail (exit 2)
+    /// without valgrind; by default they are measured whenever valgrind is installed, on
+    /// at most 100 000 records.
+    #[arg(long, conflicts_with = "no_costs")]
+    costs: bool,
+    /// Leave the deterministic costs out.
+    #[arg(long)]
+    no_costs: bool,
     /// Also measure every layout at log-spaced sizes from 1 000 records to four times the
     /// last-level cache in its own bytes/record, for where each layout's lead flips
     /// (generated workload only; prints its estimated time before it starts).
@@ -98,6 +106,7 @@ pub(crate) fn run(args: &CompareArgs) -> Result<()> {
         ),
         (None, false) => (Vec::new(), None),
     };
+    let (costs, costs_note) = costs_plan(args, records)?;
     let plan = Plan {
         layouts,
         repeat: args.repeat as usize,
@@ -105,10 +114,12 @@ pub(crate) fn run(args: &CompareArgs) -> Result<()> {
         records,
         sizes,
         heap: Some(heap),
+        costs,
         stop_at_first_failure: false,
         progress: true,
     };
     let mut results = subject.run(&plan)?;
+    results.costs_note = results.costs_note.take().or(costs_note);
     results.sweep = sweep.map(|sweep| SweepSection {
         target_bytes: Bytes(sweep.target_bytes),
         layouts: sweep.reach,
@@ -130,6 +141,43 @@ pub(crate) fn run(args: &CompareArgs) -> Result<()> {
     let written = report::write_report(&args.out, &results)?;
     emit(format!("report: {}\n", file_list(&written)).as_bytes())?;
     super::failures(&results.failed_measurements())
+}
+
+/// Records a generated workload's costs are measured on (more are represented by a
+/// proportionally smaller simulated last-level cache).
+const COSTS_RECORDS: u64 = 100_000;
+
+/// The costs plan for `compare` (or why there is none).
+fn costs_plan(
+    args: &CompareArgs,
+    records: Option<u64>,
+) -> Result<(Option<crate::session::costs::CostsPlan>, Option<String>)> {
+    if args.no_costs {
+        return Ok((None, Some("costs left out with --no-costs".to_owned())));
+    }
+    let jobs = super::children_at_once();
+    match crate::measure::costs::valgrind_version() {
+        Ok(_) if args.costs => Ok((
+            Some(crate::session::costs::scaled(
+                records,
+                Some(COSTS_RECORDS),
+                None,
+                jobs,
+            )),
+            None,
+        )),
+        Ok(_) => Ok((
+            Some(crate::session::costs::scaled(
+                records,
+                Some(COSTS_RECORDS),
+                Some(2 * COSTS_RECORDS),
+                jobs,
+            )),
+            None,
+        )),
+        Err(e) if args.costs => Err(UsageError(format!("--costs: {e}")).into()),
+        Err(e) => Ok((None, Some(format!("costs left out: {e}")))),
+    }
 }
 
 /// Calibrates every layout, plans the sweep and says on stderr what it will measure and how

@@ -130,10 +130,16 @@ impl HeapArgs {
             profiles: Some(dir),
             jobs: match self.jobs {
                 Some(jobs) => jobs as usize,
-                None => std::thread::available_parallelism().map_or(1, |n| n.get().min(2)),
+                None => children_at_once(),
             },
         })
     }
+}
+
+/// Profiling children to run at once by default: one per core, at most two (more would
+/// only fight over memory bandwidth on a small machine).
+pub(crate) fn children_at_once() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(2))
 }
 
 /// A parser that accepts only registered layout names.

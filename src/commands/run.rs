@@ -32,6 +32,11 @@ pub(crate) struct RunArgs {
     force: bool,
     #[command(flatten)]
     heap: HeapArgs,
+    /// Also count each stage's instructions and simulated cache misses under valgrind's
+    /// callgrind, each layout in a process of its own (deterministic: the same command
+    /// gives the same counts). Needs valgrind; about a hundred times slower than the run.
+    #[arg(long)]
+    costs: bool,
 }
 
 /// Runs the command.
@@ -51,6 +56,18 @@ pub(crate) fn run(args: &RunArgs) -> Result<()> {
     } else {
         None
     };
+    let costs = if args.costs {
+        crate::measure::costs::valgrind_version()
+            .map_err(|e| UsageError(format!("--costs: {e}")))?;
+        Some(crate::session::costs::scaled(
+            None,
+            None,
+            None,
+            super::children_at_once(),
+        ))
+    } else {
+        None
+    };
     let plan = Plan {
         layouts,
         repeat: args.repeat as usize,
@@ -58,6 +75,7 @@ pub(crate) fn run(args: &RunArgs) -> Result<()> {
         records: None,
         sizes: Vec::new(),
         heap,
+        costs,
         stop_at_first_failure: true,
         progress: !args.json,
     };

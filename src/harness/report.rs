@@ -36,6 +36,7 @@ pub(crate) fn run<R: Record>(own: &Own<'_, R>, settings: &Settings, out: &Path) 
         access_reads: if settings.bench { ACCESS_READS } else { 0 },
         records: None,
         sizes: Vec::new(),
+        costs: None,
         heap: settings.memory.then(|| HeapPlan {
             profiles: Some(out.join("dhat")),
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get().min(2)),
@@ -65,6 +66,7 @@ pub(crate) fn run<R: Record>(own: &Own<'_, R>, settings: &Settings, out: &Path) 
         layouts: measured.layouts,
         scaling: Vec::new(),
         sweep: None,
+        costs_note: None,
         python: crate::model::PythonSection::Skipped {
             reason: "the Python reference is for the built-in sensor reading".to_owned(),
         },

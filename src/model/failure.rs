@@ -24,6 +24,8 @@ pub enum FailureKind {
     Access,
     /// The heap-profiling process.
     Heap,
+    /// The costs process under callgrind.
+    Costs,
     /// A workload gave another output on this layout than on the others.
     Mismatch,
     /// Anything else (a smaller size of the scaling curves, or a failure saved by a version
@@ -38,15 +40,17 @@ impl FailureKind {
             FailureKind::Capacity => "timed run",
             FailureKind::Access => "random-read probe",
             FailureKind::Heap => "heap profile",
+            FailureKind::Costs => "costs",
             FailureKind::Mismatch => "different output",
             FailureKind::Other => "",
         }
     }
 
-    const PREFIXED: [FailureKind; 4] = [
+    const PREFIXED: [FailureKind; 5] = [
         FailureKind::Capacity,
         FailureKind::Access,
         FailureKind::Heap,
+        FailureKind::Costs,
         FailureKind::Mismatch,
     ];
 

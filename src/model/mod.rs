@@ -7,6 +7,7 @@
 //! removed, and a `results.json` written by an earlier layoutlab still loads. Keys this
 //! version does not know are kept (`extra`) and written back unchanged.
 
+pub mod costs;
 mod failure;
 mod memory;
 mod per_stage;
@@ -48,6 +49,10 @@ pub struct Results {
     /// Time and memory at several sizes, for scaling curves.
     #[serde(default)]
     pub scaling: Vec<ScalePoint>,
+    /// Why the layouts have no deterministic costs, when they were not measured (no
+    /// valgrind, an input too large).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub costs_note: Option<String>,
     /// `compare --sweep`'s plan: how far each layout went.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sweep: Option<SweepSection>,
@@ -99,6 +104,9 @@ pub struct LayoutRun {
     pub timing: Option<Timing>,
     /// Heap figures, if profiling succeeded.
     pub memory: Option<MemorySummary>,
+    /// Deterministic costs from callgrind, if measured (SPEC §7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub costs: Option<costs::Costs>,
     /// What failed for this layout; the other layouts are still reported.
     #[serde(default)]
     pub errors: Vec<Failure>,

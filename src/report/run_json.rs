@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::analysis::figures;
+use crate::model::costs::Costs;
 use crate::model::{self, FailureKind, MemorySummary, PerStage, Results, Workload};
 use crate::pipeline::SensorStats;
 use crate::units::Nanos;
@@ -39,6 +40,14 @@ struct Entry<'a> {
     /// Why memory could not be measured for this layout, when it was asked for and failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     memory_error: Option<&'a str>,
+    /// Deterministic costs per stage (`costs.<stage>.total` and `.per_record`), with
+    /// `--costs`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    costs: Option<&'a Costs>,
+    /// Why costs could not be measured for this layout, when they were asked for and
+    /// failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    costs_error: Option<&'a str>,
 }
 
 /// The document, pretty-printed, with a final newline.
@@ -58,6 +67,8 @@ pub(crate) fn render(results: &Results) -> serde_json::Result<Vec<u8>> {
                 timing_ns_rounds: &t.runs,
                 memory: l.memory.as_ref(),
                 memory_error: l.failure(FailureKind::Heap).map(|f| f.message.as_str()),
+                costs: l.costs.as_ref(),
+                costs_error: l.failure(FailureKind::Costs).map(|f| f.message.as_str()),
             })
             .collect(),
     };

@@ -96,6 +96,7 @@ fn layout(
             extra: Default::default(),
         }),
         memory: Some(memory_of(n, bytes_per_record)),
+        costs: None,
         errors: Vec::new(),
         aggregates: None,
         extra: Default::default(),
@@ -163,6 +164,7 @@ fn fixture() -> Results {
             })
             .collect(),
         sweep: None,
+        costs_note: None,
         python: PythonSection::Measured {
             python: "3.11.7".into(),
             records: 1000,

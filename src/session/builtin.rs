@@ -12,6 +12,7 @@ use super::{LayoutMeta, RunError, Sample, Subject};
 use crate::error::StreamError;
 use crate::layouts::{self, visit_named, Layout, LayoutFn, LAYOUTS};
 use crate::measure::children::{self, ChildCommand, ChildFailure};
+use crate::measure::costs::child::CostChildReport;
 use crate::measure::heap::ChildReport;
 use crate::measure::{best_of, Stopwatch};
 use crate::model::{LayoutRun, MemorySummary, Timing, Workload};
@@ -285,6 +286,52 @@ impl Subject for Builtin {
         }
     }
 
+    fn cost_child(&self, layout: &str, records: Option<u64>) -> Option<ChildCommand> {
+        crate::measure::costs::spawn::builtin_child(
+            layout,
+            &self.source_at(records),
+            self.window,
+            None,
+        )
+        .ok()
+    }
+
+    fn cost_report(
+        &self,
+        layout: &str,
+        stdout: &[u8],
+        timed: Option<&Sample<PipelineOutcome>>,
+        records: Option<u64>,
+    ) -> Result<u64, ChildFailure> {
+        let report: CostChildReport =
+            serde_json::from_slice(stdout).map_err(ChildFailure::Output)?;
+        let expected_records = records.or(timed.map(|t| t.records));
+        let agrees = report.layout == layout
+            && expected_records.is_none_or(|n| n == report.records)
+            && timed.is_none_or(|t| {
+                (
+                    t.outcome.aggregates.kept,
+                    t.outcome.aggregates.checksum.to_bits(),
+                ) == (report.kept, report.checksum.to_bits())
+            });
+        if agrees {
+            return Ok(report.records);
+        }
+        Err(ChildFailure::Mismatch {
+            child: format!(
+                "{} with {} records, {} kept, checksum {}",
+                report.layout, report.records, report.kept, report.checksum
+            ),
+            timed: match timed {
+                Some(t) => format!(
+                    "{layout} with {} records, {} kept, checksum {}",
+                    t.records, t.outcome.aggregates.kept, t.outcome.aggregates.checksum
+                ),
+                None => format!("{layout} with {} records", crate::format::or_dash(records)),
+            },
+        })
+    }
+
     fn profile_file(&self, dir: &Path, layout: &str) -> PathBuf {
         profile_file(dir, layout, &self.source, self.window)
     }
@@ -423,12 +470,9 @@ impl Builtin {
             }
         }
         let workload = self.workload(measured.reference.as_ref());
-        Ok(super::results(
-            measured.layouts,
-            workload,
-            plan.repeat,
-            measured.scaling,
-        ))
+        let mut results = super::results(measured.layouts, workload, plan.repeat, measured.scaling);
+        results.costs_note = measured.costs_note;
+        Ok(results)
     }
 
     /// Refuses, up front, a generated workload that the chosen layouts could not hold in this

@@ -7,6 +7,7 @@
 //! a few at a time, slowest first, so the last ones finish together.
 
 pub(crate) mod builtin;
+pub(crate) mod costs;
 mod heap;
 mod python;
 pub(crate) mod sweep;
@@ -36,6 +37,8 @@ pub(crate) struct Plan {
     pub sizes: Vec<SizeStep>,
     /// Heap profiling, if asked for.
     pub heap: Option<HeapPlan>,
+    /// Deterministic costs under callgrind, if asked for.
+    pub costs: Option<costs::CostsPlan>,
     /// Whether a layout that cannot run the workload stops the run (`run`) or is reported
     /// as that layout's failure while the others go on (`compare`).
     pub stop_at_first_failure: bool,
@@ -149,6 +152,28 @@ pub(crate) trait Subject: Sync {
     /// for `run --json`).
     fn keep(&self, run: &mut LayoutRun, outcome: &Self::Outcome);
 
+    /// The command of the child that runs `layout` once at `records` (`None`: the
+    /// workload's size) with callgrind's stage marks, before valgrind wraps it; `None` when
+    /// this subject cannot measure costs.
+    fn cost_child(&self, _layout: &str, _records: Option<u64>) -> Option<ChildCommand> {
+        None
+    }
+
+    /// Checks a costs child's report against what it must have run — the timed run
+    /// (`timed`), or `records` records — and returns the records it ingested.
+    fn cost_report(
+        &self,
+        _layout: &str,
+        _stdout: &[u8],
+        _timed: Option<&Sample<Self::Outcome>>,
+        _records: Option<u64>,
+    ) -> Result<u64, ChildFailure> {
+        Err(ChildFailure::Mismatch {
+            child: "no costs child".to_owned(),
+            timed: "a subject without costs".to_owned(),
+        })
+    }
+
     /// A line to say when two layouts disagree: the input changed, or a bug.
     fn explain_disagreement(&self, first: &str, other: &str, why: &str) -> anyhow::Error;
 
@@ -168,6 +193,8 @@ pub(crate) struct Measured<O> {
     pub reference: Option<O>,
     /// Scaling points.
     pub scaling: Vec<ScalePoint>,
+    /// Why costs were left out, if they were.
+    pub costs_note: Option<String>,
 }
 
 /// One layout's progress through the rounds.
@@ -214,16 +241,17 @@ pub(crate) fn measure<S: Subject>(
     let main_weight = weight(plan.records);
     let heap_weight =
         |records: u64, layouts: usize| plan.heap.as_ref().map_or(0, |_| records * layouts as u64);
-    let total =
-        tracks.len() as u64 * (rounds as u64 + u64::from(plan.heap.is_some())) * main_weight
-            + plan
-                .sizes
-                .iter()
-                .map(|s| {
-                    s.records * (s.rounds as u64 * s.layouts.len() as u64)
-                        + heap_weight(s.records, s.layouts.len())
-                })
-                .sum::<u64>();
+    let total = tracks.len() as u64
+        * ((rounds as u64 + u64::from(plan.heap.is_some())) * main_weight
+            + plan.costs_weight(main_weight))
+        + plan
+            .sizes
+            .iter()
+            .map(|s| {
+                s.records * (s.rounds as u64 * s.layouts.len() as u64)
+                    + heap_weight(s.records, s.layouts.len())
+            })
+            .sum::<u64>();
     let bar = crate::progress::weighted_bar(total, "timing", plan.progress);
     let mut reference: Option<(String, S::Outcome)> = None;
     let result = (|| {
@@ -257,6 +285,7 @@ pub(crate) fn measure<S: Subject>(
             types: track.meta.types.clone(),
             timing: None,
             memory: None,
+            costs: None,
             errors: track.errors,
             aggregates: None,
             extra: Default::default(),
@@ -297,9 +326,21 @@ pub(crate) fn measure<S: Subject>(
             },
         );
     }
+    let mut costs_note = None;
+    if let Some(costs) = &plan.costs {
+        costs_note = costs::measure(
+            subject,
+            costs,
+            &mut layouts,
+            &samples,
+            &bar,
+            plan.costs_weight(main_weight),
+        );
+    }
     bar.finish_and_clear();
     scaling.sort_by(|a, b| (&a.layout, a.records).cmp(&(&b.layout, b.records)));
     Ok(Measured {
+        costs_note,
         layouts,
         reference: reference.map(|(_, o)| o),
         scaling,
@@ -452,6 +493,7 @@ pub(crate) fn results(
         layouts: measured_layouts,
         scaling,
         sweep: None,
+        costs_note: None,
         python: crate::model::PythonSection::not_run(),
         criterion: Vec::new(),
         record: None,

@@ -1,0 +1,150 @@
+//! Deterministic costs (SPEC §7), after the heap children: each timed layout once more in a
+//! process of its own, under callgrind's cache simulation, its stages marked, its counts
+//! read from callgrind's dumps. The slowest layouts start first, `jobs` at a time.
+
+use super::{Plan, Sample, Subject};
+use crate::measure::children::{self, ChildFailure};
+use crate::measure::costs::spawn::Callgrind;
+use crate::measure::costs::SimulatedCaches;
+use crate::model::{Failure, FailureKind, LayoutRun, Timing};
+use crate::units::Nanos;
+
+/// How costs are measured.
+#[derive(Debug, Clone)]
+pub(crate) struct CostsPlan {
+    /// Records the costs run ingests (`None`: the workload's own size).
+    pub records: Option<u64>,
+    /// The caches callgrind simulates.
+    pub caches: SimulatedCaches,
+    /// Children at once.
+    pub jobs: usize,
+    /// Leave costs out, with a note, when the workload's own size is measured and it has
+    /// more records than this (a large file under callgrind would take hours).
+    pub skip_above: Option<u64>,
+}
+
+/// Measures the costs of every timed layout into its entry; a layout whose child fails gets
+/// that as its failure. Returns why costs were left out, if they were.
+pub(super) fn measure<S: Subject>(
+    subject: &S,
+    plan: &CostsPlan,
+    layouts: &mut [LayoutRun],
+    samples: &[Option<Sample<S::Outcome>>],
+    bar: &indicatif::ProgressBar,
+    weight: u64,
+) -> Option<String> {
+    let records = samples.iter().flatten().map(|s| s.records).next()?;
+    if let Some(limit) = plan
+        .skip_above
+        .filter(|&l| plan.records.is_none() && records > l)
+    {
+        bar.inc(layouts.len() as u64 * weight);
+        return Some(format!(
+            "costs left out: the input has {} records, and callgrind runs about a hundred \
+             times slower than native above {} (pass --costs to measure them anyway)",
+            crate::format::thousands(records),
+            crate::format::thousands(limit)
+        ));
+    }
+    let mut order: Vec<usize> = (0..layouts.len())
+        .filter(|&i| samples[i].is_some())
+        .collect();
+    order.sort_by_key(|&i| {
+        std::cmp::Reverse(
+            layouts[i]
+                .timing
+                .as_ref()
+                .map_or(Nanos(0), Timing::best_total),
+        )
+    });
+    let running = std::sync::Mutex::new(Vec::<String>::new());
+    let outcomes = children::pool(
+        &order,
+        plan.jobs,
+        |i| {
+            let name = &layouts[i].layout;
+            {
+                let mut now = running.lock().unwrap_or_else(|e| e.into_inner());
+                now.push(name.clone());
+                bar.set_message(format!("costs under callgrind: {}", now.join(", ")));
+            }
+            let costs = run_child(subject, plan, name);
+            running
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .retain(|n| n != name);
+            costs
+        },
+        |_| bar.inc(weight),
+    );
+    for (&i, outcome) in order.iter().zip(outcomes) {
+        let timed = samples[i].as_ref().filter(|_| plan.records.is_none());
+        let outcome = outcome.and_then(|(stdout, callgrind)| {
+            let records = subject
+                .cost_report(&layouts[i].layout, &stdout, timed, plan.records)
+                .map_err(|e| e.to_string())?;
+            callgrind.costs(records).map_err(|e| e.to_string())
+        });
+        match outcome {
+            Ok(costs) => layouts[i].costs = Some(costs),
+            Err(e) => layouts[i].errors.push(Failure::new(FailureKind::Costs, e)),
+        }
+    }
+    bar.inc((layouts.len() - order.len()) as u64 * weight);
+    None
+}
+
+/// One layout's child under callgrind: its stdout, and the callgrind run whose dumps hold
+/// the counts.
+fn run_child<S: Subject>(
+    subject: &S,
+    plan: &CostsPlan,
+    layout: &str,
+) -> Result<(Vec<u8>, Callgrind), String> {
+    let child = subject
+        .cost_child(layout, plan.records)
+        .ok_or_else(|| "this subject has no costs child".to_owned())?;
+    let callgrind = Callgrind::new().map_err(|e| e.to_string())?;
+    let stdout = children::run(&callgrind.wrap(child, Some(plan.caches)))
+        .map_err(|e: ChildFailure| e.to_string())?;
+    Ok((stdout, callgrind))
+}
+
+/// The plan for a workload of `records` records (`None`: a file, size unknown): the
+/// workload's own size with the typical caches, or — above `at_most` records — `at_most`
+/// of them with the simulated last-level cache shrunk in proportion, so that the store
+/// outgrows it as the full run's would (per-record figures within 1 % of the full run's
+/// for the compact layouts; see [`SimulatedCaches::scaled_for`]). A file is measured whole
+/// up to `skip_above` records.
+pub(crate) fn scaled(
+    records: Option<u64>,
+    at_most: Option<u64>,
+    skip_above: Option<u64>,
+    jobs: usize,
+) -> CostsPlan {
+    match (records, at_most) {
+        (Some(n), Some(at_most)) if n > at_most => CostsPlan {
+            records: Some(at_most),
+            caches: SimulatedCaches::TYPICAL.scaled_for(at_most, n),
+            jobs,
+            skip_above: None,
+        },
+        _ => CostsPlan {
+            records: None,
+            caches: SimulatedCaches::TYPICAL,
+            jobs,
+            skip_above,
+        },
+    }
+}
+
+impl Plan {
+    /// Progress weight of one costs child: callgrind runs a layout about a hundred times
+    /// slower than native.
+    pub(super) fn costs_weight(&self, main_weight: u64) -> u64 {
+        match &self.costs {
+            Some(c) => c.records.unwrap_or(main_weight).saturating_mul(100),
+            None => 0,
+        }
+    }
+}
