@@ -12,6 +12,10 @@ use crate::units::Bytes;
 
 /// The confidence a leader's interval needs before the leader counts as clear.
 pub(crate) const MIN_CONFIDENCE: f64 = 0.9;
+/// How far ahead a clear leader must be: the runner-up's time over the leader's, at the
+/// interval's lower end. A lead of a percent or two is noise to a decision, and among a
+/// dozen layouts at twenty sizes some such lead would pass the confidence bar by chance.
+pub(crate) const MIN_LEAD: f64 = 1.03;
 
 /// The figures a sweep ranks: each stage and the pipeline.
 pub(crate) fn figures(results: &Results) -> Vec<String> {
@@ -53,7 +57,7 @@ pub(crate) struct Ranking {
     /// The runner-up's time over the leader's, round by round: median and interval.
     pub lead: Option<Interval>,
     /// Whether the first is ahead of the second beyond doubt: that ratio's interval, at
-    /// [`MIN_CONFIDENCE`] or more, stays above 1.
+    /// [`MIN_CONFIDENCE`] or more, stays at or above [`MIN_LEAD`].
     pub clear: bool,
 }
 
@@ -80,7 +84,7 @@ pub(crate) fn rankings(results: &Results, figure: &str) -> Vec<Ranking> {
                 [a, b, ..] if a.2.len() == b.2.len() => paired_ratio(&b.2, &a.2),
                 _ => None,
             };
-            let clear = lead.is_some_and(|r| r.confidence >= MIN_CONFIDENCE && r.lower > 1.0);
+            let clear = lead.is_some_and(|r| r.confidence >= MIN_CONFIDENCE && r.lower >= MIN_LEAD);
             (!ranked.is_empty()).then(|| Ranking {
                 records,
                 ranked: ranked.into_iter().map(|(l, i, _)| (l, i)).collect(),
