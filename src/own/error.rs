@@ -75,4 +75,3 @@ impl StoreError {
 pub(crate) fn setter_failed(error: StoreError) -> ! {
     panic!("{error}")
 }
-

@@ -191,4 +191,3 @@ pub trait Record: Sized + Clone + 'static {
     #[doc(hidden)]
     fn part_info(part: Part) -> TypeInfo;
 }
-

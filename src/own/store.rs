@@ -205,4 +205,3 @@ pub trait Workload<R: Record> {
     /// Runs the workload over `store`, which it may change.
     fn run<S: Store<R>>(&self, store: &mut S) -> Self::Output;
 }
-
