@@ -125,6 +125,18 @@ impl<I: InternId> Interner<I> {
         &self.names[id.index()]
     }
 
+    /// The text of the id whose [`InternId::index`] is `index`: for callers that carry ids
+    /// in a wider integer than `I` (the pipeline's `u32` sensor keys), with no narrowing
+    /// cast that could wrap.
+    ///
+    /// # Panics
+    ///
+    /// If `index >= self.len()`.
+    #[inline]
+    pub fn name_at(&self, index: usize) -> &str {
+        &self.names[index]
+    }
+
     /// How many distinct ids exist.
     #[inline]
     pub fn len(&self) -> usize {

@@ -92,10 +92,7 @@ impl Builders {
 
     /// The finished batch. The builders' buffers move into the arrays without a copy.
     fn finish(mut self) -> RecordBatch {
-        let names = (0..self.ids.len()).map(|id| {
-            let id = u16::try_from(id).expect("an Interner<u16> holds u16 ids");
-            self.ids.name(id)
-        });
+        let names = (0..self.ids.len()).map(|id| self.ids.name_at(id));
         let values: ArrayRef = Arc::new(StringArray::from_iter_values(names));
         let sensor = DictionaryArray::try_new(self.sensor.finish(), values)
             .expect("every key was made by the interner whose names are the values");
@@ -187,10 +184,11 @@ impl<'a> Columns<'a> {
         }
     }
 
-    fn name(&self, id: u16) -> &'a str {
+    /// The text of the id at `index` (a key of the sensor column, widened).
+    fn name(&self, index: usize) -> &'a str {
         match self.names {
-            Names::Interner(ids) => ids.name(id),
-            Names::Dictionary(values) => values.value(usize::from(id)),
+            Names::Interner(ids) => ids.name_at(index),
+            Names::Dictionary(values) => values.value(index),
         }
     }
 
@@ -262,7 +260,6 @@ impl Layout for Arrow {
                 let c = self.columns();
                 let mut b = Builders::with_capacity(c.value.len() + 1);
                 for id in 0..c.interned() {
-                    let id = u16::try_from(id).expect("dictionary keys are u16");
                     b.ids
                         .intern(c.name(id))
                         .expect("the dictionary's values fit its u16 keys");
@@ -280,11 +277,7 @@ impl Layout for Arrow {
         let State::Building(b) = &mut self.state else {
             unreachable!("the store was turned back into builders above");
         };
-        let sensor = b.ids.intern(reading.sensor_id).map_err(|full| CapacityError {
-            layout: Self::NAME,
-            id_type: full.type_name,
-            limit: full.capacity,
-        })?;
+        let sensor = b.ids.intern(reading.sensor_id).map_err(|full| CapacityError::new(Self::NAME, full))?;
         b.sensor.append_value(sensor);
         b.timestamp.append_value(reading.timestamp);
         b.value.append_value(reading.value);
@@ -304,7 +297,7 @@ impl Layout for Arrow {
     fn record(&self, index: usize) -> RecordRef<'_> {
         let c = self.columns();
         RecordRef {
-            sensor_id: c.name(c.sensor[index]),
+            sensor_id: c.name(usize::from(c.sensor[index])),
             timestamp: c.timestamp[index],
             value: c.value[index],
             unit: unit_of(c.unit[index]),
@@ -318,8 +311,7 @@ impl Layout for Arrow {
     }
 
     fn interned_name(&self, id: u32) -> &str {
-        let id = u16::try_from(id).expect("arrow ids are u16");
-        self.columns().name(id)
+        self.columns().name(id as usize)
     }
 
     fn retain<F: FnMut(f64, Unit) -> bool>(&mut self, mut keep: F) {

@@ -68,11 +68,7 @@ impl Layout for HotCold {
     }
 
     fn push(&mut self, reading: &Reading<'_>) -> Result<(), CapacityError> {
-        let sensor = self.ids.intern(reading.sensor_id).map_err(|full| CapacityError {
-            layout: Self::NAME,
-            id_type: full.type_name,
-            limit: full.capacity,
-        })?;
+        let sensor = self.ids.intern(reading.sensor_id).map_err(|full| CapacityError::new(Self::NAME, full))?;
         self.hot.push(HotRecord {
             sensor,
             value: reading.value,
@@ -105,8 +101,7 @@ impl Layout for HotCold {
     }
 
     fn interned_name(&self, id: u32) -> &str {
-        let id = u16::try_from(id).expect("hot_cold ids are u16");
-        self.ids.name(id)
+        self.ids.name_at(id as usize)
     }
 
     fn retain<F: FnMut(f64, Unit) -> bool>(&mut self, mut keep: F) {
