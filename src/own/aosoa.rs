@@ -7,11 +7,9 @@
 //! (a few cache lines apart, like `aos`), and the whole store is one allocation. Interned
 //! strings are ids, as in the other compact layouts; other strings are `String` lanes.
 
-use std::fmt;
-
 use crate::inspect::TypeInfo;
-use crate::own::kind::{Field, FieldSink, FieldSource, FieldVisitor, Kind, Part, Ref, Val, LANES};
-use crate::own::{setter_failed, Record, Row, Store, StoreError};
+use crate::own::kind::{Field, FieldSink, FieldVisitor, Kind, Part, Ref, Val, LANES};
+use crate::own::{record_at, setter_failed, store_impl, Record, Row, Store, StoreError};
 
 pub(crate) const NAME: &str = "aosoa";
 
@@ -23,25 +21,8 @@ pub struct Aosoa<R: Record> {
     len: usize,
 }
 
-impl<R: Record> Default for Aosoa<R> {
-    fn default() -> Self {
-        Aosoa {
-            blocks: Vec::new(),
-            tables: R::Tables::default(),
-            len: 0,
-        }
-    }
-}
-
-impl<R: Record> fmt::Debug for Aosoa<R> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Aosoa")
-            .field("blocks", &self.blocks)
-            .field("tables", &self.tables)
-            .field("len", &self.len)
-            .finish()
-    }
-}
+store_impl!(Default for Aosoa { blocks, tables, len });
+store_impl!(Debug for Aosoa { blocks, tables, len });
 
 /// Writes one record's fields into lane `lane` of `block`; remembers the first failure.
 struct FillLane<'a, R: Record> {
@@ -103,16 +84,6 @@ impl<R: Record> FieldVisitor<R> for MoveRecord<'_, R> {
     }
 }
 
-/// Copies record `index` back out of its block.
-struct GetFields<'a, R: Record>(At<'a, R>);
-
-impl<R: Record> FieldSource<R> for GetFields<'_, R> {
-    #[inline(always)]
-    fn take<F: Field<R>>(&mut self) -> Val<R, F> {
-        F::Kind::to_value(Aosoa::<R>::__read_at::<F>(self.0))
-    }
-}
-
 /// Where a record is: its block, its lane, and the tables its ids point into.
 #[doc(hidden)]
 pub type At<'a, R> = (&'a <R as Record>::Block, usize, &'a <R as Record>::Tables);
@@ -163,7 +134,7 @@ impl<R: Record> Store<R> for Aosoa<R> {
     }
 
     fn get(&self, index: usize) -> R {
-        R::build(&mut GetFields(self.__at(index)))
+        record_at::<R, Self>(self.__at(index))
     }
 
     fn retain<K: FnMut(&Row<'_, R, Self>) -> bool>(&mut self, mut keep: K) {

@@ -112,6 +112,7 @@ pub use self::schema::{FieldKind, FieldSchema, InternWidth, Schema};
 pub use self::soa::Soa;
 #[doc(hidden)]
 pub use self::store::read_row;
+pub(crate) use self::store::{record_at, store_impl};
 pub use self::store::{Row, Store, StoreFn, Workload};
 
 use self::kind::{FieldSink, FieldSource, FieldVisitor, Part};

@@ -15,11 +15,9 @@
 //!
 //! [`TextSpan`]: crate::own::kind::TextSpan
 
-use std::fmt;
-
 use crate::inspect::TypeInfo;
-use crate::own::kind::{Field, FieldSink, FieldSource, FieldVisitor, Kind, Part, Ref, Val};
-use crate::own::{setter_failed, Record, Row, Store, StoreError};
+use crate::own::kind::{Field, FieldSink, FieldVisitor, Kind, Part, Ref, Val};
+use crate::own::{record_at, setter_failed, store_impl, Record, Row, Store, StoreError};
 
 pub(crate) const NAME: &str = "packed";
 
@@ -33,27 +31,8 @@ pub struct Packed<R: Record> {
     dead_text: usize,
 }
 
-impl<R: Record> Default for Packed<R> {
-    fn default() -> Self {
-        Packed {
-            rows: Vec::new(),
-            tables: R::Tables::default(),
-            text: String::new(),
-            dead_text: 0,
-        }
-    }
-}
-
-impl<R: Record> fmt::Debug for Packed<R> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Packed")
-            .field("rows", &self.rows)
-            .field("tables", &self.tables)
-            .field("text", &self.text)
-            .field("dead_text", &self.dead_text)
-            .finish()
-    }
-}
+store_impl!(Default for Packed { rows, tables, text, dead_text });
+store_impl!(Debug for Packed { rows, tables, text, dead_text });
 
 /// Packs one record's fields into a row; remembers the first field that failed.
 struct PackFields<'a, R: Record> {
@@ -74,16 +53,6 @@ impl<R: Record> FieldSink<R> for PackFields<'_, R> {
             Ok(packed) => F::set_packed(&mut self.row, packed),
             Err(overflow) => self.failed = Some(StoreError::new::<R, F>(NAME, overflow)),
         }
-    }
-}
-
-/// Reads a row back into a record.
-struct UnpackFields<'a, R: Record>(At<'a, R>);
-
-impl<R: Record> FieldSource<R> for UnpackFields<'_, R> {
-    #[inline(always)]
-    fn take<F: Field<R>>(&mut self) -> Val<R, F> {
-        F::Kind::to_value(Packed::<R>::__read_at::<F>(self.0))
     }
 }
 
@@ -181,7 +150,7 @@ impl<R: Record> Store<R> for Packed<R> {
     }
 
     fn get(&self, index: usize) -> R {
-        R::build(&mut UnpackFields::<R>(self.__at(index)))
+        record_at::<R, Self>(self.__at(index))
     }
 
     fn retain<K: FnMut(&Row<'_, R, Self>) -> bool>(&mut self, mut keep: K) {

@@ -7,11 +7,9 @@
 //!
 //! The columns are the record's generated `<Name>Columns` struct, one `Vec` per field.
 
-use std::fmt;
-
 use crate::inspect::TypeInfo;
-use crate::own::kind::{Elem, Field, FieldSink, FieldSource, FieldVisitor, Kind, Ref, Val};
-use crate::own::{setter_failed, Record, Row, Store, StoreError};
+use crate::own::kind::{Elem, Field, FieldSink, FieldVisitor, Kind, Ref, Val};
+use crate::own::{record_at, setter_failed, store_impl, Record, Row, Store, StoreError};
 
 pub(crate) const NAME: &str = "soa";
 
@@ -22,25 +20,8 @@ pub struct Soa<R: Record> {
     len: usize,
 }
 
-impl<R: Record> Default for Soa<R> {
-    fn default() -> Self {
-        Soa {
-            columns: R::Columns::default(),
-            tables: R::Tables::default(),
-            len: 0,
-        }
-    }
-}
-
-impl<R: Record> fmt::Debug for Soa<R> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Soa")
-            .field("columns", &self.columns)
-            .field("tables", &self.tables)
-            .field("len", &self.len)
-            .finish()
-    }
-}
+store_impl!(Default for Soa { columns, tables, len });
+store_impl!(Debug for Soa { columns, tables, len });
 
 /// Calls `each` once per field with the field's column (mutably) — the column-wise
 /// operations of this file, each one line.
@@ -120,19 +101,6 @@ impl<R: Record> FieldSink<R> for PushFields<'_, R> {
     }
 }
 
-/// Reads record `index` back out of the columns.
-struct GetFields<'a, R: Record> {
-    soa: &'a Soa<R>,
-    index: usize,
-}
-
-impl<R: Record> FieldSource<R> for GetFields<'_, R> {
-    #[inline(always)]
-    fn take<F: Field<R>>(&mut self) -> Val<R, F> {
-        F::Kind::to_value(Soa::<R>::__read_at::<F>((self.soa, self.index)))
-    }
-}
-
 /// `(element name, element size)` of every column, for `inspect`.
 struct ColumnSizes(Vec<(String, usize)>);
 impl<R: Record> FieldVisitor<R> for ColumnSizes {
@@ -189,7 +157,7 @@ impl<R: Record> Store<R> for Soa<R> {
             "index {index} out of {} records",
             self.len
         );
-        R::build(&mut GetFields { soa: self, index })
+        record_at::<R, Self>(self.__at(index))
     }
 
     fn retain<K: FnMut(&Row<'_, R, Self>) -> bool>(&mut self, mut keep: K) {

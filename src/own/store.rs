@@ -5,7 +5,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use crate::inspect::TypeInfo;
-use crate::own::kind::{Field, Ref};
+use crate::own::kind::{Field, FieldSource, Kind, Ref, Val};
 use crate::own::{Record, StoreError};
 
 /// One layout of a record: all its records, in store order.
@@ -163,6 +163,23 @@ pub fn read_row<'a, R: Record, S: Store<R> + 'a, F: Field<R>>(
     S::__read_at::<F>(row.at)
 }
 
+/// A copy of the record at `at`, read back field by field: [`Store::get`] of every layout
+/// that does not keep the user's struct itself.
+#[inline]
+pub(crate) fn record_at<'a, R: Record, S: Store<R> + 'a>(at: S::At<'a>) -> R {
+    /// Hands `R::build` each field as the store reads it.
+    struct Fields<'a, R: Record, S: Store<R> + 'a>(S::At<'a>);
+
+    impl<'a, R: Record, S: Store<R> + 'a> FieldSource<R> for Fields<'a, R, S> {
+        #[inline(always)]
+        fn take<F: Field<R>>(&mut self) -> Val<R, F> {
+            F::Kind::to_value(S::__read_at::<F>(self.0))
+        }
+    }
+
+    R::build(&mut Fields::<R, S>(at))
+}
+
 /// Something to do with one layout's store type in hand, returning a value: how generic
 /// code reaches a layout chosen by name ([`Record::for_layout`]) without `dyn`.
 ///
@@ -205,3 +222,29 @@ pub trait Workload<R: Record> {
     /// Runs the workload over `store`, which it may change.
     fn run<S: Store<R>>(&self, store: &mut S) -> Self::Output;
 }
+
+/// `Default` (each field's default) or `Debug` (each field) for a store over records `R`:
+/// what `#[derive]` would write, without the `R: Default` or `R: Debug` bound it would add
+/// and no store needs.
+macro_rules! store_impl {
+    (Default for $store:ident { $($field:ident),* }) => {
+        impl<R: Record> Default for $store<R> {
+            fn default() -> Self {
+                $store {
+                    $($field: Default::default()),*
+                }
+            }
+        }
+    };
+    (Debug for $store:ident { $($field:ident),* }) => {
+        impl<R: Record> std::fmt::Debug for $store<R> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($store))
+                    $(.field(stringify!($field), &self.$field))*
+                    .finish()
+            }
+        }
+    };
+}
+
+pub(crate) use store_impl;
