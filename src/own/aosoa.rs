@@ -8,8 +8,11 @@
 //! strings are ids, as in the other compact layouts; other strings are `String` lanes.
 
 use crate::inspect::TypeInfo;
-use crate::own::kind::{Field, FieldSink, FieldVisitor, Kind, Part, Ref, Val, LANES};
-use crate::own::{record_at, setter_failed, store_impl, Record, Row, Store, StoreError};
+use crate::own::kind::{Field, FieldVisitor, Kind, Part, Ref, Val, LANES};
+use crate::own::{
+    record_at, setter_failed, store_impl, take_elem, try_scatter, Record, Row, Store, StoreError,
+    TrySink,
+};
 
 pub(crate) const NAME: &str = "aosoa";
 
@@ -24,24 +27,18 @@ pub struct Aosoa<R: Record> {
 store_impl!(Default for Aosoa { blocks, tables, len });
 store_impl!(Debug for Aosoa { blocks, tables, len });
 
-/// Writes one record's fields into lane `lane` of `block`; remembers the first failure.
+/// Writes one record's fields into lane `lane` of `block`.
 struct FillLane<'a, R: Record> {
     block: &'a mut R::Block,
     lane: usize,
     tables: &'a mut R::Tables,
-    failed: Option<StoreError>,
 }
 
-impl<R: Record> FieldSink<R> for FillLane<'_, R> {
+impl<R: Record> TrySink<R> for FillLane<'_, R> {
     #[inline(always)]
-    fn put<F: Field<R>>(&mut self, value: &mut Val<R, F>) {
-        if self.failed.is_some() {
-            return;
-        }
-        match F::Kind::elem(F::Kind::take(value), F::table_mut(self.tables)) {
-            Ok(elem) => F::lanes_mut(self.block)[self.lane] = elem,
-            Err(full) => self.failed = Some(StoreError::intern::<R, F>(NAME, full)),
-        }
+    fn try_put<F: Field<R>>(&mut self, value: &mut Val<R, F>) -> Result<(), StoreError> {
+        F::lanes_mut(self.block)[self.lane] = take_elem::<R, F>(NAME, value, self.tables)?;
+        Ok(())
     }
 }
 
@@ -118,10 +115,8 @@ impl<R: Record> Store<R> for Aosoa<R> {
             block,
             lane,
             tables: &mut self.tables,
-            failed: None,
         };
-        record.scatter(&mut fill);
-        if let Some(error) = fill.failed {
+        if let Err(error) = try_scatter(record, &mut fill) {
             if lane == 0 {
                 self.blocks.pop();
             } else if let Some(block) = self.blocks.last_mut() {

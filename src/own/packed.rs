@@ -16,8 +16,10 @@
 //! [`TextSpan`]: crate::own::kind::TextSpan
 
 use crate::inspect::TypeInfo;
-use crate::own::kind::{Field, FieldSink, FieldVisitor, Kind, Part, Ref, Val};
-use crate::own::{record_at, setter_failed, store_impl, Record, Row, Store, StoreError};
+use crate::own::kind::{Field, FieldVisitor, Kind, Part, Ref, Val};
+use crate::own::{
+    record_at, setter_failed, store_impl, try_scatter, Record, Row, Store, StoreError, TrySink,
+};
 
 pub(crate) const NAME: &str = "packed";
 
@@ -34,25 +36,21 @@ pub struct Packed<R: Record> {
 store_impl!(Default for Packed { rows, tables, text, dead_text });
 store_impl!(Debug for Packed { rows, tables, text, dead_text });
 
-/// Packs one record's fields into a row; remembers the first field that failed.
+/// Packs one record's fields into a row.
 struct PackFields<'a, R: Record> {
     row: R::Packed,
     tables: &'a mut R::Tables,
     text: &'a mut String,
-    failed: Option<StoreError>,
 }
 
-impl<R: Record> FieldSink<R> for PackFields<'_, R> {
+impl<R: Record> TrySink<R> for PackFields<'_, R> {
     #[inline(always)]
-    fn put<F: Field<R>>(&mut self, value: &mut Val<R, F>) {
-        if self.failed.is_some() {
-            return;
-        }
+    fn try_put<F: Field<R>>(&mut self, value: &mut Val<R, F>) -> Result<(), StoreError> {
         let tables = F::table_mut(self.tables);
-        match F::Kind::pack(F::Kind::as_ref(value), tables, self.text) {
-            Ok(packed) => F::set_packed(&mut self.row, packed),
-            Err(overflow) => self.failed = Some(StoreError::new::<R, F>(NAME, overflow)),
-        }
+        let packed = F::Kind::pack(F::Kind::as_ref(value), tables, self.text)
+            .map_err(|overflow| StoreError::new::<R, F>(NAME, overflow))?;
+        F::set_packed(&mut self.row, packed);
+        Ok(())
     }
 }
 
@@ -138,10 +136,8 @@ impl<R: Record> Store<R> for Packed<R> {
             row: R::Packed::default(),
             tables: &mut self.tables,
             text: &mut self.text,
-            failed: None,
         };
-        record.scatter(&mut pack);
-        if let Some(error) = pack.failed {
+        if let Err(error) = try_scatter(record, &mut pack) {
             self.text.truncate(text_len);
             return Err(error);
         }

@@ -8,8 +8,11 @@
 //! The columns are the record's generated `<Name>Columns` struct, one `Vec` per field.
 
 use crate::inspect::TypeInfo;
-use crate::own::kind::{Elem, Field, FieldSink, FieldVisitor, Kind, Ref, Val};
-use crate::own::{record_at, setter_failed, store_impl, Record, Row, Store, StoreError};
+use crate::own::kind::{Elem, Field, FieldVisitor, Kind, Ref, Val};
+use crate::own::{
+    record_at, setter_failed, store_impl, take_elem, try_scatter, Record, Row, Store, StoreError,
+    TrySink,
+};
 
 pub(crate) const NAME: &str = "soa";
 
@@ -81,23 +84,17 @@ impl<R: Record> ColumnOp<R> for MoveRow {
     }
 }
 
-/// Appends one record's fields to the columns; remembers the first field that failed.
+/// Appends one record's fields to the columns.
 struct PushFields<'a, R: Record> {
     columns: &'a mut R::Columns,
     tables: &'a mut R::Tables,
-    failed: Option<StoreError>,
 }
 
-impl<R: Record> FieldSink<R> for PushFields<'_, R> {
+impl<R: Record> TrySink<R> for PushFields<'_, R> {
     #[inline(always)]
-    fn put<F: Field<R>>(&mut self, value: &mut Val<R, F>) {
-        if self.failed.is_some() {
-            return;
-        }
-        match F::Kind::elem(F::Kind::take(value), F::table_mut(self.tables)) {
-            Ok(elem) => F::column_mut(self.columns).push(elem),
-            Err(full) => self.failed = Some(StoreError::intern::<R, F>(NAME, full)),
-        }
+    fn try_put<F: Field<R>>(&mut self, value: &mut Val<R, F>) -> Result<(), StoreError> {
+        F::column_mut(self.columns).push(take_elem::<R, F>(NAME, value, self.tables)?);
+        Ok(())
     }
 }
 
@@ -138,10 +135,8 @@ impl<R: Record> Store<R> for Soa<R> {
         let mut push = PushFields {
             columns: &mut self.columns,
             tables: &mut self.tables,
-            failed: None,
         };
-        record.scatter(&mut push);
-        if let Some(error) = push.failed {
+        if let Err(error) = try_scatter(record, &mut push) {
             // Fields before the failing one were pushed: cut every column back.
             let len = self.len;
             self.each_column(Truncate(len));
