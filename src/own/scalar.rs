@@ -113,31 +113,27 @@ scalars! {
         dyn Char: |x| x, |x: &char| Some(*x);
 }
 
-/// Numbers are their own packed form; in a dynamic value integers widen losslessly to 64
-/// bits (128-bit integers are boxed, as a dynamic language would), floats stay as they are.
-macro_rules! numbers {
-    ($($ty:ty => $kind:ident, $variant:ident, $wrap:expr, $unwrap:expr;)*) => {
+/// Integers up to 64 bits are their own packed form and widen losslessly into the dynamic
+/// value's 64 bits, coming back only if they fit.
+macro_rules! integers {
+    ($kind:ident($wide:ty): $($ty:ty),*) => {
         scalars! {
-            $($ty => $kind, fill 0 as $ty, packed $ty: |x| x, |x| x, dyn $variant: $wrap, $unwrap;)*
+            $($ty => $kind, fill 0, packed $ty: |x| x, |x| x,
+                dyn $kind: |x| x as $wide, |x: &$wide| <$ty>::try_from(*x).ok();)*
         }
     };
 }
 
-numbers! {
-    i8 => Int, Int, |x| i64::from(x), |x: &i64| i8::try_from(*x).ok();
-    i16 => Int, Int, |x| i64::from(x), |x: &i64| i16::try_from(*x).ok();
-    i32 => Int, Int, |x| i64::from(x), |x: &i64| i32::try_from(*x).ok();
-    i64 => Int, Int, |x| x, |x: &i64| Some(*x);
-    isize => Int, Int, |x| x as i64, |x: &i64| isize::try_from(*x).ok();
-    i128 => Int, I128, Box::new, |x: &Box<i128>| Some(**x);
-    u8 => UInt, UInt, |x| u64::from(x), |x: &u64| u8::try_from(*x).ok();
-    u16 => UInt, UInt, |x| u64::from(x), |x: &u64| u16::try_from(*x).ok();
-    u32 => UInt, UInt, |x| u64::from(x), |x: &u64| u32::try_from(*x).ok();
-    u64 => UInt, UInt, |x| x, |x: &u64| Some(*x);
-    usize => UInt, UInt, |x| x as u64, |x: &u64| usize::try_from(*x).ok();
-    u128 => UInt, U128, Box::new, |x: &Box<u128>| Some(**x);
-    f32 => Float, F32, |x| x, |x: &f32| Some(*x);
-    f64 => Float, Float, |x| x, |x: &f64| Some(*x);
+integers!(Int(i64): i8, i16, i32, i64, isize);
+integers!(UInt(u64): u8, u16, u32, u64, usize);
+
+// 128-bit integers are boxed in a dynamic value, as a dynamic language would; floats stay
+// as they are. All are their own packed form.
+scalars! {
+    i128 => Int, fill 0, packed i128: |x| x, |x| x, dyn I128: Box::new, |x: &Box<i128>| Some(**x);
+    u128 => UInt, fill 0, packed u128: |x| x, |x| x, dyn U128: Box::new, |x: &Box<u128>| Some(**x);
+    f32 => Float, fill 0.0, packed f32: |x| x, |x| x, dyn F32: |x| x, |x: &f32| Some(*x);
+    f64 => Float, fill 0.0, packed f64: |x| x, |x| x, dyn Float: |x| x, |x: &f64| Some(*x);
 }
 
 /// The dynamic value of an enum: its variant's name. Used by `#[derive(Scalar)]`.
