@@ -280,15 +280,7 @@ impl Layout for Aosoa {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn reading(id: &str, timestamp: f64, value: f64) -> Reading<'_> {
-        Reading {
-            sensor_id: id,
-            timestamp,
-            value,
-            unit: Unit::Percent,
-        }
-    }
+    use crate::layouts::percent_reading as reading;
 
     /// A store of `n` records of sensor `s<i % 3>`, timestamp `i`, value `i % 101` (so
     /// values of 101 and up never occur; the tests mark records to drop with 150).

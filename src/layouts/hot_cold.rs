@@ -168,15 +168,7 @@ impl Layout for HotCold {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn reading(id: &str, timestamp: f64, value: f64) -> Reading<'_> {
-        Reading {
-            sensor_id: id,
-            timestamp,
-            value,
-            unit: Unit::Percent,
-        }
-    }
+    use crate::layouts::percent_reading as reading;
 
     #[test]
     fn the_filter_keeps_hot_and_cold_in_step() {

@@ -277,6 +277,17 @@ registry! {
     arrow::Arrow,
 }
 
+/// A reading in `%` for the layouts' unit tests: the filter keeps values from 0 to 100.
+#[cfg(test)]
+fn percent_reading(id: &str, timestamp: f64, value: f64) -> Reading<'_> {
+    Reading {
+        sensor_id: id,
+        timestamp,
+        value,
+        unit: Unit::Percent,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,15 +2,7 @@
 //! from builders and from the batch agreeing, pushes after a stage, and the u16 key limit.
 
 use super::*;
-
-fn reading(id: &str, timestamp: f64, value: f64) -> Reading<'_> {
-    Reading {
-        sensor_id: id,
-        timestamp,
-        value,
-        unit: Unit::Percent,
-    }
-}
+use crate::layouts::percent_reading as reading;
 
 /// A store of `n` records of sensors `s0..s3`, timestamp `i`, value `i`, so values of
 /// 101 and up are dropped by the filter.
