@@ -34,6 +34,10 @@ enum Command {
     /// `run --memory` and `compare` start it, one process per layout.
     #[command(name = HEAP_CHILD_COMMAND, hide = true)]
     ProfileHeap(child::ProfileHeapArgs),
+    /// Internal: run one layout's pipeline once, marking its stages for callgrind, and
+    /// print JSON. `--costs` starts it under valgrind, one process per layout.
+    #[command(name = crate::measure::costs::child::CHILD_COMMAND, hide = true)]
+    ProfileCosts(child::ProfileCostsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -108,7 +112,10 @@ fn main() -> Result<()> {
             _ => return Err(UsageError(one_line(&e)).into()),
         },
     };
-    if !matches!(cli.command, Command::ProfileHeap(_)) {
+    if !matches!(
+        cli.command,
+        Command::ProfileHeap(_) | Command::ProfileCosts(_)
+    ) {
         crate::interrupt::install();
     }
     match cli.command {
@@ -119,6 +126,7 @@ fn main() -> Result<()> {
         Command::Report(args) => report::run(&args),
         Command::Inspect(args) => inspect::run(&args),
         Command::ProfileHeap(args) => child::profile_heap(&args),
+        Command::ProfileCosts(args) => child::profile_costs(&args),
     }
 }
 

@@ -92,6 +92,19 @@ pub(crate) fn one_line(text: &str) -> String {
     }
 }
 
+/// `40 000`: a record count with its digits in groups of three, as the reports write them.
+pub(crate) fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,6 +131,13 @@ mod tests {
         assert_eq!(per_record_range(35.04, 35.04, 35.04), "35.0");
         assert_eq!(ratio_range(1.094, 1.051, 1.123), "1.09× (1.05–1.12)");
         assert_eq!(ratio_range(1.0, 1.0, 1.0), "1.00×");
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(1_000_000), "1 000 000");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(40_000), "40 000");
     }
 
     #[test]

@@ -74,6 +74,14 @@ impl BuildHasher for FixedState {
     }
 }
 
+/// Restarts this thread's sequence of seeds: the maps made from here on get the seeds they
+/// would get in a thread that had made none before. A run measured for its counts calls
+/// it right before the pipeline, so that the seeds of its maps (and so the probes their
+/// lookups take) do not depend on how many maps the code before it happened to make.
+pub fn restart_seeds() {
+    NEXT_K0.with(|next| next.set(FIRST_K0));
+}
+
 /// A `HashMap` hashed with [`FixedState`].
 pub type FixedMap<K, V> = HashMap<K, V, FixedState>;
 
@@ -84,3 +92,18 @@ pub type FixedSet<K> = std::collections::HashSet<K, FixedState>;
 const _: () = assert!(
     std::mem::size_of::<FixedMap<String, u64>>() == std::mem::size_of::<HashMap<String, u64>>()
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restarted_seeds_are_a_fresh_threads() {
+        let fresh = std::thread::spawn(|| (FixedState::default(), FixedState::default()))
+            .join()
+            .unwrap();
+        let _earlier: Vec<FixedState> = (0..5).map(|_| FixedState::default()).collect();
+        restart_seeds();
+        assert_eq!((FixedState::default(), FixedState::default()), fresh);
+    }
+}

@@ -40,7 +40,12 @@ fn clean_up() {
         kill(pid);
     }
     for path in lock(&PATHS).drain(..) {
-        let _ = std::fs::remove_file(&path);
+        // A directory is a child's private scratch space (callgrind's dumps).
+        let _ = if path.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
     }
 }
 
@@ -76,8 +81,9 @@ impl Drop for ChildGuard {
     }
 }
 
-/// A registered temporary file, removed on a signal; unregistered (not removed) when
-/// dropped, since by then it has been renamed into place or removed by its writer.
+/// A registered temporary file (or directory), removed on a signal; unregistered (not
+/// removed) when dropped, since by then it has been renamed into place or removed by its
+/// writer.
 #[derive(Debug)]
 pub(crate) struct PathGuard(PathBuf);
 

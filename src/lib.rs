@@ -111,6 +111,8 @@ pub mod __private {
             program: program.into(),
             args: args.iter().map(Into::into).collect(),
             env: Vec::new(),
+            clear_env: false,
+            dir: None,
             timeout,
         })
         .map_err(|e| e.to_string())

@@ -19,7 +19,12 @@ fn main() -> ExitCode {
         .nth(1)
         .is_some_and(|arg| arg == layoutlab::HEAP_CHILD_COMMAND)
     {
-        layoutlab::measure::heap::SwitchAlloc::track();
+        use layoutlab::measure::heap::SwitchAlloc;
+        if std::env::args_os().any(|arg| arg == "--count-only") {
+            SwitchAlloc::count_only();
+        } else {
+            SwitchAlloc::track();
+        }
     }
     layoutlab::run_cli()
 }

@@ -20,3 +20,20 @@ pub(crate) fn bar(len: u64, what: &str, show: bool) -> ProgressBar {
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar
 }
+
+/// A bar over `len` units of work (records run, so that a run at ten million records moves
+/// it a thousand times further than one at ten thousand), showing the share done and the
+/// time left; hidden as [`bar`] is.
+pub(crate) fn weighted_bar(len: u64, what: &str, show: bool) -> ProgressBar {
+    let bar = self::bar(len, what, show);
+    if !bar.is_hidden() {
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:30} {percent:>3}% (about {eta} left) {msg}",
+            )
+            .expect("the template is valid")
+            .progress_chars("=> "),
+        );
+    }
+    bar
+}

@@ -135,3 +135,97 @@ fn report_without_results_is_a_clear_error() {
     assert!(err.contains("/nonexistent/dir/results.json"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+#[test]
+fn a_short_sweep_ranks_every_size_and_says_what_it_will_take() {
+    let dir = out_dir("sweep");
+    let out = layoutlab(&[
+        "compare",
+        "--records",
+        "2000",
+        "--repeat",
+        "3",
+        "--sweep",
+        "--sweep-max-records",
+        "5000",
+        "--python-records",
+        "0",
+        "--out",
+        dir.to_str().unwrap(),
+        "--criterion",
+        "/nonexistent",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("sweep: about "),
+        "the estimate comes first: {stderr}"
+    );
+    let md = read(&dir, "REPORT.md");
+    assert!(md.contains("## Where the lead flips"), "{md}");
+    assert!(md.contains("### As the data grows"));
+    for figure in [
+        "ingest",
+        "filter",
+        "normalize",
+        "rolling",
+        "aggregate",
+        "pipeline",
+    ] {
+        assert!(md.contains(&format!("#### `{figure}`")), "{figure} ranked");
+    }
+    let json: serde_json::Value = serde_json::from_str(&read(&dir, "results.json")).unwrap();
+    let sizes: std::collections::BTreeSet<u64> = json["scaling"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["records"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        sizes.into_iter().collect::<Vec<_>>(),
+        [1_000, 2_000, 5_000],
+        "the grid up to the cap, the workload's size included"
+    );
+    for point in json["scaling"].as_array().unwrap() {
+        let records = point["records"].as_u64().unwrap();
+        let rounds = point["runs"].as_array().map_or(0, Vec::len);
+        assert!(rounds >= 3, "{point}: every size has its rounds");
+        assert!(
+            point["peak_bytes"].as_u64().unwrap() >= records * 30,
+            "{point}: every size has its heap count"
+        );
+    }
+    let sweep = &json["sweep"];
+    assert_eq!(
+        sweep["layouts"].as_array().unwrap().len(),
+        layoutlab::layouts::LAYOUTS.len()
+    );
+    assert!(html_has_cache_panels(&read(&dir, "index.html")));
+}
+
+fn html_has_cache_panels(html: &str) -> bool {
+    // One panel per layout, captioned with its bytes/record.
+    layoutlab::layouts::LAYOUTS
+        .iter()
+        .all(|l| html.contains(&format!("{} (", l.name)))
+}
+
+#[test]
+fn a_sweep_needs_the_generated_workload() {
+    let dir = out_dir("sweep-input");
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("in.csv");
+    std::fs::write(
+        &csv,
+        "sensor_id,timestamp,value,unit\nS1,2024-01-01T00:00:00Z,1.0,C\n",
+    )
+    .unwrap();
+    let out = layoutlab(&["compare", "--sweep", "--input", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--sweep") && stderr.contains("--input"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}

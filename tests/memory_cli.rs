@@ -282,3 +282,19 @@ fn run_without_memory_prints_no_memory_keys() {
         assert!(r.get("memory_error").is_none());
     }
 }
+
+/// The counters alone (`--count-only`, what size sweeps use) give dhat's figures exactly.
+#[test]
+fn counting_without_dhat_gives_dhats_figures() {
+    for layout in ["heap_map", "soa", "boxed"] {
+        let args = ["profile-heap", "--layout", layout, "--records", "8000"];
+        let with_dhat = layoutlab(&args, &[]);
+        let counted = layoutlab(&[&args[..], &["--count-only"]].concat(), &[]);
+        assert!(with_dhat.status.success() && counted.status.success());
+        let a: Value = serde_json::from_slice(&with_dhat.stdout).unwrap();
+        let b: Value = serde_json::from_slice(&counted.stdout).unwrap();
+        for key in ["peak_bytes", "allocations", "total_bytes"] {
+            assert_eq!(a["memory"][key], b["memory"][key], "{layout} {key}");
+        }
+    }
+}

@@ -5,3 +5,4 @@ pub(crate) mod guide;
 pub(crate) mod merge;
 pub(crate) mod own;
 pub(crate) mod stats;
+pub(crate) mod sweep;

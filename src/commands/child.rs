@@ -23,6 +23,10 @@ pub(crate) struct ProfileHeapArgs {
     /// The profile's path is in $LAYOUTLAB_CHILD_PROFILE (it is not UTF-8).
     #[arg(long, conflicts_with = "profile")]
     profile_env: bool,
+    /// Count bytes and allocations without dhat (fast; no phases, no profile). `main` reads
+    /// this flag before anything else, to set the allocator.
+    #[arg(long, conflicts_with_all = ["profile", "profile_env"])]
+    count_only: bool,
 }
 
 /// Runs `profile-heap`.
@@ -38,6 +42,25 @@ pub(crate) fn profile_heap(args: &ProfileHeapArgs) -> Result<()> {
         window: subject.window,
         profile: profile.as_deref(),
     })?;
+    let mut bytes = serde_json::to_vec(&report)?;
+    bytes.push(b'\n');
+    emit(&bytes)
+}
+
+/// The arguments of `profile-costs` (written by `crate::measure::costs::spawn`).
+#[derive(Debug, Args)]
+pub(crate) struct ProfileCostsArgs {
+    /// The layout to run.
+    #[arg(long = "layout", value_name = "NAME", value_parser = layout_names())]
+    layout: String,
+    #[command(flatten)]
+    source: SourceArgs,
+}
+
+/// Runs `profile-costs` (under callgrind; it refuses to run elsewhere).
+pub(crate) fn profile_costs(args: &ProfileCostsArgs) -> Result<()> {
+    let subject = args.source.subject()?;
+    let report = crate::measure::costs::child::run(&args.layout, &subject.source, subject.window)?;
     let mut bytes = serde_json::to_vec(&report)?;
     bytes.push(b'\n');
     emit(&bytes)

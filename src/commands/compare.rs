@@ -7,9 +7,15 @@ use anyhow::Result;
 use clap::Args;
 
 use super::{emit, file_list, HeapArgs, SourceArgs};
+use crate::error::UsageError;
+use crate::format::thousands;
+use crate::model::SweepSection;
 use crate::report::{self, terminal};
-use crate::session::Plan;
+use crate::session::builtin::Builtin;
+use crate::session::sweep::{self, SweepPlan};
+use crate::session::{HeapPlan, Plan, SizeStep};
 use crate::source::SourceSpec;
+use crate::units::Bytes;
 
 /// Sizes below the workload's at which a generated workload is also measured, for the
 /// scaling curves.
@@ -44,32 +50,71 @@ pub(crate) struct CompareArgs {
     /// Run even if the workload looks too large for this machine's memory.
     #[arg(long)]
     force: bool,
+    /// Also measure every layout at log-spaced sizes from 1 000 records to four times the
+    /// last-level cache in its own bytes/record, for where each layout's lead flips
+    /// (generated workload only; prints its estimated time before it starts).
+    #[arg(long)]
+    sweep: bool,
+    /// With --sweep: no size above N records (a quicker, shorter sweep).
+    #[arg(long, value_name = "N", requires = "sweep", value_parser = clap::value_parser!(u64).range(1_000..))]
+    sweep_max_records: Option<u64>,
 }
 
 /// Runs the command.
 pub(crate) fn run(args: &CompareArgs) -> Result<()> {
+    let started = std::time::Instant::now();
     let subject = args.source.subject()?;
     let layouts = crate::session::builtin::all_layout_names();
     subject.check_fits(&layouts, args.force)?;
     report::check_writable(&args.out)?;
-    let scaling = match &subject.source {
-        SourceSpec::Generated(g) => SCALING_SIZES
-            .iter()
-            .copied()
-            .filter(|&n| n < g.records)
-            .collect(),
-        SourceSpec::Csv { .. } => Vec::new(),
+    let heap = args.heap.plan()?;
+    let records = match &subject.source {
+        SourceSpec::Generated(g) => Some(g.records),
+        SourceSpec::Csv { .. } => None,
+    };
+    let (sizes, sweep) = match (records, args.sweep) {
+        (None, true) => {
+            return Err(UsageError(
+                "--sweep generates the workload at sizes of its own; it cannot run on --input"
+                    .to_owned(),
+            )
+            .into())
+        }
+        (Some(records), true) => {
+            let sweep = plan_sweep(&subject, &layouts, &heap, records, args.sweep_max_records)?;
+            (sweep.steps.clone(), Some(sweep))
+        }
+        (Some(records), false) => (
+            SCALING_SIZES
+                .iter()
+                .filter(|&&n| n < records)
+                .map(|&n| SizeStep {
+                    records: n,
+                    rounds: args.repeat as usize,
+                    layouts: layouts.clone(),
+                })
+                .collect(),
+            None,
+        ),
+        (None, false) => (Vec::new(), None),
     };
     let plan = Plan {
         layouts,
         repeat: args.repeat as usize,
         access_reads: ACCESS_READS,
-        scaling,
-        heap: Some(args.heap.plan()?),
+        records,
+        sizes,
+        heap: Some(heap),
         stop_at_first_failure: false,
         progress: true,
     };
     let mut results = subject.run(&plan)?;
+    results.sweep = sweep.map(|sweep| SweepSection {
+        target_bytes: Bytes(sweep.target_bytes),
+        layouts: sweep.reach,
+        estimated_seconds: sweep.estimated_seconds,
+        elapsed_seconds: started.elapsed().as_secs_f64(),
+    });
     results.python = subject.python(args.python_records, &results);
     results.criterion = crate::import::criterion::load(&args.criterion).unwrap_or_default();
 
@@ -86,3 +131,88 @@ pub(crate) fn run(args: &CompareArgs) -> Result<()> {
     emit(format!("report: {}\n", file_list(&written)).as_bytes())?;
     super::failures(&results.failed_measurements())
 }
+
+/// Calibrates every layout, plans the sweep and says on stderr what it will measure and how
+/// long it should take, before anything long starts.
+fn plan_sweep(
+    subject: &Builtin,
+    layouts: &[String],
+    heap: &HeapPlan,
+    records: u64,
+    max_records: Option<u64>,
+) -> Result<SweepPlan> {
+    let machine = crate::measure::machine::current();
+    let llc = machine.last_level_cache().map(|c| c.size.0);
+    let last_level_cache = llc.unwrap_or(ASSUMED_LLC);
+    eprintln!(
+        "layoutlab: sweep: calibrating, one run of each layout at {} records…",
+        thousands(max_records.map_or(sweep::CALIBRATION_RECORDS, |m| {
+            m.min(sweep::CALIBRATION_RECORDS)
+        }))
+    );
+    let (calibrations, left_out) = sweep::calibrate(subject, layouts, heap, max_records)?;
+    for why in &left_out {
+        eprintln!("layoutlab: sweep: left out {why}");
+    }
+    let plan = sweep::plan(
+        &calibrations,
+        &sweep::Limits {
+            last_level_cache,
+            memory: crate::measure::machine::available_memory()
+                .map(|m| m / heap.jobs.max(1) as u64),
+            max_records,
+            workload: records,
+            jobs: heap.jobs,
+        },
+    );
+    let largest = plan.steps.last().map_or(0, |s| s.records);
+    eprintln!(
+        "layoutlab: sweep: {} sizes from {} to {} records, each layout up to {} × the {} \
+         last-level cache{} ({}) in its own bytes/record",
+        plan.steps.len(),
+        thousands(plan.steps.first().map_or(0, |s| s.records)),
+        thousands(largest),
+        sweep::TIMES_LLC,
+        Bytes(last_level_cache),
+        if llc.is_none() {
+            " (assumed: the OS does not say)"
+        } else {
+            ""
+        },
+        Bytes(plan.target_bytes),
+    );
+    let capped = plan
+        .reach
+        .iter()
+        .filter(|r| {
+            r.short
+                .as_deref()
+                .is_some_and(|s| s.contains(sweep::MAX_FLAG))
+        })
+        .count();
+    if capped > 0 {
+        eprintln!(
+            "layoutlab: sweep: {} stops {capped} layout(s) short of {} × the last-level cache",
+            sweep::MAX_FLAG,
+            sweep::TIMES_LLC
+        );
+    }
+    for reach in &plan.reach {
+        match &reach.short {
+            Some(short) if !short.contains(sweep::MAX_FLAG) => {
+                eprintln!("layoutlab: sweep: {} {short}", reach.layout);
+            }
+            _ => {}
+        }
+    }
+    eprintln!(
+        "layoutlab: sweep: about {} on top of the compare at {} records (estimated from the \
+         calibration runs, taking data beyond the last-level cache as twice as slow)",
+        sweep::minutes(plan.estimated_seconds),
+        thousands(records)
+    );
+    Ok(plan)
+}
+
+/// The last-level cache a sweep assumes where the OS does not report one.
+const ASSUMED_LLC: u64 = 32 << 20;

@@ -34,7 +34,8 @@ pub(crate) fn run<R: Record>(own: &Own<'_, R>, settings: &Settings, out: &Path) 
         layouts: R::layouts().iter().map(|l| l.name.to_owned()).collect(),
         repeat: settings.rounds,
         access_reads: if settings.bench { ACCESS_READS } else { 0 },
-        scaling: Vec::new(),
+        records: None,
+        sizes: Vec::new(),
         heap: settings.memory.then(|| HeapPlan {
             profiles: Some(out.join("dhat")),
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get().min(2)),
@@ -63,6 +64,7 @@ pub(crate) fn run<R: Record>(own: &Own<'_, R>, settings: &Settings, out: &Path) 
         repeat: settings.rounds,
         layouts: measured.layouts,
         scaling: Vec::new(),
+        sweep: None,
         python: crate::model::PythonSection::Skipped {
             reason: "the Python reference is for the built-in sensor reading".to_owned(),
         },

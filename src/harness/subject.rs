@@ -191,6 +191,8 @@ impl<R: Record> Subject for Own<'_, R> {
             // `--bench`, so that the child is not mistaken for a test run.
             args: vec!["--bench".into()],
             env,
+            clear_env: false,
+            dir: None,
             timeout: children::timeout_for(records * self.workloads.len().max(1) as u64),
         }
     }

@@ -34,6 +34,12 @@ pub(crate) struct ChildCommand {
     pub args: Vec<OsString>,
     /// Extra environment variables.
     pub env: Vec<(OsString, OsString)>,
+    /// Start from an empty environment (then `env` is all it gets).
+    /// A callgrind child needs it: the environment's size moves its stack, and with it the
+    /// cache misses it counts (see `crate::measure::costs`).
+    pub clear_env: bool,
+    /// The working directory, if not this process's.
+    pub dir: Option<PathBuf>,
     /// How long it may run.
     pub timeout: Duration,
 }
@@ -168,6 +174,12 @@ pub fn run(command: &ChildCommand) -> Result<Vec<u8>, ChildFailure> {
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(&mut child, 0);
     interrupt::die_with_parent(&mut child);
+    if command.clear_env {
+        child.env_clear();
+    }
+    if let Some(dir) = &command.dir {
+        child.current_dir(dir);
+    }
     let mut child = child
         .args(&command.args)
         .envs(command.env.iter().map(|(k, v)| (k, v)))
@@ -305,6 +317,8 @@ mod tests {
             program: "/bin/sh".into(),
             args: vec!["-c".into(), script.into()],
             env: Vec::new(),
+            clear_env: false,
+            dir: None,
             timeout: Duration::from_secs_f64(secs),
         };
         assert!(matches!(

@@ -5,7 +5,8 @@
 
 use std::process::Command;
 
-use crate::model::Machine;
+use crate::model::{Cache, Machine};
+use crate::units::Bytes;
 
 /// Describes this machine and build, now.
 pub(crate) fn current() -> Machine {
@@ -18,6 +19,7 @@ pub(crate) fn current() -> Machine {
         layoutlab: env!("CARGO_PKG_VERSION").to_owned(),
         commit: git_commit().unwrap_or_else(|| "unknown".to_owned()),
         date: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+        caches: caches(),
     }
 }
 
@@ -82,4 +84,55 @@ pub(crate) fn available_memory() -> Option<u64> {
     let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
+}
+
+/// The first CPU's caches, from `/sys/devices/system/cpu/cpu0/cache` (Linux).
+fn caches() -> Vec<Cache> {
+    let Ok(entries) = std::fs::read_dir("/sys/devices/system/cpu/cpu0/cache") else {
+        return Vec::new();
+    };
+    let mut caches: Vec<Cache> = entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("index"))
+        .filter_map(|e| {
+            let read = |name: &str| std::fs::read_to_string(e.path().join(name)).ok();
+            let level = read("level")?.trim().parse().ok()?;
+            let kind = read("type")?.trim().to_owned();
+            let size = parse_size(read("size")?.trim())?;
+            Some(Cache { level, kind, size })
+        })
+        .collect();
+    caches.sort_by(|a, b| (a.level, &a.kind).cmp(&(b.level, &b.kind)));
+    caches
+}
+
+/// `48K`, `2048K`, `32M` as the kernel writes cache sizes.
+fn parse_size(text: &str) -> Option<Bytes> {
+    let (digits, unit) = text.split_at(
+        text.find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len()),
+    );
+    let n: u64 = digits.parse().ok()?;
+    let scale = match unit {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        _ => return None,
+    };
+    Some(Bytes(n * scale))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_sizes_parse_as_the_kernel_writes_them() {
+        assert_eq!(parse_size("48K"), Some(Bytes(48 * 1024)));
+        assert_eq!(parse_size("491520K"), Some(Bytes(480 << 20)));
+        assert_eq!(parse_size("32M"), Some(Bytes(32 << 20)));
+        assert_eq!(parse_size("12"), Some(Bytes(12)));
+        assert_eq!(parse_size("x"), None);
+    }
 }

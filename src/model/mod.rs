@@ -10,6 +10,7 @@
 mod failure;
 mod memory;
 mod per_stage;
+mod sweep;
 
 use std::collections::BTreeMap;
 
@@ -22,6 +23,7 @@ use crate::units::{Bytes, Nanos};
 pub use self::failure::{Failure, FailureKind};
 pub use self::memory::{MemorySummary, PhaseMemory};
 pub use self::per_stage::PerStage;
+pub use self::sweep::{SweepReach, SweepSection};
 
 /// The version of the saved-results format; bumped when a field changes meaning. Files of
 /// every earlier format still load.
@@ -46,6 +48,9 @@ pub struct Results {
     /// Time and memory at several sizes, for scaling curves.
     #[serde(default)]
     pub scaling: Vec<ScalePoint>,
+    /// `compare --sweep`'s plan: how far each layout went.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<SweepSection>,
     /// The Python reference rows, or why they are missing.
     #[serde(default = "PythonSection::not_run")]
     pub python: PythonSection,
@@ -278,6 +283,47 @@ pub struct Machine {
     pub commit: String,
     /// When the measurements were taken, RFC 3339 UTC.
     pub date: String,
+    /// The CPU's caches as the OS reports them (empty where it does not).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub caches: Vec<Cache>,
+}
+
+/// One CPU cache.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cache {
+    /// 1, 2, 3…
+    pub level: u8,
+    /// `Data`, `Instruction` or `Unified`.
+    pub kind: String,
+    /// Its size.
+    pub size: Bytes,
+}
+
+impl Machine {
+    /// The last-level cache (the largest data or unified one), if known.
+    pub fn last_level_cache(&self) -> Option<&Cache> {
+        self.caches
+            .iter()
+            .filter(|c| c.kind != "Instruction")
+            .max_by_key(|c| (c.level, c.size))
+    }
+
+    /// The data caches (data and unified), smallest first, as `L1d 48.0 KiB` labels.
+    pub fn data_caches(&self) -> Vec<(String, Bytes)> {
+        let mut caches: Vec<&Cache> = self
+            .caches
+            .iter()
+            .filter(|c| c.kind != "Instruction")
+            .collect();
+        caches.sort_by_key(|c| (c.level, c.size));
+        caches
+            .into_iter()
+            .map(|c| {
+                let suffix = if c.kind == "Data" { "d" } else { "" };
+                (format!("L{}{suffix}", c.level), c.size)
+            })
+            .collect()
+    }
 }
 
 /// The Python part of a report.

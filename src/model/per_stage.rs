@@ -33,9 +33,18 @@ use crate::pipeline::Stage;
 /// assert_eq!(times.get("filter"), Some(&1));
 /// assert_eq!(times.names().collect::<Vec<_>>(), ["ingest", "filter", "normalize", "rolling", "aggregate"]);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PerStage<T> {
     entries: SmallVec<[(Cow<'static, str>, T); 5]>,
+}
+
+impl<T> Default for PerStage<T> {
+    /// No stage at all (figures that were not taken per stage).
+    fn default() -> Self {
+        PerStage {
+            entries: SmallVec::new(),
+        }
+    }
 }
 
 impl<T> PerStage<T> {

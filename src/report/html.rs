@@ -34,6 +34,7 @@ impl Exporter for Html {
             ("bytes_per_record", charts::bytes_per_record(data)?),
             ("stage_throughput", charts::stage_throughput(data)?),
             ("scaling", charts::scaling(data)?),
+            ("scaling_by_layout", charts::scaling_by_layout(data)?),
         ];
         Ok(page(&markdown(data), &charts).into_bytes())
     }

@@ -156,6 +156,15 @@ pub(crate) fn compare(results: &Results) -> String {
         );
     }
     out.push_str(&memory_notes(results));
+    if results.sweep.is_some() {
+        let _ = writeln!(
+            out,
+            "as the data grows (the report has each size's ranking):"
+        );
+        for sentence in crate::analysis::sweep::guide_sentences(results) {
+            let _ = writeln!(out, "  {sentence}");
+        }
+    }
     out
 }
 

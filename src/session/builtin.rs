@@ -223,6 +223,11 @@ impl Subject for Builtin {
         if let Some(file) = profile {
             path_arg("--profile", PROFILE_ENV, &file, &mut args, &mut env);
         }
+        if records.is_some() {
+            // Another size than the workload's: peak and allocations only, without dhat's
+            // stack walks (which at ten million records take minutes).
+            args.push("--count-only".into());
+        }
         let program = match std::env::var_os(CHILD_PROGRAM_ENV) {
             Some(program) if !program.is_empty() => PathBuf::from(program),
             _ => std::env::current_exe().unwrap_or_else(|_| PathBuf::from("layoutlab")),
@@ -235,6 +240,8 @@ impl Subject for Builtin {
             program,
             args,
             env,
+            clear_env: false,
+            dir: None,
             timeout: children::timeout_for(expected.unwrap_or(1_000_000)),
         }
     }
@@ -331,7 +338,7 @@ fn path_arg(
 }
 
 /// The command-line flags (and environment) that reproduce `source` and `window` in a child.
-fn source_args(
+pub(crate) fn source_args(
     source: &SourceSpec,
     window: NonZeroUsize,
     env: &mut Vec<(OsString, OsString)>,

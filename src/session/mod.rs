@@ -7,12 +7,14 @@
 //! a few at a time, slowest first, so the last ones finish together.
 
 pub(crate) mod builtin;
+mod heap;
 mod python;
+pub(crate) mod sweep;
 
 use std::path::PathBuf;
 
 use crate::inspect::TypeInfo;
-use crate::measure::children::{self, ChildCommand, ChildFailure};
+use crate::measure::children::{ChildCommand, ChildFailure};
 use crate::model::{
     Failure, FailureKind, LayoutRun, MemorySummary, PerStage, Results, ScalePoint, Timing,
 };
@@ -27,8 +29,11 @@ pub(crate) struct Plan {
     pub repeat: usize,
     /// Random reads per layout for the by-index probe (0: no probe).
     pub access_reads: u64,
-    /// Smaller sizes also timed and profiled, for the scaling curves.
-    pub scaling: Vec<u64>,
+    /// The workload's size when known up front (a generated one), to weigh progress.
+    pub records: Option<u64>,
+    /// Other sizes of a generated workload, each timed in rounds of its own after the
+    /// workload's rounds and heap-counted, for the scaling curves and the sweep.
+    pub sizes: Vec<SizeStep>,
     /// Heap profiling, if asked for.
     pub heap: Option<HeapPlan>,
     /// Whether a layout that cannot run the workload stops the run (`run`) or is reported
@@ -36,6 +41,17 @@ pub(crate) struct Plan {
     pub stop_at_first_failure: bool,
     /// Whether to draw progress bars.
     pub progress: bool,
+}
+
+/// One more size to measure.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SizeStep {
+    /// Records.
+    pub records: u64,
+    /// Rounds at this size: each runs every layout of the step once, in a rotated order.
+    pub rounds: usize,
+    /// The layouts measured at this size (a sweep leaves out those it would not fit).
+    pub layouts: Vec<String>,
 }
 
 /// How heap profiling runs.
@@ -161,7 +177,7 @@ struct Track<O> {
     runs: Vec<Sample<O>>,
     /// Its random-read probe, one per round.
     accesses: Vec<(u64, Nanos)>,
-    /// Its runs at each smaller size, one per round.
+    /// Its runs at each of the plan's other sizes, one per round.
     scaled: Vec<Vec<PerStage<Nanos>>>,
     /// What failed.
     errors: Vec<Failure>,
@@ -190,14 +206,25 @@ pub(crate) fn measure<S: Subject>(
             meta: meta.clone(),
             runs: Vec::new(),
             accesses: Vec::new(),
-            scaled: plan.scaling.iter().map(|_| Vec::new()).collect(),
+            scaled: plan.sizes.iter().map(|_| Vec::new()).collect(),
             errors: Vec::new(),
         })
         .collect();
     let rounds = plan.repeat.max(1);
-    let heap_steps = plan.heap.as_ref().map_or(0, |_| 1 + plan.scaling.len());
-    let steps = tracks.len() * (rounds + heap_steps);
-    let bar = crate::progress::bar(steps as u64, "timing", plan.progress);
+    let main_weight = weight(plan.records);
+    let heap_weight =
+        |records: u64, layouts: usize| plan.heap.as_ref().map_or(0, |_| records * layouts as u64);
+    let total =
+        tracks.len() as u64 * (rounds as u64 + u64::from(plan.heap.is_some())) * main_weight
+            + plan
+                .sizes
+                .iter()
+                .map(|s| {
+                    s.records * (s.rounds as u64 * s.layouts.len() as u64)
+                        + heap_weight(s.records, s.layouts.len())
+                })
+                .sum::<u64>();
+    let bar = crate::progress::weighted_bar(total, "timing", plan.progress);
     let mut reference: Option<(String, S::Outcome)> = None;
     let result = (|| {
         for round in 0..rounds {
@@ -206,7 +233,7 @@ pub(crate) fn measure<S: Subject>(
                 let track = &mut tracks[(k + round) % n];
                 bar.set_message(format!("round {}/{rounds}: {}", round + 1, track.meta.name));
                 time_once(subject, plan, track, &mut reference)?;
-                bar.inc(1);
+                bar.inc(main_weight);
             }
         }
         Ok(())
@@ -214,6 +241,9 @@ pub(crate) fn measure<S: Subject>(
     if let Err(e) = result {
         bar.finish_and_clear();
         return Err(e);
+    }
+    for step_index in 0..plan.sizes.len() {
+        time_size(subject, plan, step_index, &mut tracks, &bar);
     }
 
     let mut scaling = Vec::new();
@@ -238,12 +268,12 @@ pub(crate) fn measure<S: Subject>(
                 timing.accesses = track.accesses.iter().map(|&(_, t)| t).collect();
                 timing.access = timing.accesses.iter().copied().min().unwrap_or_default();
             }
-            if !plan.scaling.is_empty() {
+            if !plan.sizes.is_empty() {
                 scaling.push(point(&entry.layout, timing.records, &timing.runs));
             }
-            for (&n, runs) in plan.scaling.iter().zip(&track.scaled) {
+            for (step, runs) in plan.sizes.iter().zip(&track.scaled) {
                 if !runs.is_empty() {
-                    scaling.push(point(&entry.layout, n, runs));
+                    scaling.push(point(&entry.layout, step.records, runs));
                 }
             }
             subject.keep(&mut entry, &first.outcome);
@@ -254,14 +284,17 @@ pub(crate) fn measure<S: Subject>(
     }
 
     if let Some(heap) = &plan.heap {
-        profile_heaps(
+        heap::profile(
             subject,
             plan,
             heap,
             &mut layouts,
             &samples,
             &mut scaling,
-            &bar,
+            &heap::Progress {
+                bar: &bar,
+                main_weight,
+            },
         );
     }
     bar.finish_and_clear();
@@ -273,8 +306,8 @@ pub(crate) fn measure<S: Subject>(
     })
 }
 
-/// One round of one layout: its timed run (checked against every other run), its
-/// random-read probe, and its runs at the smaller sizes.
+/// One round of one layout: its timed run (checked against every other run) and its
+/// random-read probe.
 fn time_once<S: Subject>(
     subject: &S,
     plan: &Plan,
@@ -326,21 +359,67 @@ fn time_once<S: Subject>(
                 .push(Failure::new(FailureKind::Access, format!("{e:#}"))),
         }
     }
-    for (&n, runs) in plan.scaling.iter().zip(&mut track.scaled) {
-        match subject.run_once(&name, Some(n)) {
-            Ok(sample) => runs.push(sample.stages),
-            Err(e) => {
-                let failure = Failure::new(
-                    FailureKind::Other,
-                    format!("timed run at {n} records: {e:#}"),
-                );
-                if !track.errors.contains(&failure) {
-                    track.errors.push(failure);
+    Ok(())
+}
+
+/// The rounds at one of the plan's other sizes: every layout of the step that ran cleanly at
+/// the workload's size, in a rotated order each round. A failure at this size is that
+/// layout's failure (said once), and it sits out the step's remaining rounds.
+fn time_size<S: Subject>(
+    subject: &S,
+    plan: &Plan,
+    step_index: usize,
+    tracks: &mut [Track<S::Outcome>],
+    bar: &indicatif::ProgressBar,
+) {
+    let step = &plan.sizes[step_index];
+    let members: Vec<usize> = (0..tracks.len())
+        .filter(|&i| step.layouts.contains(&tracks[i].meta.name))
+        .collect();
+    bar.suspend(|| {
+        eprintln!(
+            "layoutlab: {} records ({}/{}): {} rounds of {} layouts",
+            crate::format::thousands(step.records),
+            step_index + 1,
+            plan.sizes.len(),
+            step.rounds,
+            members.len()
+        );
+    });
+    let mut failed = vec![false; tracks.len()];
+    for round in 0..step.rounds {
+        for k in 0..members.len() {
+            let i = members[(k + round) % members.len()];
+            let track = &mut tracks[i];
+            bar.inc(step.records);
+            if failed[i] || !track.errors.is_empty() || track.runs.is_empty() {
+                continue;
+            }
+            bar.set_message(format!(
+                "{} records, round {}/{}: {}",
+                crate::format::thousands(step.records),
+                round + 1,
+                step.rounds,
+                track.meta.name
+            ));
+            match subject.run_once(&track.meta.name, Some(step.records)) {
+                Ok(sample) => track.scaled[step_index].push(sample.stages),
+                Err(e) => {
+                    failed[i] = true;
+                    track.scaled[step_index].clear();
+                    track.errors.push(Failure::new(
+                        FailureKind::Other,
+                        format!("timed run at {} records: {e:#}", step.records),
+                    ));
                 }
             }
         }
     }
-    Ok(())
+}
+
+/// Progress weight of one run at `records` (runs of an unknown size weigh one).
+fn weight(records: Option<u64>) -> u64 {
+    records.unwrap_or(1).max(1)
 }
 
 /// A scaling point from a layout's rounds at one size.
@@ -358,98 +437,6 @@ fn point(layout: &str, records: u64, runs: &[PerStage<Nanos>]) -> ScalePoint {
     }
 }
 
-/// Heap profiles, only now that every timing is done: each layout in a process of its own,
-/// the slowest first so that the last two children finish together.
-fn profile_heaps<S: Subject>(
-    subject: &S,
-    plan: &Plan,
-    heap: &HeapPlan,
-    layouts: &mut [LayoutRun],
-    samples: &[Option<Sample<S::Outcome>>],
-    scaling: &mut [ScalePoint],
-    bar: &indicatif::ProgressBar,
-) {
-    let mut order: Vec<usize> = (0..layouts.len())
-        .filter(|&i| samples[i].is_some())
-        .collect();
-    order.sort_by_key(|&i| {
-        std::cmp::Reverse(
-            layouts[i]
-                .timing
-                .as_ref()
-                .map_or(Nanos(0), Timing::best_total),
-        )
-    });
-    let running = std::sync::Mutex::new(Vec::<String>::new());
-    let show = |names: &[String]| bar.set_message(format!("heap profile: {}", names.join(", ")));
-    let sizes: Vec<Option<u64>> = std::iter::once(None)
-        .chain(plan.scaling.iter().map(|&n| Some(n)))
-        .collect();
-    for size in sizes {
-        let outcomes = children::pool(
-            &order,
-            heap.jobs,
-            |i| {
-                let name = &layouts[i].layout;
-                {
-                    let mut now = running.lock().unwrap_or_else(|e| e.into_inner());
-                    now.push(name.clone());
-                    show(&now);
-                }
-                let profile = match size {
-                    None => heap
-                        .profiles
-                        .as_ref()
-                        .map(|dir| subject.profile_file(dir, name)),
-                    Some(_) => None,
-                };
-                let out = children::run(&subject.heap_child(name, size, profile));
-                running
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .retain(|n| n != name);
-                out
-            },
-            |_| bar.inc(1),
-        );
-        for (&i, outcome) in order.iter().zip(outcomes) {
-            let timed = samples[i]
-                .as_ref()
-                .expect("only timed layouts are profiled");
-            let entry = &mut layouts[i];
-            let figures = outcome.and_then(|stdout| match size {
-                None => subject.heap_figures(&entry.layout, &stdout, Some(timed), timed.records),
-                Some(n) => subject.heap_figures(&entry.layout, &stdout, None, n),
-            });
-            match (size, figures) {
-                (None, Ok(memory)) => {
-                    if let Some(point) = scaling.iter_mut().find(|p| {
-                        p.layout == entry.layout
-                            && Some(p.records) == entry.timing.as_ref().map(|t| t.records)
-                    }) {
-                        point.peak_bytes = Some(memory.peak_bytes);
-                    }
-                    entry.memory = Some(memory);
-                }
-                (None, Err(e)) => entry.errors.push(Failure::new(FailureKind::Heap, e)),
-                (Some(n), Ok(memory)) => {
-                    if let Some(point) = scaling
-                        .iter_mut()
-                        .find(|p| p.layout == entry.layout && p.records == n)
-                    {
-                        point.peak_bytes = Some(memory.peak_bytes);
-                    }
-                }
-                (Some(n), Err(e)) => entry.errors.push(Failure::new(
-                    FailureKind::Other,
-                    format!("heap profile at {n} records: {e}"),
-                )),
-            }
-        }
-        bar.inc((layouts.len() - order.len()) as u64);
-    }
-}
-
 /// Turns measurements into [`Results`] (the subject supplies the workload's description).
 pub(crate) fn results(
     measured_layouts: Vec<LayoutRun>,
@@ -464,6 +451,7 @@ pub(crate) fn results(
         repeat: repeat.max(1),
         layouts: measured_layouts,
         scaling,
+        sweep: None,
         python: crate::model::PythonSection::not_run(),
         criterion: Vec::new(),
         record: None,

@@ -20,6 +20,8 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering::Relaxed};
 
 /// Whether allocations go through dhat (set once, at startup, in a profiling child).
 static TRACKING: AtomicBool = AtomicBool::new(false);
+/// Whether tracking leaves dhat out: the counters only (see [`SwitchAlloc::count_only`]).
+static COUNT_ONLY: AtomicBool = AtomicBool::new(false);
 /// Whether a [`Counting`] guard is alive.
 static COUNTING: AtomicBool = AtomicBool::new(false);
 /// Whether a [`Counting`] guard exists (only one may).
@@ -141,9 +143,23 @@ impl SwitchAlloc {
         TRACKING.store(true, Relaxed);
     }
 
-    /// Whether [`SwitchAlloc::track`] has been called.
+    /// Routes every allocation from now on through the counters only, not dhat: the same
+    /// requested and reserved bytes and allocation counts, without dhat's cost of a stack
+    /// walk per allocation and without a profile (for heap figures at many sizes, where the
+    /// workload's size makes dhat too slow). One way too.
+    pub fn count_only() {
+        COUNT_ONLY.store(true, Relaxed);
+        TRACKING.store(true, Relaxed);
+    }
+
+    /// Whether [`SwitchAlloc::track`] or [`SwitchAlloc::count_only`] has been called.
     pub fn is_tracking() -> bool {
         TRACKING.load(Relaxed)
+    }
+
+    /// Whether [`SwitchAlloc::count_only`] has been called.
+    pub fn is_counting_only() -> bool {
+        COUNT_ONLY.load(Relaxed)
     }
 }
 
@@ -220,6 +236,20 @@ mod tracked {
     #[cold]
     #[inline(never)]
     pub(super) unsafe fn alloc(layout: Layout, zeroed: bool) -> *mut u8 {
+        if COUNT_ONLY.load(Relaxed) {
+            // SAFETY: the caller's contract, passed on unchanged.
+            let ptr = unsafe {
+                if zeroed {
+                    System.alloc_zeroed(layout)
+                } else {
+                    System.alloc(layout)
+                }
+            };
+            if !ptr.is_null() && COUNTING.load(Relaxed) {
+                count_alloc(ptr, layout.size());
+            }
+            return ptr;
+        }
         let tracked = through_dhat(|dhat| {
             // SAFETY: the caller's contract, passed on unchanged.
             unsafe {
@@ -242,12 +272,17 @@ mod tracked {
             };
         };
         if !ptr.is_null() && COUNTING.load(Relaxed) {
-            BLOCKS.fetch_add(1, Relaxed);
-            BYTES.fetch_add(layout.size() as u64, Relaxed);
-            REQUESTED.add(size_i64(layout.size()));
-            RESERVED.add(usable_size(ptr));
+            count_alloc(ptr, layout.size());
         }
         ptr
+    }
+
+    /// Counts a new block of `size` requested bytes at `ptr`.
+    fn count_alloc(ptr: *mut u8, size: usize) {
+        BLOCKS.fetch_add(1, Relaxed);
+        BYTES.fetch_add(size as u64, Relaxed);
+        REQUESTED.add(size_i64(size));
+        RESERVED.add(usable_size(ptr));
     }
 
     /// # Safety
@@ -256,6 +291,14 @@ mod tracked {
     #[cold]
     #[inline(never)]
     pub(super) unsafe fn dealloc(ptr: *mut u8, layout: Layout) {
+        if COUNT_ONLY.load(Relaxed) {
+            if COUNTING.load(Relaxed) {
+                REQUESTED.add(-size_i64(layout.size()));
+                RESERVED.add(-usable_size(ptr));
+            }
+            // SAFETY: the caller's contract, passed on unchanged.
+            return unsafe { System.dealloc(ptr, layout) };
+        }
         if INSIDE_DHAT.with(Cell::get) {
             // SAFETY: the caller's contract; a block of dhat's own, from `System`.
             return unsafe { System.dealloc(ptr, layout) };
@@ -280,9 +323,14 @@ mod tracked {
         }
         let counting = COUNTING.load(Relaxed);
         let old_reserved = if counting { usable_size(ptr) } else { 0 };
-        // SAFETY: the caller's contract, passed on unchanged.
-        let new_ptr = through_dhat(|dhat| unsafe { dhat.realloc(ptr, layout, new_size) })
-            .unwrap_or(std::ptr::null_mut());
+        let new_ptr = if COUNT_ONLY.load(Relaxed) {
+            // SAFETY: the caller's contract, passed on unchanged.
+            unsafe { System.realloc(ptr, layout, new_size) }
+        } else {
+            // SAFETY: the caller's contract, passed on unchanged.
+            through_dhat(|dhat| unsafe { dhat.realloc(ptr, layout, new_size) })
+                .unwrap_or(std::ptr::null_mut())
+        };
         if !new_ptr.is_null() && counting {
             BLOCKS.fetch_add(1, Relaxed);
             BYTES.fetch_add(new_size as u64, Relaxed);

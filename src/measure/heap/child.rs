@@ -55,6 +55,18 @@ fn profile<L: Layout>(request: &ChildRequest<'_>) -> Result<ChildReport> {
     if !SwitchAlloc::is_tracking() {
         return Err(CountingError::NotTracking.into());
     }
+    if SwitchAlloc::is_counting_only() {
+        let mut source = request.source.open();
+        let (outcome, memory) = super::count::<L, _>(&mut source, request.window)
+            .with_context(|| format!("layout {}", L::NAME))?;
+        return Ok(ChildReport {
+            layout: L::NAME.to_owned(),
+            records: outcome.records,
+            kept: outcome.aggregates.kept,
+            checksum: outcome.aggregates.checksum,
+            memory,
+        });
+    }
     // dhat writes to a name of this process's own, renamed over the profile once complete:
     // a run never sees a half-written profile, nor another run's (two runs of the same
     // workload may share a profile directory).

@@ -310,6 +310,44 @@ pub fn measure_phases<T, E: Into<HeapError>>(
     Ok((outcome, summary))
 }
 
+/// Runs the pipeline for layout `L` over `source` and measures its heap from the counters
+/// alone, in a process switched with [`SwitchAlloc::count_only`]: peak requested and reserved
+/// bytes and allocations of the whole run, without dhat's stack walk per allocation (so
+/// large sizes take seconds, not minutes), and without phases or a profile. The counters
+/// are the ones [`measure`] checks against dhat.
+///
+/// # Errors
+///
+/// If counting cannot start (the process does not count), or the source or layout fails.
+pub fn count<L: Layout, S: Source>(
+    source: &mut S,
+    window: NonZeroUsize,
+) -> Result<(Outcome, MemorySummary), HeapError> {
+    let counting = Counting::start()?;
+    let outcome = pipeline::run::<L, S, _>(source, window, &mut ());
+    let counts = counting.counts();
+    drop(counting);
+    let outcome = outcome?;
+    let n = outcome.records;
+    let peak = unsigned(counts.requested_peak);
+    let reserved_peak = reserved(counts.reserved_peak);
+    Ok((
+        outcome,
+        MemorySummary {
+            peak_bytes: Bytes(peak),
+            allocations: counts.blocks,
+            bytes_per_record: per(peak, n),
+            total_bytes: Bytes(counts.bytes),
+            allocations_per_record: per(counts.blocks, n),
+            peak_blocks: 0,
+            reserved_peak_bytes: reserved_peak.map(Bytes),
+            reserved_bytes_per_record: reserved_peak.map(|b| per(b, n)),
+            phases: PerStage::default(),
+            profile: None,
+        },
+    ))
+}
+
 /// Whether [`SwitchAlloc`] is this process's global allocator and tracking: an allocation
 /// must reach its counters. A program that forgot to install it would measure nothing, and
 /// say so here instead of reporting empty figures.

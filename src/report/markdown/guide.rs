@@ -6,7 +6,7 @@ use crate::analysis::guide::Advice;
 
 use super::text::capitalise;
 
-pub(crate) fn guide(out: &mut String, advice: &[Advice]) {
+pub(crate) fn guide(out: &mut String, advice: &[Advice], data: &crate::model::Results) {
     let _ = writeln!(out, "## Decision guide\n");
     let _ = writeln!(
         out,
@@ -36,6 +36,23 @@ pub(crate) fn guide(out: &mut String, advice: &[Advice]) {
         }
         for (layout, why) in &advice.excluded {
             let _ = writeln!(out, "- `{layout}` — not ranked: {why}");
+        }
+        out.push('\n');
+    }
+    let size = crate::analysis::sweep::guide_sentences(data);
+    if !size.is_empty() {
+        let _ = writeln!(
+            out,
+            "### As the data grows
+"
+        );
+        let _ = writeln!(
+            out,
+            "*Does the leader change when the data outgrows the caches?* — each stage's clear \
+             leader at each measured size (see *Where the lead flips*).\n"
+        );
+        for sentence in size {
+            let _ = writeln!(out, "- {}.", capitalise(&sentence));
         }
         out.push('\n');
     }

@@ -5,7 +5,8 @@ mod guide;
 mod layouts;
 mod memory;
 mod own;
-mod text;
+mod sweep;
+pub(crate) mod text;
 mod time;
 
 use std::fmt::Write;
@@ -79,10 +80,11 @@ pub(crate) fn render(data: &Results) -> String {
     );
 
     time::headline(&mut out, data);
-    guide::guide(&mut out, &crate::analysis::guide::advise(data));
+    guide::guide(&mut out, &crate::analysis::guide::advise(data), data);
     time::stages(&mut out, data);
     memory::memory(&mut out, data);
     time::scaling(&mut out, data);
+    sweep::section(&mut out, data);
     layouts::inspect(&mut out, data);
     layouts::python(&mut out, data);
     layouts::failures(&mut out, data);
@@ -112,6 +114,7 @@ fn machine(out: &mut String, data: &Results) {
             "rustc",
             "layoutlab",
             "date (UTC)",
+            "data caches",
         ],
         &[vec![
             m.cpu.clone(),
@@ -121,6 +124,18 @@ fn machine(out: &mut String, data: &Results) {
             m.rustc.clone(),
             format!("{} ({})", m.layoutlab, m.commit),
             m.date.clone(),
+            {
+                let caches: Vec<String> = m
+                    .data_caches()
+                    .into_iter()
+                    .map(|(name, size)| format!("{name} {size}"))
+                    .collect();
+                if caches.is_empty() {
+                    "—".to_owned()
+                } else {
+                    caches.join(", ")
+                }
+            },
         ]],
     );
 }

@@ -36,7 +36,7 @@ pub(crate) fn render(data: &Results) -> String {
     );
     machine(&mut out, data);
     summary(&mut out, data, record);
-    guide::guide(&mut out, &own::advise(data));
+    guide::guide(&mut out, &own::advise(data), data);
     fields(&mut out, data, record);
     strings(&mut out, data);
     times(&mut out, data, record);

@@ -157,7 +157,11 @@ pub(crate) fn scaling(out: &mut String, data: &Results) {
     sizes.sort_unstable();
     sizes.dedup();
     let mut header = vec!["layout".to_owned()];
-    header.extend(sizes.iter().map(|n| format!("{n} records")));
+    header.extend(
+        sizes
+            .iter()
+            .map(|n| format!("{} records", crate::format::thousands(*n))),
+    );
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     for (title, pick) in [
         ("pipeline ns/record", 0usize),

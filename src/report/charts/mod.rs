@@ -9,6 +9,10 @@ use plotters::prelude::*;
 use crate::analysis::figures;
 use crate::model::{PythonSection, Results};
 
+mod scaling;
+
+pub use self::scaling::{scaling, scaling_by_layout};
+
 const PALETTE: [RGBColor; 10] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
@@ -211,93 +215,6 @@ pub fn stage_throughput(data: &Results) -> Result<Option<String>> {
         let panels = root.split_evenly((rows, 3));
         for (panel, (title, bars)) in panels.iter().zip(&series) {
             horizontal_bars(panel, title, "million records / s (log)", bars, true)?;
-        }
-        root.present().map_err(err)?;
-    }
-    Ok(Some(svg))
-}
-
-/// Time and heap per record against the number of records, one line per layout.
-pub fn scaling(data: &Results) -> Result<Option<String>> {
-    let mut sizes: Vec<u64> = data.scaling.iter().map(|p| p.records).collect();
-    sizes.sort_unstable();
-    sizes.dedup();
-    if sizes.len() < 2 {
-        return Ok(None);
-    }
-    let (lo, hi) = (sizes[0] as f64, sizes[sizes.len() - 1] as f64);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (960, 380)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let panels = root.split_evenly((1, 2));
-        for (panel, (title, axis, pick)) in panels.iter().zip([
-            ("Pipeline time per record", "ns per record (log)", 0),
-            ("Peak heap per record", "bytes per record (log)", 1),
-        ]) {
-            let lines: Vec<Line> = data
-                .layouts
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    let points = sizes
-                        .iter()
-                        .filter_map(|n| {
-                            let p = data
-                                .scaling
-                                .iter()
-                                .find(|p| p.layout == l.layout && p.records == *n)?;
-                            let v = match pick {
-                                0 => p.pipeline?.per(p.records),
-                                _ => p.peak_bytes?.0 as f64 / p.records.max(1) as f64,
-                            };
-                            (v > 0.0).then_some((*n as f64, v))
-                        })
-                        .collect();
-                    (l.layout.clone(), color(i), points)
-                })
-                .filter(|(_, _, p): &Line| !p.is_empty())
-                .collect();
-            let ys = lines.iter().flat_map(|l| l.2.iter().map(|p| p.1));
-            let (ymin, ymax) = ys.fold((f64::INFINITY, 0.0f64), |(a, b), y| (a.min(y), b.max(y)));
-            if lines.is_empty() || !ymin.is_finite() {
-                continue;
-            }
-            let mut chart = ChartBuilder::on(panel)
-                .caption(title, ("sans-serif", 16))
-                .margin(8)
-                .x_label_area_size(30)
-                .y_label_area_size(50)
-                .build_cartesian_2d(
-                    (lo / 1.5..hi * 1.5).log_scale(),
-                    (ymin / 1.5..ymax * 1.5).log_scale(),
-                )
-                .map_err(err)?;
-            chart
-                .configure_mesh()
-                .x_desc("records (log)")
-                .y_desc(axis)
-                .draw()
-                .map_err(err)?;
-            for (name, c, points) in &lines {
-                chart
-                    .draw_series(LineSeries::new(points.iter().copied(), c.stroke_width(2)))
-                    .map_err(err)?
-                    .label(name.as_str())
-                    .legend(move |(x, y)| {
-                        PathElement::new([(x, y), (x + 16, y)], c.stroke_width(2))
-                    });
-                chart
-                    .draw_series(points.iter().map(|&p| Circle::new(p, 3, c.filled())))
-                    .map_err(err)?;
-            }
-            chart
-                .configure_series_labels()
-                .background_style(WHITE.mix(0.8))
-                .border_style(BLACK.mix(0.3))
-                .position(SeriesLabelPosition::UpperRight)
-                .draw()
-                .map_err(err)?;
         }
         root.present().map_err(err)?;
     }
