@@ -119,14 +119,11 @@ mod tests {
     }
 
     #[test]
-    fn per_record_decimals_follow_magnitude() {
+    fn per_record_decimals_follow_magnitude_and_intervals_show_their_bounds() {
         assert_eq!(per_record(510.2), "510");
         assert_eq!(per_record(35.04), "35.0");
         assert_eq!(per_record(1.234), "1.23");
-    }
-
-    #[test]
-    fn intervals_show_the_bounds_unless_they_meet() {
+        // With an interval, unless it is a point.
         assert_eq!(per_record_range(6.423, 6.31, 6.6), "6.42 (6.31–6.60)");
         assert_eq!(per_record_range(35.04, 35.04, 35.04), "35.0");
         assert_eq!(ratio_range(1.094, 1.051, 1.123), "1.09× (1.05–1.12)");
