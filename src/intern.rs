@@ -62,6 +62,7 @@ pub struct Full {
 /// assert_eq!(ids.intern("B").unwrap(), 1);
 /// assert_eq!(ids.intern("A").unwrap(), a);
 /// assert_eq!(ids.name(a), "A");
+/// assert_eq!(ids.name_at(1), "B");
 /// ```
 #[derive(Debug, Clone)]
 pub struct Interner<I> {

@@ -1,5 +1,6 @@
 //! The traits a workload is written against: [`Store`] (one layout of a record), [`Row`]
-//! (one record inside `retain`), [`StoreFn`] (a layout chosen by name) and [`Workload`].
+//! (one record inside `retain`), [`StoreFn`] (a layout chosen by name) and [`Workload`];
+//! and what the layouts' stores share in implementing them (`record_at`, `store_impl!`).
 
 use std::fmt;
 use std::marker::PhantomData;
