@@ -139,6 +139,9 @@ fn round_up_2(x: u64) -> u64 {
     x.div_ceil(scale) * scale
 }
 
+/// Timed rounds at a size only one layout reaches.
+pub(crate) const SOLO_ROUNDS: usize = 3;
+
 /// Timed rounds at `records`: many where a run takes microseconds and the machine's noise
 /// is large against it, five where a run takes seconds.
 pub(crate) fn rounds(records: u64) -> usize {
@@ -161,7 +164,7 @@ pub(crate) fn plan(calibrations: &[Calibration], limits: &Limits) -> SweepPlan {
         // peak lands above the target although bytes/record shrink a little with size (the
         // calibration's fixed overhead spreads over more records: 35.8 at 100 000 records,
         // 35.0 at 10 000 000 for the compact layouts).
-        let wanted = round_up_2((target_bytes as f64 * 1.05 / bpr).ceil() as u64).max(SMALLEST);
+        let wanted = round_up_2((target_bytes as f64 * 1.03 / bpr).ceil() as u64).max(SMALLEST);
         let fits = |n: u64| {
             limits
                 .memory
@@ -209,15 +212,24 @@ pub(crate) fn plan(calibrations: &[Calibration], limits: &Limits) -> SweepPlan {
     all.dedup();
     let steps: Vec<SizeStep> = all
         .into_iter()
-        .map(|records| SizeStep {
-            records,
-            rounds: rounds(records),
-            layouts: calibrations
+        .map(|records| {
+            let layouts: Vec<String> = calibrations
                 .iter()
                 .zip(&sizes_of)
                 .filter(|(_, sizes)| sizes.contains(&records))
                 .map(|(c, _)| c.layout.clone())
-                .collect(),
+                .collect();
+            SizeStep {
+                records,
+                // A layout alone at its size is ranked against none: its rounds give only
+                // its own curve's median, for which three do.
+                rounds: if layouts.len() < 2 {
+                    SOLO_ROUNDS
+                } else {
+                    rounds(records)
+                },
+                layouts,
+            }
         })
         .collect();
     let estimated_seconds = estimate(&steps, calibrations, limits);
@@ -320,6 +332,8 @@ mod tests {
         assert_eq!(first.layouts, ["compact", "fat"]);
         let last = plan.steps.last().expect("steps");
         assert_eq!(last.layouts, ["compact"]);
+        assert_eq!(last.rounds, SOLO_ROUNDS, "alone at its size: no ranking to decide");
+        assert_eq!(first.rounds, rounds(SMALLEST));
         assert!(plan.steps.iter().all(|s| s.records != 1_000_000));
         assert!(plan.estimated_seconds > 0.0);
     }
