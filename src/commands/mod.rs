@@ -54,7 +54,7 @@ impl SourceArgs {
     pub(crate) fn subject(&self) -> Result<Builtin> {
         let from_env = self
             .input_env
-            .then(|| std::env::var_os(crate::session::builtin::INPUT_ENV).map(PathBuf::from))
+            .then(|| std::env::var_os(crate::measure::child_args::INPUT_ENV).map(PathBuf::from))
             .flatten();
         let source = match from_env.as_ref().or(self.input.as_ref()) {
             Some(path) => SourceSpec::Csv {

@@ -332,7 +332,10 @@ mod tests {
         assert_eq!(first.layouts, ["compact", "fat"]);
         let last = plan.steps.last().expect("steps");
         assert_eq!(last.layouts, ["compact"]);
-        assert_eq!(last.rounds, SOLO_ROUNDS, "alone at its size: no ranking to decide");
+        assert_eq!(
+            last.rounds, SOLO_ROUNDS,
+            "alone at its size: no ranking to decide"
+        );
         assert_eq!(first.rounds, rounds(SMALLEST));
         assert!(plan.steps.iter().all(|s| s.records != 1_000_000));
         assert!(plan.estimated_seconds > 0.0);
