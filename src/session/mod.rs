@@ -338,6 +338,55 @@ fn time_size<S: Subject>(
     }
 }
 
+/// The timed layouts' indexes, slowest first: the long children start first, so that the
+/// last ones to finish are short and finish together.
+fn slowest_first<O>(layouts: &[LayoutRun], samples: &[Option<Sample<O>>]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..layouts.len())
+        .filter(|&i| samples[i].is_some())
+        .collect();
+    order.sort_by_key(|&i| {
+        std::cmp::Reverse(
+            layouts[i]
+                .timing
+                .as_ref()
+                .map_or(Nanos(0), crate::model::Timing::best_total),
+        )
+    });
+    order
+}
+
+/// Runs `task(layout name)` for each of `members` (indexes into `layouts`), `jobs` at a
+/// time, naming the running ones on the bar after `label`, and moving the bar by `weight`
+/// as each ends; the results in `members`' order.
+fn in_children<T: Send>(
+    layouts: &[LayoutRun],
+    members: &[usize],
+    jobs: usize,
+    (bar, label, weight): (&indicatif::ProgressBar, &str, u64),
+    task: impl Fn(&str) -> T + Sync,
+) -> Vec<T> {
+    let running = std::sync::Mutex::new(Vec::<String>::new());
+    crate::measure::children::pool(
+        members,
+        jobs,
+        |i| {
+            let name = &layouts[i].layout;
+            {
+                let mut now = running.lock().unwrap_or_else(|e| e.into_inner());
+                now.push(name.clone());
+                bar.set_message(format!("{label}: {}", now.join(", ")));
+            }
+            let out = task(name);
+            running
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .retain(|n| n != name);
+            out
+        },
+        |_| bar.inc(weight),
+    )
+}
+
 /// Progress weight of one run at `records` (runs of an unknown size weigh one).
 fn weight(records: Option<u64>) -> u64 {
     records.unwrap_or(1).max(1)

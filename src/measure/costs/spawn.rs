@@ -283,14 +283,7 @@ pub(crate) fn builtin_child(
     // machine stretches that: measured 314 s for heap_map at 1 000 000 records with 8
     // processes on 2 cores. Five times a heap child's allowance: 120 s + 1 ms a record.
     let timeout = children::timeout_for(records.saturating_mul(5));
-    Ok(ChildCommand {
-        program,
-        args,
-        env,
-        clear_env: false,
-        dir: None,
-        timeout,
-    })
+    Ok(ChildCommand::new(program, args, env, timeout))
 }
 
 /// How to measure one built-in layout's costs with [`measure_layout`].

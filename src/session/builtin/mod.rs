@@ -240,14 +240,12 @@ impl Subject for Builtin {
             SourceSpec::Generated(g) => Some(g.records),
             SourceSpec::Csv { .. } => None,
         });
-        ChildCommand {
+        ChildCommand::new(
             program,
             args,
             env,
-            clear_env: false,
-            dir: None,
-            timeout: children::timeout_for(expected.unwrap_or(1_000_000)),
-        }
+            children::timeout_for(expected.unwrap_or(1_000_000)),
+        )
     }
 
     fn heap_figures(
