@@ -1,6 +1,7 @@
-//! The gate's parsing of limits, its judgement of each kind of figure, and the exact lines
-//! and summaries it prints.
+//! The gate's judgement of each kind of figure (heap, costs per span, time on intervals),
+//! of missing and failed layouts, and the exact lines and summaries it prints.
 
+use super::outcome::pair_decimals;
 use super::*;
 use crate::model::costs::{Costs, Events, SimulatedCaches, StageCosts};
 use crate::model::{
@@ -148,98 +149,6 @@ fn lines(outcome: &Outcome) -> Vec<String> {
 
 fn run(baseline: &Results, current: &Results, rules: &[&str]) -> Outcome {
     compare(baseline, current, &limits(rules)).unwrap()
-}
-
-#[test]
-fn limits_parse_as_percentages_or_amounts() {
-    let parse = |s: &str| s.parse::<Limit>();
-    assert_eq!(parse("5%"), Ok(Limit::Percent(5.0)));
-    assert_eq!(parse("+5%"), Ok(Limit::Percent(5.0)));
-    assert_eq!(parse(" 2.5 %"), Ok(Limit::Percent(2.5)));
-    assert_eq!(parse("0%"), Ok(Limit::Percent(0.0)));
-    assert_eq!(parse("+2"), Ok(Limit::Amount(2.0)));
-    assert_eq!(parse("0.5"), Ok(Limit::Amount(0.5)));
-    for bad in [
-        "abc",
-        "",
-        "%",
-        "5%%",
-        "++5",
-        "inf",
-        "NaN",
-        "infinity%",
-        "5 kB",
-        "1,5%",
-    ] {
-        let e = parse(bad).unwrap_err().to_string();
-        assert!(e.contains("is not a limit"), "{bad:?}: {e}");
-    }
-    for negative in ["-5%", "-0", "+-2"] {
-        let e = parse(negative).unwrap_err().to_string();
-        assert!(e.contains("negative"), "{negative:?}: {e}");
-    }
-    assert_eq!(Limit::Percent(1.0).to_string(), "+1 %");
-    assert_eq!(Limit::Percent(2.5).to_string(), "+2.5 %");
-    assert_eq!(Limit::Amount(2.0).to_string(), "+2");
-}
-
-#[test]
-fn rules_name_a_figure_and_maybe_a_span() {
-    let rule: Rule = "bytes_per_record=2%".parse().unwrap();
-    assert_eq!(
-        rule,
-        Rule {
-            figure: Figure::BytesPerRecord,
-            span: None,
-            limit: Limit::Percent(2.0)
-        }
-    );
-    let rule: Rule = "instructions.filter=+5".parse().unwrap();
-    assert_eq!(rule.span.as_deref(), Some("filter"));
-    assert_eq!(rule.to_string(), "instructions.filter=+5");
-    assert_eq!("time=10%".parse::<Rule>().unwrap().figure, Figure::Time);
-
-    let error = |s: &str| s.parse::<Rule>().unwrap_err().to_string();
-    assert_eq!(
-        error("bogus=1%"),
-        "unknown figure \"bogus\"; the figures are bytes_per_record, \
-         reserved_bytes_per_record, allocations, instructions, est_cycles, time"
-    );
-    assert!(error("bytes_per_record").contains("is not FIGURE=TOL"));
-    assert!(error("bytes_per_record=abc").contains("\"abc\" is not a limit"));
-    assert!(error("bytes_per_record.ingest=1%").contains("whole-run figure"));
-    assert!(error("instructions.=1%").contains("names no span"));
-    assert!(error("time=-10%").contains("negative"));
-}
-
-#[test]
-fn span_rules_beat_figure_rules_beat_defaults() {
-    let l = limits(&[
-        "instructions.filter=5%",
-        "instructions=3%",
-        "bytes_per_record=+2",
-    ]);
-    let get = |f, s| l.get(f, s);
-    assert_eq!(
-        get(Figure::Instructions, Some("filter")),
-        Some(Limit::Percent(5.0))
-    );
-    assert_eq!(
-        get(Figure::Instructions, Some("ingest")),
-        Some(Limit::Percent(3.0))
-    );
-    assert_eq!(
-        get(Figure::EstCycles, Some("filter")),
-        Some(Limit::Percent(2.0))
-    );
-    assert_eq!(get(Figure::BytesPerRecord, None), Some(Limit::Amount(2.0)));
-    assert_eq!(get(Figure::Allocations, None), Some(Limit::Percent(1.0)));
-    assert_eq!(get(Figure::Time, Some("pipeline")), None);
-    let later = limits(&["allocations=5%", "allocations=7%"]);
-    assert_eq!(
-        later.get(Figure::Allocations, None),
-        Some(Limit::Percent(7.0))
-    );
 }
 
 #[test]
