@@ -139,7 +139,7 @@ const NOT_IN_BASELINE: &str = "not compared: missing from the baseline";
 const NOT_IN_CURRENT: &str = "not compared: missing from the current results";
 const IN_NEITHER: &str = "not compared: measured in neither file";
 
-/// What figures the baseline has and the current results lack are.
+/// What it is when the current results lack figures the baseline has.
 #[derive(Debug, Clone, Copy)]
 enum Loss {
     /// A regression line (heap figures and timings are always measured).
@@ -157,7 +157,8 @@ struct Gate<'a> {
 }
 
 impl Gate<'_> {
-    /// Notes that `subject` of `layout` was not compared: `why` says so and why.
+    /// Notes for the summary that `subject` of `layout` was not compared or judged; `why`
+    /// is the rest of the sentence (`not compared: missing from the baseline`).
     fn note(&mut self, layout: &str, subject: &str, why: &str) {
         self.outcome
             .not_compared
