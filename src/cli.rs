@@ -3,7 +3,7 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
-use crate::commands::{self, child, compare, inspect, report, run};
+use crate::commands::{self, check, child, compare, inspect, report, run};
 use crate::error::UsageError;
 use crate::session::builtin::HEAP_CHILD_COMMAND;
 
@@ -30,6 +30,9 @@ enum Command {
     Report(report::ReportArgs),
     /// Show field offsets, sizes, padding and cache-line placement of each layout's types.
     Inspect(inspect::InspectArgs),
+    /// The regression gate: compare saved results with a baseline's; exit 1 when a figure
+    /// got worse than its limit, 2 when the two cannot be compared.
+    Check(check::CheckArgs),
     /// Internal: profile one layout's heap under dhat in this process and print JSON.
     /// `run --memory` and `compare` start it, one process per layout.
     #[command(name = HEAP_CHILD_COMMAND, hide = true)]
@@ -112,6 +115,7 @@ fn main() -> Result<()> {
         Command::Compare(args) => compare::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Inspect(args) => inspect::run(&args),
+        Command::Check(args) => check::run(&args),
         Command::ProfileHeap(args) => child::profile_heap(&args),
         Command::ProfileCosts(args) => child::profile_costs(&args),
     }

@@ -1,6 +1,7 @@
 //! What each command does, from its arguments to its output: the plan it hands the session,
 //! the exporters it uses, and its exit status. `crate::cli` only parses and dispatches.
 
+pub(crate) mod check;
 pub(crate) mod child;
 pub(crate) mod compare;
 pub(crate) mod inspect;
