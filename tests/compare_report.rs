@@ -101,6 +101,7 @@ fn a_failing_layout_is_shown_and_the_others_reported() {
     // About 97 500 distinct sensors: more than the u16 ids of `packed` and `soa` hold.
     let out = layoutlab(&[
         "compare",
+        "--no-costs",
         "--records",
         "100000",
         "--sensors",
@@ -141,6 +142,7 @@ fn a_short_sweep_ranks_every_size_and_says_what_it_will_take() {
     let dir = out_dir("sweep");
     let out = layoutlab(&[
         "compare",
+        "--no-costs",
         "--records",
         "2000",
         "--repeat",
