@@ -126,7 +126,14 @@ pub(crate) fn run(args: &CompareArgs) -> Result<()> {
         estimated_seconds: sweep.estimated_seconds,
         elapsed_seconds: started.elapsed().as_secs_f64(),
     });
+    let python_started = std::time::Instant::now();
     results.python = subject.python(args.python_records, &results);
+    if args.python_records > 0 {
+        eprintln!(
+            "layoutlab: Python reference in {:.0} s",
+            python_started.elapsed().as_secs_f64()
+        );
+    }
     results.criterion = crate::import::criterion::load(&args.criterion).unwrap_or_default();
 
     emit(terminal::compare(&results).as_bytes())?;
