@@ -77,6 +77,28 @@ pub(crate) fn ratio(x: f64) -> String {
     format!("{x:.2}×")
 }
 
+/// How many times one figure is another, in sentences: `7.9×` below 10, `16×` from 10
+/// (the explanations of deterministic costs).
+pub(crate) fn times(x: f64) -> String {
+    if x >= 10.0 {
+        format!("{x:.0}×")
+    } else {
+        format!("{x:.1}×")
+    }
+}
+
+/// A count per record that may be far below 1 (cache misses): `0` for none, three
+/// significant digits below 1 (`0.00645`), as [`per_record`] from 1.
+pub(crate) fn count_per_record(x: f64) -> String {
+    if x == 0.0 {
+        "0".to_owned()
+    } else if x < 1.0 {
+        small(x)
+    } else {
+        per_record(x)
+    }
+}
+
 /// A path or name for a one-line message: as is when it is plain text, escaped (like Rust's
 /// `{:?}`, without the quotes) when it holds control characters such as a newline, so an
 /// error stays one line whatever the file is called.
@@ -120,6 +142,16 @@ mod tests {
         assert_eq!(per_record(510.2), "510");
         assert_eq!(per_record(35.04), "35.0");
         assert_eq!(per_record(1.234), "1.23");
+    }
+
+    #[test]
+    fn counts_and_ratios_read_at_a_glance() {
+        assert_eq!(times(7.94), "7.9×");
+        assert_eq!(times(16.4), "16×");
+        assert_eq!(count_per_record(0.0), "0");
+        assert_eq!(count_per_record(0.006451), "0.00645");
+        assert_eq!(count_per_record(2.8), "2.80");
+        assert_eq!(count_per_record(133.2), "133");
     }
 
     #[test]

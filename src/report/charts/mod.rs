@@ -9,8 +9,10 @@ use plotters::prelude::*;
 use crate::analysis::figures;
 use crate::model::{PythonSection, Results};
 
+mod costs;
 mod scaling;
 
+pub use self::costs::costs;
 pub use self::scaling::{scaling, scaling_by_layout};
 
 const PALETTE: [RGBColor; 10] = [
@@ -41,6 +43,34 @@ fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
     anyhow!("drawing a chart: {e:?}")
 }
 
+/// A chart builder for one horizontal bar per name, top to bottom, and the formatter that
+/// puts each name beside its bar (bar `i` spans `n − 1 − i .. n − i` on the y axis).
+fn bar_chart<'a, 'b>(
+    area: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    title: &str,
+    names: Vec<String>,
+) -> (
+    ChartBuilder<'a, 'b, SVGBackend<'b>>,
+    impl Fn(&f64) -> String,
+) {
+    let label_width = names.iter().map(String::len).max().unwrap_or(4) as u32 * 7 + 10;
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .caption(title, ("sans-serif", 16))
+        .margin(8)
+        .x_label_area_size(30)
+        .y_label_area_size(label_width);
+    let y_fmt = move |y: &f64| {
+        let i = (*y - 0.5).round();
+        if (y - (i + 0.5)).abs() < 1e-6 && i >= 0.0 && (i as usize) < names.len() {
+            names[names.len() - 1 - i as usize].clone()
+        } else {
+            String::new()
+        }
+    };
+    (builder, y_fmt)
+}
+
 /// A horizontal bar per (label, value, colour), value axis linear or logarithmic.
 fn horizontal_bars(
     area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
@@ -56,22 +86,8 @@ fn horizontal_bars(
         .map(|b| b.1)
         .filter(|v| *v > 0.0)
         .fold(f64::INFINITY, f64::min);
-    let label_width = bars.iter().map(|b| b.0.len()).max().unwrap_or(4) as u32 * 7 + 10;
-    let mut builder = ChartBuilder::on(area);
-    builder
-        .caption(title, ("sans-serif", 16))
-        .margin(8)
-        .x_label_area_size(30)
-        .y_label_area_size(label_width);
     let names: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
-    let y_fmt = move |y: &f64| {
-        let i = (*y - 0.5).round();
-        if (y - (i + 0.5)).abs() < 1e-6 && i >= 0.0 && (i as usize) < names.len() {
-            names[names.len() - 1 - i as usize].clone()
-        } else {
-            String::new()
-        }
-    };
+    let (mut builder, y_fmt) = bar_chart(area, title, names);
     let draw_bar = |i: usize, v: f64, lo: f64, c: RGBColor| {
         let y = (n - 1 - i) as f64;
         Rectangle::new([(lo, y + 0.15), (v.max(lo), y + 0.85)], c.filled())
