@@ -93,7 +93,8 @@ pub(crate) fn count_per_record(x: f64) -> String {
     if x == 0.0 {
         "0".to_owned()
     } else if x < 1.0 {
-        small(x)
+        let decimals = (2.0 - x.log10().floor()) as usize;
+        format!("{x:.decimals$}")
     } else {
         per_record(x)
     }
@@ -150,6 +151,8 @@ mod tests {
         assert_eq!(times(16.4), "16×");
         assert_eq!(count_per_record(0.0), "0");
         assert_eq!(count_per_record(0.006451), "0.00645");
+        assert_eq!(count_per_record(0.1), "0.100");
+        assert_eq!(count_per_record(0.5), "0.500");
         assert_eq!(count_per_record(2.8), "2.80");
         assert_eq!(count_per_record(133.2), "133");
     }

@@ -88,6 +88,7 @@ fn assemble(dumps: &[dump::Dump], records: u64) -> Result<Costs, CostError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::costs::SimulatedCaches;
 
     fn dump(part: u64, trigger: &str, ir: u64) -> dump::Dump {
         dump::Dump {

@@ -120,8 +120,8 @@ pub(crate) fn guide(out: &mut String, data: &Results) {
     let _ = writeln!(out, "### Why the fastest are fast\n");
     let _ = writeln!(
         out,
-        "*What makes the fastest layout of each stage fast?* — callgrind's counts against a \
-         slow layout's (see *Deterministic costs*).\n"
+        "*What makes the fastest layout of each stage fast?* — callgrind's counts against \
+         those of the slowest layout with a fixed schema (see *Deterministic costs*).\n"
     );
     for line in lines {
         let _ = writeln!(out, "- {line}.");
