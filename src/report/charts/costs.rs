@@ -5,7 +5,7 @@
 use anyhow::Result;
 use plotters::prelude::*;
 
-use super::{bar_chart, color, err};
+use super::{color, err, linear_bar_chart};
 use crate::analysis::costs::{measured, Cause, Parts};
 use crate::model::Results;
 
@@ -94,20 +94,7 @@ fn stacked(
         .fold(0.0, f64::max)
         .max(1e-9);
     let names = bars.iter().map(|b| b.0.clone()).collect();
-    let (mut builder, y_fmt) = bar_chart(area, title, names);
-    let mut chart = builder
-        .build_cartesian_2d(0.0..max * 1.15, 0.0..n as f64)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(n * 2 + 1)
-        .y_label_formatter(&y_fmt)
-        .x_labels(4)
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .x_desc("estimated cycles per record")
-        .draw()
-        .map_err(err)?;
+    let mut chart = linear_bar_chart(area, title, names, max, "estimated cycles per record")?;
     let segments = bars.iter().enumerate().flat_map(|(i, (_, parts))| {
         let y = (n - 1 - i) as f64;
         let mut start = 0.0;

@@ -71,6 +71,46 @@ fn bar_chart<'a, 'b>(
     (builder, y_fmt)
 }
 
+/// A bar chart's drawing context on a linear value axis.
+type LinearChart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// A chart for one horizontal bar per name on a linear value axis from 0 to a little above
+/// `max`, its grid, names and axis drawn.
+fn linear_bar_chart<'a, 'b>(
+    area: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    title: &str,
+    names: Vec<String>,
+    max: f64,
+    axis: &str,
+) -> Result<LinearChart<'a, 'b>> {
+    let n = names.len().max(1);
+    let (mut builder, y_fmt) = bar_chart(area, title, names);
+    let mut chart = builder
+        .build_cartesian_2d(0.0..max * 1.15, 0.0..n as f64)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(n * 2 + 1)
+        .y_label_formatter(&y_fmt)
+        .x_labels(5)
+        .x_label_formatter(&|x| {
+            if *x == 0.0 || x.abs() >= 10.0 {
+                format!("{x:.0}")
+            } else {
+                crate::format::per_record(*x)
+            }
+        })
+        .x_desc(axis)
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
+
 /// A horizontal bar per (label, value, colour), value axis linear or logarithmic.
 fn horizontal_bars(
     area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
@@ -87,13 +127,13 @@ fn horizontal_bars(
         .filter(|v| *v > 0.0)
         .fold(f64::INFINITY, f64::min);
     let names: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
-    let (mut builder, y_fmt) = bar_chart(area, title, names);
     let draw_bar = |i: usize, v: f64, lo: f64, c: RGBColor| {
         let y = (n - 1 - i) as f64;
         Rectangle::new([(lo, y + 0.15), (v.max(lo), y + 0.85)], c.filled())
     };
     if log {
         let lo = if min.is_finite() { min / 2.0 } else { 0.1 };
+        let (mut builder, y_fmt) = bar_chart(area, title, names);
         let mut chart = builder
             .build_cartesian_2d((lo..max * 2.0).log_scale(), 0.0..n as f64)
             .map_err(err)?;
@@ -113,17 +153,7 @@ fn horizontal_bars(
             )
             .map_err(err)?;
     } else {
-        let mut chart = builder
-            .build_cartesian_2d(0.0..max * 1.15, 0.0..n as f64)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(n * 2 + 1)
-            .y_label_formatter(&y_fmt)
-            .x_desc(axis)
-            .draw()
-            .map_err(err)?;
+        let mut chart = linear_bar_chart(area, title, names, max, axis)?;
         chart
             .draw_series(
                 bars.iter()

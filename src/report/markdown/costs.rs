@@ -11,8 +11,11 @@ use crate::model::Results;
 
 use super::text::{chart_marker, table};
 
-/// The four figures, each with its caption and how its cells read.
-const FIGURES: [(&str, fn(&CostsPerRecord) -> f64, fn(f64) -> String); 4] = [
+/// One figure's table: its caption, the figure, and how its cells read.
+type Figure = (&'static str, fn(&CostsPerRecord) -> f64, fn(f64) -> String);
+
+/// The four figures of SPEC §7.
+const FIGURES: [Figure; 4] = [
     ("Instructions", |c| c.instructions, per_record),
     (
         "D1 misses (data reads and writes)",
