@@ -1,9 +1,9 @@
 //! The command line (SPEC §5): parse the arguments and dispatch to `crate::commands`.
 
 use anyhow::Result;
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
-use crate::commands::{self, child, compare, inspect, report, run};
+use crate::commands::{self, check, child, compare, inspect, report, run};
 use crate::error::UsageError;
 use crate::session::builtin::HEAP_CHILD_COMMAND;
 
@@ -20,7 +20,7 @@ enum Command {
     /// List the registered layouts: name<TAB>description.
     List,
     /// Write the generated workload as CSV to stdout.
-    Generate(GenerateArgs),
+    Generate(commands::GeneratorArgs),
     /// Run the pipeline for some layouts (default: all) and print their results.
     Run(run::RunArgs),
     /// The main job: every layout timed, then heap-profiled (each in a process of its own),
@@ -30,6 +30,9 @@ enum Command {
     Report(report::ReportArgs),
     /// Show field offsets, sizes, padding and cache-line placement of each layout's types.
     Inspect(inspect::InspectArgs),
+    /// The regression gate: compare saved results with a baseline's; exit 1 when a figure
+    /// got worse than its limit, 2 when the two cannot be compared.
+    Check(check::CheckArgs),
     /// Internal: profile one layout's heap under dhat in this process and print JSON.
     /// `run --memory` and `compare` start it, one process per layout.
     #[command(name = HEAP_CHILD_COMMAND, hide = true)]
@@ -38,19 +41,6 @@ enum Command {
     /// print JSON. `--costs` starts it under valgrind, one process per layout.
     #[command(name = crate::measure::costs::child::CHILD_COMMAND, hide = true)]
     ProfileCosts(child::ProfileCostsArgs),
-}
-
-#[derive(Debug, Args)]
-struct GenerateArgs {
-    /// How many readings to write.
-    #[arg(long, default_value_t = 1_000_000)]
-    records: u64,
-    /// How many distinct sensors.
-    #[arg(long, default_value_t = 64)]
-    sensors: u32,
-    /// The random seed.
-    #[arg(long, default_value_t = 42)]
-    seed: u64,
 }
 
 /// clap's error as one line: what is wrong and the argument it is about, without the usage
@@ -120,11 +110,12 @@ fn main() -> Result<()> {
     }
     match cli.command {
         Command::List => commands::list(),
-        Command::Generate(args) => commands::generate(args.records, args.sensors, args.seed),
+        Command::Generate(args) => commands::generate(&args),
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Inspect(args) => inspect::run(&args),
+        Command::Check(args) => check::run(&args),
         Command::ProfileHeap(args) => child::profile_heap(&args),
         Command::ProfileCosts(args) => child::profile_costs(&args),
     }

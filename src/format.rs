@@ -15,16 +15,7 @@ pub(crate) fn per_record(x: f64) -> String {
 /// A per-record figure with its interval: `6.42 (6.31–6.60)`; just the figure when the
 /// interval is a point (one round, or an exact count).
 pub(crate) fn per_record_range(median: f64, lower: f64, upper: f64) -> String {
-    if lower == upper {
-        per_record(median)
-    } else {
-        format!(
-            "{} ({}–{})",
-            per_record(median),
-            per_record(lower),
-            per_record(upper)
-        )
-    }
+    with_interval(median, lower, upper, per_record, per_record)
 }
 
 /// A figure with the larger half-width of its interval: `6.4±0.2` (terminal tables).
@@ -38,10 +29,22 @@ pub(crate) fn plus_minus(median: f64, spread: f64) -> String {
 
 /// A ratio with its interval: `1.09× (1.05–1.12)`.
 pub(crate) fn ratio_range(median: f64, lower: f64, upper: f64) -> String {
+    with_interval(median, lower, upper, ratio, |x| format!("{x:.2}"))
+}
+
+/// `median (lower–upper)`, the median written by `figure` and the bounds by `bound`; just
+/// the median when the interval is a point.
+fn with_interval(
+    median: f64,
+    lower: f64,
+    upper: f64,
+    figure: fn(f64) -> String,
+    bound: fn(f64) -> String,
+) -> String {
     if lower == upper {
-        ratio(median)
+        figure(median)
     } else {
-        format!("{} ({:.2}–{:.2})", ratio(median), lower, upper)
+        format!("{} ({}–{})", figure(median), bound(lower), bound(upper))
     }
 }
 
@@ -139,10 +142,15 @@ mod tests {
     }
 
     #[test]
-    fn per_record_decimals_follow_magnitude() {
+    fn per_record_decimals_follow_magnitude_and_intervals_show_their_bounds() {
         assert_eq!(per_record(510.2), "510");
         assert_eq!(per_record(35.04), "35.0");
         assert_eq!(per_record(1.234), "1.23");
+        // With an interval, unless it is a point.
+        assert_eq!(per_record_range(6.423, 6.31, 6.6), "6.42 (6.31–6.60)");
+        assert_eq!(per_record_range(35.04, 35.04, 35.04), "35.0");
+        assert_eq!(ratio_range(1.094, 1.051, 1.123), "1.09× (1.05–1.12)");
+        assert_eq!(ratio_range(1.0, 1.0, 1.0), "1.00×");
     }
 
     #[test]

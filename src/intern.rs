@@ -17,47 +17,30 @@ pub trait InternId: Copy {
     fn index(self) -> usize;
 }
 
-impl InternId for u8 {
-    const TYPE_NAME: &'static str = "u8";
-    const CAPACITY: usize = 1 << 8;
-    #[inline]
-    fn from_index(index: usize) -> Self {
-        debug_assert!(index < Self::CAPACITY);
-        index as u8
-    }
-    #[inline]
-    fn index(self) -> usize {
-        self as usize
-    }
+/// `InternId` for unsigned integers: the id is the index, narrowed (the interner checks the
+/// capacity before it makes an id, so the narrowing never wraps).
+macro_rules! intern_ids {
+    ($($ty:ident),*) => {$(
+        impl InternId for $ty {
+            const TYPE_NAME: &'static str = stringify!($ty);
+            const CAPACITY: usize = 1 << $ty::BITS;
+            #[inline]
+            fn from_index(index: usize) -> Self {
+                debug_assert!(index < Self::CAPACITY);
+                index as $ty
+            }
+            #[inline]
+            fn index(self) -> usize {
+                self as usize
+            }
+        }
+    )*};
 }
 
-impl InternId for u16 {
-    const TYPE_NAME: &'static str = "u16";
-    const CAPACITY: usize = 1 << 16;
-    #[inline]
-    fn from_index(index: usize) -> Self {
-        debug_assert!(index < Self::CAPACITY);
-        index as u16
-    }
-    #[inline]
-    fn index(self) -> usize {
-        self as usize
-    }
-}
+intern_ids!(u8, u16, u32);
 
-impl InternId for u32 {
-    const TYPE_NAME: &'static str = "u32";
-    const CAPACITY: usize = 1 << 32;
-    #[inline]
-    fn from_index(index: usize) -> Self {
-        debug_assert!(index < Self::CAPACITY);
-        index as u32
-    }
-    #[inline]
-    fn index(self) -> usize {
-        self as usize
-    }
-}
+const _: () = assert!(<u8 as InternId>::CAPACITY == 256 && <u16 as InternId>::CAPACITY == 65_536);
+const _: () = assert!(<u32 as InternId>::CAPACITY == 1 << 32);
 
 /// The id type holds no more distinct ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +62,7 @@ pub struct Full {
 /// assert_eq!(ids.intern("B").unwrap(), 1);
 /// assert_eq!(ids.intern("A").unwrap(), a);
 /// assert_eq!(ids.name(a), "A");
+/// assert_eq!(ids.name_at(1), "B");
 /// ```
 #[derive(Debug, Clone)]
 pub struct Interner<I> {
@@ -123,6 +107,18 @@ impl<I: InternId> Interner<I> {
     #[inline]
     pub fn name(&self, id: I) -> &str {
         &self.names[id.index()]
+    }
+
+    /// The text of the id whose [`InternId::index`] is `index`: for callers that carry ids
+    /// in a wider integer than `I` (the pipeline's `u32` sensor keys), with no narrowing
+    /// cast that could wrap.
+    ///
+    /// # Panics
+    ///
+    /// If `index >= self.len()`.
+    #[inline]
+    pub fn name_at(&self, index: usize) -> &str {
+        &self.names[index]
     }
 
     /// How many distinct ids exist.

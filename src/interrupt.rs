@@ -100,6 +100,55 @@ impl Drop for PathGuard {
     }
 }
 
+/// A fresh directory under the system's temporary directory, named `<prefix>-<pid>-<n>`,
+/// removed with its files when dropped, and by the signal handler if layoutlab is stopped
+/// meanwhile.
+#[derive(Debug)]
+pub(crate) struct TempDir {
+    path: PathBuf,
+    _registered: PathGuard,
+}
+
+impl TempDir {
+    /// Makes the directory.
+    ///
+    /// # Errors
+    ///
+    /// If it cannot be created (`Err` names the path it tried).
+    pub(crate) fn new(prefix: &str) -> Result<TempDir, (PathBuf, std::io::Error)> {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let base = std::env::temp_dir();
+        loop {
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let path = base.join(format!("{prefix}-{}-{n}", std::process::id()));
+            match std::fs::create_dir(&path) {
+                Ok(()) => {
+                    return Ok(TempDir {
+                        _registered: PathGuard::new(&path),
+                        path,
+                    })
+                }
+                // Left over from an earlier process with the same id: take the next name.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(error) => return Err((path, error)),
+            }
+        }
+    }
+
+    /// The directory.
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        // Best effort: a leftover directory in the temporary directory is not worth failing
+        // a measurement for.
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
 /// Makes `command`'s process die with this one: the kernel sends it SIGKILL when the thread
 /// that started it ends (even by SIGKILL, which this process cannot catch), and it exits at
 /// once if this process is gone before that takes effect. A no-op outside Linux.

@@ -107,14 +107,12 @@ pub mod __private {
         args: &[&str],
         timeout: std::time::Duration,
     ) -> Result<Vec<u8>, String> {
-        crate::measure::children::run(&crate::measure::children::ChildCommand {
-            program: program.into(),
-            args: args.iter().map(Into::into).collect(),
-            env: Vec::new(),
-            clear_env: false,
-            dir: None,
+        crate::measure::children::run(&crate::measure::children::ChildCommand::new(
+            program.into(),
+            args.iter().map(Into::into).collect(),
+            Vec::new(),
             timeout,
-        })
+        ))
         .map_err(|e| e.to_string())
     }
 }

@@ -104,6 +104,7 @@ fn a_failing_layout_is_shown_and_the_others_reported() {
     // measurement are not what this test is about.
     let out = layoutlab(&[
         "compare",
+        "--no-costs",
         "--records",
         "100000",
         "--sensors",
@@ -145,6 +146,7 @@ fn a_short_sweep_ranks_every_size_and_says_what_it_will_take() {
     let dir = out_dir("sweep");
     let out = layoutlab(&[
         "compare",
+        "--no-costs",
         "--records",
         "2000",
         "--repeat",

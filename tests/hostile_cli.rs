@@ -51,6 +51,7 @@ fn temp_dir(name: &str) -> PathBuf {
 fn compare_args(out: &Path) -> Vec<String> {
     [
         "compare",
+        "--no-costs",
         "--records",
         "2000",
         "--repeat",

@@ -210,6 +210,7 @@ fn a_failed_child_is_reported_and_the_others_still_are() {
     let out = layoutlab(
         &[
             "compare",
+            "--no-costs",
             "--records",
             "5000",
             "--repeat",

@@ -64,6 +64,21 @@ pub(crate) fn ratio(
     }
 }
 
+/// `t`'s time in `stage_name` over `best`'s (see [`ratio`]).
+pub(crate) fn stage_ratio(t: &Timing, best: &Timing, stage_name: &str) -> Interval {
+    ratio(
+        t,
+        best,
+        |t| {
+            t.runs
+                .iter()
+                .filter_map(|r| r.get(stage_name).map(|n| n.0 as f64))
+                .collect()
+        },
+        |t| Some(stage(t, stage_name)),
+    )
+}
+
 /// The pipeline's ratio to `best`'s (see [`ratio`]).
 pub(crate) fn pipeline_ratio(t: &Timing, best: &Timing) -> Interval {
     ratio(t, best, pipeline_rounds, |t| Some(pipeline(t)))

@@ -43,6 +43,16 @@ fn difference(a: &Workload, b: &Workload) -> Option<String> {
         .map(|(what, x, y)| format!("{what} {x} against {y}"))
 }
 
+/// What differs between the workloads of two results (and, for a user's record, between
+/// the records), if anything: `records 3000 against 4000`. The skipped rows count: a file
+/// source that skipped other rows gave other readings.
+pub(crate) fn workload_difference(a: &Results, b: &Results) -> Option<String> {
+    let record = |r: &Results| r.record.as_ref().map(|s| s.name.clone());
+    difference(&a.workload, &b.workload).or_else(|| {
+        (record(a) != record(b)).then(|| format!("record {:?} against {:?}", record(a), record(b)))
+    })
+}
+
 /// Checks that every result measured the same workload (and, for a user's record, the same
 /// record); `names` label the results in messages.
 ///
@@ -54,12 +64,7 @@ pub(crate) fn check_same(results: &[(String, Results)]) -> Result<(), DifferentW
         return Ok(());
     };
     for (name, other) in &results[1..] {
-        let record = |r: &Results| r.record.as_ref().map(|s| s.name.clone());
-        let what = difference(&first.workload, &other.workload).or_else(|| {
-            (record(first) != record(other))
-                .then(|| format!("record {:?} against {:?}", record(first), record(other)))
-        });
-        if let Some(what) = what {
+        if let Some(what) = workload_difference(first, other) {
             return Err(DifferentWorkloads {
                 first: first_name.clone(),
                 other: name.clone(),

@@ -126,17 +126,7 @@ pub(crate) fn field_advice(data: &Results) -> Vec<String> {
         if let (Some(h), Some(a)) = (hot.timing.as_ref(), aos.and_then(|l| l.timing.as_ref())) {
             for w in &record.workloads {
                 let w = w.as_str();
-                let r = figures::ratio(
-                    a,
-                    h,
-                    |t| {
-                        t.runs
-                            .iter()
-                            .filter_map(|r| r.get(w).map(|n| n.0 as f64))
-                            .collect()
-                    },
-                    |t| Some(figures::stage(t, w)),
-                );
+                let r = figures::stage_ratio(a, h, w);
                 lines.push(format!(
                     "measured: `{w}` takes {} of `hot_cold`'s time on `aos` ({})",
                     crate::format::ratio_range(r.median, r.lower, r.upper),

@@ -12,6 +12,10 @@ use crate::units::Bytes;
 
 /// The confidence a leader's interval needs before the leader counts as clear.
 pub(crate) const MIN_CONFIDENCE: f64 = 0.9;
+/// How far ahead a clear leader must be: the runner-up's time over the leader's, at the
+/// interval's lower end. A lead of a percent or two is noise to a decision, and among a
+/// dozen layouts at twenty sizes some such lead would pass the confidence bar by chance.
+pub(crate) const MIN_LEAD: f64 = 1.03;
 
 /// The figures a sweep ranks: each stage and the pipeline.
 pub(crate) fn figures(results: &Results) -> Vec<String> {
@@ -53,7 +57,7 @@ pub(crate) struct Ranking {
     /// The runner-up's time over the leader's, round by round: median and interval.
     pub lead: Option<Interval>,
     /// Whether the first is ahead of the second beyond doubt: that ratio's interval, at
-    /// [`MIN_CONFIDENCE`] or more, stays above 1.
+    /// [`MIN_CONFIDENCE`] or more, stays at or above [`MIN_LEAD`].
     pub clear: bool,
 }
 
@@ -80,7 +84,7 @@ pub(crate) fn rankings(results: &Results, figure: &str) -> Vec<Ranking> {
                 [a, b, ..] if a.2.len() == b.2.len() => paired_ratio(&b.2, &a.2),
                 _ => None,
             };
-            let clear = lead.is_some_and(|r| r.confidence >= MIN_CONFIDENCE && r.lower > 1.0);
+            let clear = lead.is_some_and(|r| r.confidence >= MIN_CONFIDENCE && r.lower >= MIN_LEAD);
             (!ranked.is_empty()).then(|| Ranking {
                 records,
                 ranked: ranked.into_iter().map(|(l, i, _)| (l, i)).collect(),
@@ -90,6 +94,19 @@ pub(crate) fn rankings(results: &Results, figure: &str) -> Vec<Ranking> {
         })
         .collect()
 }
+
+/// The sizes that can decide the guide's sentences about `figure`: those with a clear
+/// leader among at least [`MIN_FIELD`] layouts (a layout's largest sizes, where only it and
+/// one other of similar bytes/record went, rank too few to say who leads).
+fn deciding(results: &Results, figure: &str) -> Vec<Ranking> {
+    rankings(results, figure)
+        .into_iter()
+        .filter(|r| r.clear && r.ranked.len() >= MIN_FIELD)
+        .collect()
+}
+
+/// How many layouts a size must rank for its leader to count in the guide.
+pub(crate) const MIN_FIELD: usize = 3;
 
 /// A change of leader between two measured sizes.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,11 +158,7 @@ fn round2(x: f64) -> u64 {
 /// one called where the earlier leader simply was not measured at the larger size (a sweep
 /// stops each layout where its own data reaches the target).
 pub(crate) fn crossovers(results: &Results, figure: &str) -> Vec<Crossover> {
-    let clear: Vec<Ranking> = rankings(results, figure)
-        .into_iter()
-        .filter(|r| r.clear)
-        .collect();
-    clear
+    deciding(results, figure)
         .windows(2)
         .filter_map(|w| {
             let (below, above) = (&w[0].ranked[0].0, &w[1].ranked[0].0);
@@ -165,40 +178,48 @@ pub(crate) fn crossovers(results: &Results, figure: &str) -> Vec<Crossover> {
 pub(crate) fn no_crossover(results: &Results, figure: &str) -> Option<String> {
     let all = rankings(results, figure);
     let (first, last) = (all.first()?, all.last()?);
-    let leaders: BTreeSet<&str> = all
-        .iter()
-        .filter(|r| r.clear)
-        .map(|r| r.ranked[0].0.as_str())
-        .collect();
+    let clear = deciding(results, figure);
     let span = format!(
         "{} to {} records",
         thousands(first.records),
         thousands(last.records)
     );
-    Some(match leaders.len() {
-        0 => format!("no layout leads `{figure}` beyond doubt at any size ({span})"),
-        1 => format!(
-            "`{}` leads `{figure}` at every size where a leader is clear ({span}); no ranking change",
-            leaders.into_iter().next().unwrap_or_default()
+    // Who led, over which run of sizes, in size order.
+    let mut runs: Vec<(&str, u64, u64)> = Vec::new();
+    for r in &clear {
+        match runs.last_mut() {
+            Some((l, _, to)) if *l == r.ranked[0].0 => *to = r.records,
+            _ => runs.push((&r.ranked[0].0, r.records, r.records)),
+        }
+    }
+    let at = |from: u64, to: u64| match from == to {
+        true => format!("at {} records", thousands(from)),
+        false => format!("from {} to {} records", thousands(from), thousands(to)),
+    };
+    Some(match runs.as_slice() {
+        [] => format!(
+            "no layout leads `{figure}` clearly at any size ({span}): every lead is under {:.0} % \
+             or within the noise",
+            (MIN_LEAD - 1.0) * 100.0
+        ),
+        [(leader, from, to)] => format!(
+            "`{leader}` leads `{figure}` wherever a lead is clear ({} of {} sizes, {}); no \
+             crossover",
+            clear.len(),
+            all.len(),
+            at(*from, *to)
         ),
         // Leaders change only where an earlier one was not measured further: say who led
         // where, without calling it a crossover.
         _ => {
-            let mut runs: Vec<(String, u64, u64)> = Vec::new();
-            for r in all.iter().filter(|r| r.clear) {
-                match runs.last_mut() {
-                    Some((l, _, to)) if *l == r.ranked[0].0 => *to = r.records,
-                    _ => runs.push((r.ranked[0].0.clone(), r.records, r.records)),
-                }
-            }
             let parts: Vec<String> = runs
                 .iter()
-                .map(|(l, from, to)| format!("`{l}` from {} to {}", thousands(*from), thousands(*to)))
+                .map(|(l, from, to)| format!("`{l}` {}", at(*from, *to)))
                 .collect();
             format!(
-                "`{figure}` has no crossover between layouts measured at both sizes; its clear \
-                 leaders by size (records): {}, each size ranking only the layouts that reached it",
-                parts.join(", ")
+                "`{figure}`: {}; not a crossover — the earlier leader was not measured where the \
+                 later one leads",
+                parts.join(", then ")
             )
         }
     })

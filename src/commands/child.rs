@@ -33,7 +33,7 @@ pub(crate) struct ProfileHeapArgs {
 pub(crate) fn profile_heap(args: &ProfileHeapArgs) -> Result<()> {
     let subject = args.source.subject()?;
     let profile = match args.profile_env {
-        true => std::env::var_os(crate::session::builtin::PROFILE_ENV).map(PathBuf::from),
+        true => std::env::var_os(crate::measure::child_args::PROFILE_ENV).map(PathBuf::from),
         false => args.profile.clone(),
     };
     let report = child::run(&ChildRequest {

@@ -255,7 +255,7 @@ fn plan_sweep(
     }
     eprintln!(
         "layoutlab: sweep: about {} on top of the compare at {} records (estimated from the \
-         calibration runs, taking data beyond the last-level cache as twice as slow)",
+         calibration runs, taking data beyond the last-level cache as three times as slow)",
         sweep::minutes(plan.estimated_seconds),
         thousands(records)
     );

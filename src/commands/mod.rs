@@ -1,6 +1,7 @@
 //! What each command does, from its arguments to its output: the plan it hands the session,
 //! the exporters it uses, and its exit status. `crate::cli` only parses and dispatches.
 
+pub(crate) mod check;
 pub(crate) mod child;
 pub(crate) mod compare;
 pub(crate) mod inspect;
@@ -21,6 +22,39 @@ use crate::pipeline::DEFAULT_WINDOW;
 use crate::session::builtin::Builtin;
 use crate::source::{GeneratorConfig, SourceSpec};
 
+/// The generated workload's flags (`generate`, and `run`/`compare` without `--input`).
+#[derive(Debug, Args)]
+pub(crate) struct GeneratorArgs {
+    /// Generated readings.
+    #[arg(long, default_value_t = 1_000_000)]
+    records: u64,
+    /// Generated distinct sensors.
+    #[arg(long, default_value_t = 64)]
+    sensors: u32,
+    /// The generator's seed.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
+impl GeneratorArgs {
+    /// The generator these flags describe, checked.
+    pub(crate) fn config(&self) -> Result<GeneratorConfig> {
+        let (records, sensors, seed) = (self.records, self.sensors, self.seed);
+        let max = crate::source::generator::MAX_SENSORS;
+        if !(1..=max).contains(&sensors) {
+            return Err(UsageError(format!(
+                "--sensors must be between 1 and {max}, not {sensors}"
+            ))
+            .into());
+        }
+        Ok(GeneratorConfig {
+            records,
+            sensors,
+            seed,
+        })
+    }
+}
+
 /// Where the readings come from: the generator (default) or `--input FILE`.
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("input_source").args(["input", "input_env"])))]
@@ -35,15 +69,8 @@ pub(crate) struct SourceArgs {
     /// With --input: skip and count bad rows instead of stopping at the first.
     #[arg(long, requires = "input_source")]
     skip_invalid: bool,
-    /// Generated readings.
-    #[arg(long, default_value_t = 1_000_000)]
-    records: u64,
-    /// Generated distinct sensors.
-    #[arg(long, default_value_t = 64)]
-    sensors: u32,
-    /// The generator's seed.
-    #[arg(long, default_value_t = 42)]
-    seed: u64,
+    #[command(flatten)]
+    generated: GeneratorArgs,
     /// The rolling-average window, in records per sensor.
     #[arg(long, default_value_t = DEFAULT_WINDOW)]
     window: NonZeroUsize,
@@ -54,7 +81,7 @@ impl SourceArgs {
     pub(crate) fn subject(&self) -> Result<Builtin> {
         let from_env = self
             .input_env
-            .then(|| std::env::var_os(crate::session::builtin::INPUT_ENV).map(PathBuf::from))
+            .then(|| std::env::var_os(crate::measure::child_args::INPUT_ENV).map(PathBuf::from))
             .flatten();
         let source = match from_env.as_ref().or(self.input.as_ref()) {
             Some(path) => SourceSpec::Csv {
@@ -63,29 +90,13 @@ impl SourceArgs {
                 fingerprint: None,
             }
             .prepare()?,
-            None => SourceSpec::Generated(generator_config(self.records, self.sensors, self.seed)?),
+            None => SourceSpec::Generated(self.generated.config()?),
         };
         Ok(Builtin {
             source,
             window: self.window,
         })
     }
-}
-
-/// The generator's settings, checked.
-pub(crate) fn generator_config(records: u64, sensors: u32, seed: u64) -> Result<GeneratorConfig> {
-    let max = crate::source::generator::MAX_SENSORS;
-    if !(1..=max).contains(&sensors) {
-        return Err(UsageError(format!(
-            "--sensors must be between 1 and {max}, not {sensors}"
-        ))
-        .into());
-    }
-    Ok(GeneratorConfig {
-        records,
-        sensors,
-        seed,
-    })
 }
 
 /// How heap profiling runs (with `run --memory`, and always under `compare`).
@@ -203,8 +214,8 @@ pub(crate) fn list() -> Result<()> {
 }
 
 /// `generate`: the generated workload as CSV on stdout.
-pub(crate) fn generate(records: u64, sensors: u32, seed: u64) -> Result<()> {
-    let config = generator_config(records, sensors, seed)?;
+pub(crate) fn generate(args: &GeneratorArgs) -> Result<()> {
+    let config = args.config()?;
     let mut out = open_stdout()?;
     crate::source::generator::write_csv(&config, &mut out)
         .and_then(|()| out.flush())

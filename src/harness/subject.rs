@@ -186,15 +186,13 @@ impl<R: Record> Subject for Own<'_, R> {
         if let Some(profile) = profile {
             env.push((PROFILE_ENV.into(), profile.into()));
         }
-        ChildCommand {
-            program: std::env::current_exe().unwrap_or_else(|_| PathBuf::from(self.name)),
+        ChildCommand::new(
+            std::env::current_exe().unwrap_or_else(|_| PathBuf::from(self.name)),
             // `--bench`, so that the child is not mistaken for a test run.
-            args: vec!["--bench".into()],
+            vec!["--bench".into()],
             env,
-            clear_env: false,
-            dir: None,
-            timeout: children::timeout_for(records * self.workloads.len().max(1) as u64),
-        }
+            children::timeout_for(records * self.workloads.len().max(1) as u64),
+        )
     }
 
     fn heap_figures(

@@ -146,11 +146,7 @@ impl Layout for Aosoa {
     }
 
     fn push(&mut self, reading: &Reading<'_>) -> Result<(), CapacityError> {
-        let sensor = self.ids.intern(reading.sensor_id).map_err(|full| CapacityError {
-            layout: Self::NAME,
-            id_type: full.type_name,
-            limit: full.capacity,
-        })?;
+        let sensor = self.ids.intern(reading.sensor_id).map_err(|full| CapacityError::new(Self::NAME, full))?;
         let lane = self.len % LANES;
         if lane == 0 {
             self.blocks.push(Block::EMPTY);
@@ -193,8 +189,7 @@ impl Layout for Aosoa {
     }
 
     fn interned_name(&self, id: u32) -> &str {
-        let id = u16::try_from(id).expect("aosoa ids are u16");
-        self.ids.name(id)
+        self.ids.name_at(id as usize)
     }
 
     fn retain<F: FnMut(f64, Unit) -> bool>(&mut self, keep: F) {
@@ -285,15 +280,7 @@ impl Layout for Aosoa {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn reading(id: &str, timestamp: f64, value: f64) -> Reading<'_> {
-        Reading {
-            sensor_id: id,
-            timestamp,
-            value,
-            unit: Unit::Percent,
-        }
-    }
+    use crate::layouts::percent_reading as reading;
 
     /// A store of `n` records of sensor `s<i % 3>`, timestamp `i`, value `i % 101` (so
     /// values of 101 and up never occur; the tests mark records to drop with 150).

@@ -92,10 +92,7 @@ impl Builders {
 
     /// The finished batch. The builders' buffers move into the arrays without a copy.
     fn finish(mut self) -> RecordBatch {
-        let names = (0..self.ids.len()).map(|id| {
-            let id = u16::try_from(id).expect("an Interner<u16> holds u16 ids");
-            self.ids.name(id)
-        });
+        let names = (0..self.ids.len()).map(|id| self.ids.name_at(id));
         let values: ArrayRef = Arc::new(StringArray::from_iter_values(names));
         let sensor = DictionaryArray::try_new(self.sensor.finish(), values)
             .expect("every key was made by the interner whose names are the values");
@@ -187,10 +184,11 @@ impl<'a> Columns<'a> {
         }
     }
 
-    fn name(&self, id: u16) -> &'a str {
+    /// The text of the id at `index` (a key of the sensor column, widened).
+    fn name(&self, index: usize) -> &'a str {
         match self.names {
-            Names::Interner(ids) => ids.name(id),
-            Names::Dictionary(values) => values.value(usize::from(id)),
+            Names::Interner(ids) => ids.name_at(index),
+            Names::Dictionary(values) => values.value(index),
         }
     }
 
@@ -262,7 +260,6 @@ impl Layout for Arrow {
                 let c = self.columns();
                 let mut b = Builders::with_capacity(c.value.len() + 1);
                 for id in 0..c.interned() {
-                    let id = u16::try_from(id).expect("dictionary keys are u16");
                     b.ids
                         .intern(c.name(id))
                         .expect("the dictionary's values fit its u16 keys");
@@ -280,11 +277,7 @@ impl Layout for Arrow {
         let State::Building(b) = &mut self.state else {
             unreachable!("the store was turned back into builders above");
         };
-        let sensor = b.ids.intern(reading.sensor_id).map_err(|full| CapacityError {
-            layout: Self::NAME,
-            id_type: full.type_name,
-            limit: full.capacity,
-        })?;
+        let sensor = b.ids.intern(reading.sensor_id).map_err(|full| CapacityError::new(Self::NAME, full))?;
         b.sensor.append_value(sensor);
         b.timestamp.append_value(reading.timestamp);
         b.value.append_value(reading.value);
@@ -304,7 +297,7 @@ impl Layout for Arrow {
     fn record(&self, index: usize) -> RecordRef<'_> {
         let c = self.columns();
         RecordRef {
-            sensor_id: c.name(c.sensor[index]),
+            sensor_id: c.name(usize::from(c.sensor[index])),
             timestamp: c.timestamp[index],
             value: c.value[index],
             unit: unit_of(c.unit[index]),
@@ -318,8 +311,7 @@ impl Layout for Arrow {
     }
 
     fn interned_name(&self, id: u32) -> &str {
-        let id = u16::try_from(id).expect("arrow ids are u16");
-        self.columns().name(id)
+        self.columns().name(id as usize)
     }
 
     fn retain<F: FnMut(f64, Unit) -> bool>(&mut self, mut keep: F) {
@@ -389,126 +381,4 @@ impl Layout for Arrow {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn reading(id: &str, timestamp: f64, value: f64) -> Reading<'_> {
-        Reading {
-            sensor_id: id,
-            timestamp,
-            value,
-            unit: Unit::Percent,
-        }
-    }
-
-    /// A store of `n` records of sensors `s0..s3`, timestamp `i`, value `i`, so values of
-    /// 101 and up are dropped by the filter.
-    fn store(n: u32) -> Arrow {
-        let ids: Vec<String> = (0..4).map(|i| format!("s{i}")).collect();
-        let mut store = Arrow::with_capacity(n as usize);
-        for i in 0..n {
-            let id = &ids[i as usize % 4];
-            store.push(&reading(id, f64::from(i), f64::from(i))).unwrap();
-        }
-        store
-    }
-
-    fn batch(store: &Arrow) -> &RecordBatch {
-        match &store.state {
-            State::Sealed(batch) => batch,
-            State::Building(_) => panic!("not sealed"),
-        }
-    }
-
-    #[test]
-    fn the_batch_has_the_documented_schema() {
-        let mut s = store(3);
-        s.set_normalized(|_, _| 0.5);
-        let schema = batch(&s).schema();
-        let types: Vec<_> = schema.fields().iter().map(|f| f.data_type().clone()).collect();
-        let dictionary = DataType::Dictionary(Box::new(DataType::UInt16), Box::new(DataType::Utf8));
-        assert_eq!(
-            types,
-            [
-                dictionary,
-                DataType::Float64,
-                DataType::Float64,
-                DataType::UInt8,
-                DataType::Float64,
-                DataType::Float64
-            ]
-        );
-        assert!(schema.fields().iter().all(|f| !f.is_nullable()));
-    }
-
-    #[test]
-    fn the_filter_filters_keys_and_shares_the_dictionary_values() {
-        let mut s = store(200);
-        s.set_normalized(|value, _| value);
-        let values_before = batch(&s).column(col::SENSOR).as_dictionary::<UInt16Type>().values().clone();
-        s.retain(|value, unit| unit.contains(value) && value as u32 % 3 != 0);
-        let values_after = batch(&s).column(col::SENSOR).as_dictionary::<UInt16Type>().values();
-        assert!(Arc::ptr_eq(&values_before, values_after), "values shared, not copied");
-        let want: Vec<u32> = (0..=100).filter(|i| i % 3 != 0).collect();
-        assert_eq!(s.len(), want.len());
-        for (at, &i) in want.iter().enumerate() {
-            let r = s.record(at);
-            assert_eq!(r.sensor_id, format!("s{}", i % 4), "record {at}");
-            assert_eq!((r.timestamp, r.value, r.normalized), (f64::from(i), f64::from(i), f64::from(i)));
-        }
-    }
-
-    #[test]
-    fn records_read_the_same_from_builders_and_from_the_batch() {
-        let mut s = store(10);
-        let building: Vec<_> = (0..10).map(|i| format!("{:?}", s.record(i))).collect();
-        s.retain(|_, _| true);
-        let sealed: Vec<_> = (0..10).map(|i| format!("{:?}", s.record(i))).collect();
-        assert_eq!(building, sealed);
-        assert_eq!(s.interned_sensors(), 4);
-        assert_eq!(s.interned_name(3), "s3");
-    }
-
-    #[test]
-    fn filtering_everything_leaves_an_empty_batch_that_stages_still_run_over() {
-        let mut s = store(5);
-        s.retain(|_, _| false);
-        assert!(s.is_empty());
-        s.set_normalized(|_, _| unreachable!("no record to normalize"));
-        s.set_rolling(|_, _| unreachable!("no record to roll"));
-        s.scan(|_, _| unreachable!("no record to scan"));
-        assert_eq!(batch(&s).num_rows(), 0);
-
-        let mut empty = Arrow::with_capacity(0);
-        empty.retain(|_, _| true);
-        assert_eq!((empty.len(), empty.interned_sensors()), (0, 0));
-    }
-
-    #[test]
-    fn a_push_after_a_stage_appends_to_copies_of_the_columns() {
-        let mut s = store(4);
-        s.set_rolling(|_, value| value * 2.0);
-        s.push(&reading("s9", 9.0, 9.0)).unwrap();
-        s.push(&reading("s1", 10.0, 10.0)).unwrap();
-        assert_eq!(s.len(), 6);
-        assert_eq!(s.record(3).rolling_avg, 6.0, "derived values survive");
-        let r = s.record(4);
-        assert_eq!((r.sensor_id, r.value, r.rolling_avg), ("s9", 9.0, 0.0));
-        assert_eq!(s.record(5).sensor_id, "s1");
-        assert_eq!(s.interned_sensors(), 5, "s1 kept its id");
-    }
-
-    #[test]
-    fn more_sensors_than_a_u16_holds_is_an_error() {
-        let mut s = Arrow::with_capacity(0);
-        for i in 0..1 << 16 {
-            s.push(&reading(&i.to_string(), 0.0, 1.0)).unwrap();
-        }
-        let err = s.push(&reading("one too many", 0.0, 1.0)).unwrap_err();
-        assert_eq!((err.layout, err.id_type, err.limit), ("arrow", "u16", 65536));
-        assert_eq!(s.len(), 1 << 16, "the failed push added nothing");
-        // 65 536 values still fit the u16 keys once sealed.
-        s.retain(|_, _| true);
-        assert_eq!(s.interned_name(65535), "65535");
-    }
-}
+mod tests;

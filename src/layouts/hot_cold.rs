@@ -68,11 +68,7 @@ impl Layout for HotCold {
     }
 
     fn push(&mut self, reading: &Reading<'_>) -> Result<(), CapacityError> {
-        let sensor = self.ids.intern(reading.sensor_id).map_err(|full| CapacityError {
-            layout: Self::NAME,
-            id_type: full.type_name,
-            limit: full.capacity,
-        })?;
+        let sensor = self.ids.intern(reading.sensor_id).map_err(|full| CapacityError::new(Self::NAME, full))?;
         self.hot.push(HotRecord {
             sensor,
             value: reading.value,
@@ -105,8 +101,7 @@ impl Layout for HotCold {
     }
 
     fn interned_name(&self, id: u32) -> &str {
-        let id = u16::try_from(id).expect("hot_cold ids are u16");
-        self.ids.name(id)
+        self.ids.name_at(id as usize)
     }
 
     fn retain<F: FnMut(f64, Unit) -> bool>(&mut self, mut keep: F) {
@@ -173,15 +168,7 @@ impl Layout for HotCold {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn reading(id: &str, timestamp: f64, value: f64) -> Reading<'_> {
-        Reading {
-            sensor_id: id,
-            timestamp,
-            value,
-            unit: Unit::Percent,
-        }
-    }
+    use crate::layouts::percent_reading as reading;
 
     #[test]
     fn the_filter_keeps_hot_and_cold_in_step() {

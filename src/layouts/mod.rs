@@ -14,6 +14,7 @@
 //! tests, the benches and the reports all read the registry, so nothing else changes.
 
 use crate::inspect::TypeInfo;
+use crate::intern::Full;
 use crate::record::{Reading, RecordRef, Unit};
 
 /// How a layout names a record's sensor to the pipeline's per-sensor state.
@@ -55,6 +56,34 @@ pub struct CapacityError {
     pub id_type: &'static str,
     /// How many distinct sensors the id type holds.
     pub limit: usize,
+}
+
+impl CapacityError {
+    /// The error of layout `layout` whose intern table ran out of ids.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use layoutlab::intern::Interner;
+    /// use layoutlab::layouts::CapacityError;
+    ///
+    /// let mut ids = Interner::<u8>::default();
+    /// for i in 0..256 {
+    ///     ids.intern(&i.to_string()).unwrap();
+    /// }
+    /// let full = ids.intern("one more").unwrap_err();
+    /// assert_eq!(
+    ///     CapacityError::new("packed", full).to_string(),
+    ///     "layout `packed` holds at most 256 distinct sensors (u8 ids); this input has more"
+    /// );
+    /// ```
+    pub fn new(layout: &'static str, full: Full) -> Self {
+        CapacityError {
+            layout,
+            id_type: full.type_name,
+            limit: full.capacity,
+        }
+    }
 }
 
 /// One memory layout of the sensor record, holding every record of a run in source order.
@@ -246,6 +275,17 @@ registry! {
     aosoa::Aosoa,
     hot_cold::HotCold,
     arrow::Arrow,
+}
+
+/// A reading in `%` for the layouts' unit tests: the filter keeps values from 0 to 100.
+#[cfg(test)]
+fn percent_reading(id: &str, timestamp: f64, value: f64) -> Reading<'_> {
+    Reading {
+        sensor_id: id,
+        timestamp,
+        value,
+        unit: Unit::Percent,
+    }
 }
 
 #[cfg(test)]

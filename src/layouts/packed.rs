@@ -49,11 +49,7 @@ impl Layout for Packed {
     }
 
     fn push(&mut self, reading: &Reading<'_>) -> Result<(), CapacityError> {
-        let sensor = self.ids.intern(reading.sensor_id).map_err(|full| CapacityError {
-            layout: Self::NAME,
-            id_type: full.type_name,
-            limit: full.capacity,
-        })?;
+        let sensor = self.ids.intern(reading.sensor_id).map_err(|full| CapacityError::new(Self::NAME, full))?;
         self.records.push(PackedRecord {
             sensor,
             timestamp: reading.timestamp,
@@ -86,7 +82,7 @@ impl Layout for Packed {
     }
 
     fn interned_name(&self, id: u32) -> &str {
-        self.ids.name(id as u16)
+        self.ids.name_at(id as usize)
     }
 
     fn retain<F: FnMut(f64, Unit) -> bool>(&mut self, mut keep: F) {

@@ -75,11 +75,7 @@ impl Layout for Soa {
     }
 
     fn push(&mut self, reading: &Reading<'_>) -> Result<(), CapacityError> {
-        let id = self.ids.intern(reading.sensor_id).map_err(|full| CapacityError {
-            layout: Self::NAME,
-            id_type: full.type_name,
-            limit: full.capacity,
-        })?;
+        let id = self.ids.intern(reading.sensor_id).map_err(|full| CapacityError::new(Self::NAME, full))?;
         self.sensor.push(id);
         self.timestamp.push(reading.timestamp);
         self.value.push(reading.value);
@@ -109,7 +105,7 @@ impl Layout for Soa {
     }
 
     fn interned_name(&self, id: u32) -> &str {
-        self.ids.name(id as u16)
+        self.ids.name_at(id as usize)
     }
 
     #[inline]

@@ -173,11 +173,7 @@ impl Layout for ZeroCopy {
     }
 
     fn push(&mut self, reading: &Reading<'_>) -> Result<(), CapacityError> {
-        let sensor = self.ids.intern(reading.sensor_id).map_err(|full| CapacityError {
-            layout: Self::NAME,
-            id_type: full.type_name,
-            limit: full.capacity,
-        })?;
+        let sensor = self.ids.intern(reading.sensor_id).map_err(|full| CapacityError::new(Self::NAME, full))?;
         let mut record: Wire = [0; RECORD_BYTES];
         record[at::SENSOR..at::SENSOR + 2].copy_from_slice(&sensor.to_le_bytes());
         put_f64(&mut record, at::TIMESTAMP, reading.timestamp);
@@ -212,8 +208,7 @@ impl Layout for ZeroCopy {
     }
 
     fn interned_name(&self, id: u32) -> &str {
-        let id = u16::try_from(id).expect("zero_copy ids are u16");
-        self.ids.name(id)
+        self.ids.name_at(id as usize)
     }
 
     fn retain<F: FnMut(f64, Unit) -> bool>(&mut self, mut keep: F) {

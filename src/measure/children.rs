@@ -44,6 +44,26 @@ pub(crate) struct ChildCommand {
     pub timeout: Duration,
 }
 
+impl ChildCommand {
+    /// `program` with `args` and the extra `env`, in this process's environment and
+    /// directory, stopped after `timeout`.
+    pub(crate) fn new(
+        program: PathBuf,
+        args: Vec<OsString>,
+        env: Vec<(OsString, OsString)>,
+        timeout: Duration,
+    ) -> ChildCommand {
+        ChildCommand {
+            program,
+            args,
+            env,
+            clear_env: false,
+            dir: None,
+            timeout,
+        }
+    }
+}
+
 /// The time limit of a child that processes `records` records: generous (dhat's slowest
 /// layout needs about 22 µs a record, callgrind about 50), so that only a hung child hits it.
 pub(crate) fn timeout_for(records: u64) -> Duration {

@@ -1,11 +1,12 @@
 //! Measurement: wall-clock time per stage here; heap figures from dhat ([`heap`]);
 //! deterministic instruction and cache-miss counts from callgrind ([`costs`]); the Python
 //! reference (`python`); the machine the figures come from (`machine`); and the child
-//! processes that profile one layout each (`children`).
+//! processes that profile one layout each (`children`, told what to run by `child_args`).
 //!
 //! Timings are taken only in processes with the system allocator; heap profiles are taken
 //! in processes of their own, because a tracking allocator slows every allocation it sees.
 
+pub(crate) mod child_args;
 pub(crate) mod children;
 pub mod costs;
 pub mod heap;

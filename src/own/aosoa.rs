@@ -7,11 +7,12 @@
 //! (a few cache lines apart, like `aos`), and the whole store is one allocation. Interned
 //! strings are ids, as in the other compact layouts; other strings are `String` lanes.
 
-use std::fmt;
-
 use crate::inspect::TypeInfo;
-use crate::own::kind::{Field, FieldSink, FieldSource, FieldVisitor, Kind, Part, Ref, Val, LANES};
-use crate::own::{setter_failed, Record, Row, Store, StoreError};
+use crate::own::kind::{Field, FieldVisitor, Kind, Part, Ref, Val, LANES};
+use crate::own::{
+    record_at, setter_failed, store_impl, take_elem, try_scatter, Record, Row, Store, StoreError,
+    TrySink,
+};
 
 pub(crate) const NAME: &str = "aosoa";
 
@@ -23,44 +24,21 @@ pub struct Aosoa<R: Record> {
     len: usize,
 }
 
-impl<R: Record> Default for Aosoa<R> {
-    fn default() -> Self {
-        Aosoa {
-            blocks: Vec::new(),
-            tables: R::Tables::default(),
-            len: 0,
-        }
-    }
-}
+store_impl!(Default for Aosoa { blocks, tables, len });
+store_impl!(Debug for Aosoa { blocks, tables, len });
 
-impl<R: Record> fmt::Debug for Aosoa<R> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Aosoa")
-            .field("blocks", &self.blocks)
-            .field("tables", &self.tables)
-            .field("len", &self.len)
-            .finish()
-    }
-}
-
-/// Writes one record's fields into lane `lane` of `block`; remembers the first failure.
+/// Writes one record's fields into lane `lane` of `block`.
 struct FillLane<'a, R: Record> {
     block: &'a mut R::Block,
     lane: usize,
     tables: &'a mut R::Tables,
-    failed: Option<StoreError>,
 }
 
-impl<R: Record> FieldSink<R> for FillLane<'_, R> {
+impl<R: Record> TrySink<R> for FillLane<'_, R> {
     #[inline(always)]
-    fn put<F: Field<R>>(&mut self, value: &mut Val<R, F>) {
-        if self.failed.is_some() {
-            return;
-        }
-        match F::Kind::elem(F::Kind::take(value), F::table_mut(self.tables)) {
-            Ok(elem) => F::lanes_mut(self.block)[self.lane] = elem,
-            Err(full) => self.failed = Some(StoreError::intern::<R, F>(NAME, full)),
-        }
+    fn try_put<F: Field<R>>(&mut self, value: &mut Val<R, F>) -> Result<(), StoreError> {
+        F::lanes_mut(self.block)[self.lane] = take_elem::<R, F>(NAME, value, self.tables)?;
+        Ok(())
     }
 }
 
@@ -103,16 +81,6 @@ impl<R: Record> FieldVisitor<R> for MoveRecord<'_, R> {
     }
 }
 
-/// Copies record `index` back out of its block.
-struct GetFields<'a, R: Record>(At<'a, R>);
-
-impl<R: Record> FieldSource<R> for GetFields<'_, R> {
-    #[inline(always)]
-    fn take<F: Field<R>>(&mut self) -> Val<R, F> {
-        F::Kind::to_value(Aosoa::<R>::__read_at::<F>(self.0))
-    }
-}
-
 /// Where a record is: its block, its lane, and the tables its ids point into.
 #[doc(hidden)]
 pub type At<'a, R> = (&'a <R as Record>::Block, usize, &'a <R as Record>::Tables);
@@ -147,10 +115,8 @@ impl<R: Record> Store<R> for Aosoa<R> {
             block,
             lane,
             tables: &mut self.tables,
-            failed: None,
         };
-        record.scatter(&mut fill);
-        if let Some(error) = fill.failed {
+        if let Err(error) = try_scatter(record, &mut fill) {
             if lane == 0 {
                 self.blocks.pop();
             } else if let Some(block) = self.blocks.last_mut() {
@@ -163,7 +129,7 @@ impl<R: Record> Store<R> for Aosoa<R> {
     }
 
     fn get(&self, index: usize) -> R {
-        R::build(&mut GetFields(self.__at(index)))
+        record_at::<R, Self>(self.__at(index))
     }
 
     fn retain<K: FnMut(&Row<'_, R, Self>) -> bool>(&mut self, mut keep: K) {

@@ -18,8 +18,8 @@ use std::ptr::NonNull;
 use bumpalo::Bump;
 
 use crate::inspect::TypeInfo;
-use crate::own::kind::{Field, FieldSink, FieldSource, Kind, Part, Ref, Val};
-use crate::own::{Record, Row, Store, StoreError};
+use crate::own::kind::{Field, FieldSink, Kind, Part, Ref, Val};
+use crate::own::{record_at, store_impl, Record, Row, Store, StoreError};
 
 pub(crate) const NAME: &str = "arena";
 
@@ -35,14 +35,7 @@ pub struct Arena<R: Record> {
     bump: Bump,
 }
 
-impl<R: Record> Default for Arena<R> {
-    fn default() -> Self {
-        Arena {
-            rows: Vec::new(),
-            bump: Bump::new(),
-        }
-    }
-}
+store_impl!(Default for Arena { rows, bump });
 
 impl<R: Record> fmt::Debug for Arena<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -85,16 +78,6 @@ impl<R: Record> FieldSink<R> for FillRow<'_, R> {
     }
 }
 
-/// Reads a row back into a record.
-struct ReadRow<'a, R: Record>(ArenaAt<'a, R>);
-
-impl<R: Record> FieldSource<R> for ReadRow<'_, R> {
-    #[inline(always)]
-    fn take<F: Field<R>>(&mut self) -> Val<R, F> {
-        F::Kind::to_value(Arena::<R>::__read_at::<F>(self.0))
-    }
-}
-
 impl<R: Record> Store<R> for Arena<R> {
     const NAME: &'static str = NAME;
     const SUMMARY: &'static str =
@@ -124,7 +107,7 @@ impl<R: Record> Store<R> for Arena<R> {
     }
 
     fn get(&self, index: usize) -> R {
-        R::build(&mut ReadRow(self.__at(index)))
+        record_at::<R, Self>(self.__at(index))
     }
 
     fn retain<K: FnMut(&Row<'_, R, Self>) -> bool>(&mut self, mut keep: K) {

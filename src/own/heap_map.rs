@@ -11,8 +11,8 @@ use std::marker::PhantomData;
 
 use crate::hash::FixedState;
 use crate::inspect::TypeInfo;
-use crate::own::kind::{Field, FieldSink, FieldSource, Kind, Ref, Val};
-use crate::own::{Record, Row, Store, StoreError};
+use crate::own::kind::{Field, FieldSink, Kind, Ref, Val};
+use crate::own::{record_at, Record, Row, Store, StoreError};
 
 pub(crate) const NAME: &str = "heap_map";
 
@@ -93,16 +93,6 @@ impl<R: Record> FieldSink<R> for InsertFields<'_> {
     }
 }
 
-/// Reads a record back out of its map.
-struct GetFields<'a>(&'a FieldMap);
-
-impl<R: Record> FieldSource<R> for GetFields<'_> {
-    #[inline]
-    fn take<F: Field<R>>(&mut self) -> Val<R, F> {
-        F::Kind::to_value(F::Kind::from_dyn(value(self.0, F::NAME)))
-    }
-}
-
 impl<R: Record> Store<R> for HeapMap<R> {
     const NAME: &'static str = NAME;
     const SUMMARY: &'static str = "one HashMap<String, Value> per record, owned keys";
@@ -128,7 +118,7 @@ impl<R: Record> Store<R> for HeapMap<R> {
     }
 
     fn get(&self, index: usize) -> R {
-        R::build(&mut GetFields(&self.records[index]))
+        record_at::<R, Self>(self.__at(index))
     }
 
     fn retain<K: FnMut(&Row<'_, R, Self>) -> bool>(&mut self, mut keep: K) {

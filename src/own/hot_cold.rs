@@ -7,11 +7,9 @@
 //! field costs a second array. Fields keep their Rust types (`String` as `String`), as in
 //! `aos`. The layout exists only for records with at least one cold field.
 
-use std::fmt;
-
 use crate::inspect::TypeInfo;
-use crate::own::kind::{Field, FieldSink, FieldSource, Kind, Part, Ref, Val};
-use crate::own::{Record, Row, Store, StoreError};
+use crate::own::kind::{Field, FieldSink, Kind, Part, Ref, Val};
+use crate::own::{record_at, store_impl, Record, Row, Store, StoreError};
 
 pub(crate) const NAME: &str = "hot_cold";
 
@@ -30,14 +28,7 @@ impl<R: Record> Default for HotCold<R> {
     }
 }
 
-impl<R: Record> fmt::Debug for HotCold<R> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HotCold")
-            .field("hot", &self.hot)
-            .field("cold", &self.cold)
-            .finish()
-    }
-}
+store_impl!(Debug for HotCold { hot, cold });
 
 /// Moves one record's fields into a fresh hot and cold part.
 struct Split<R: Record> {
@@ -49,16 +40,6 @@ impl<R: Record> FieldSink<R> for Split<R> {
     #[inline(always)]
     fn put<F: Field<R>>(&mut self, value: &mut Val<R, F>) {
         *F::hot_cold_mut(&mut self.hot, &mut self.cold, 0) = F::Kind::take(value);
-    }
-}
-
-/// Copies record `index` back out of its two parts.
-struct Join<'a, R: Record>(At<'a, R>);
-
-impl<R: Record> FieldSource<R> for Join<'_, R> {
-    #[inline(always)]
-    fn take<F: Field<R>>(&mut self) -> Val<R, F> {
-        F::Kind::to_value(HotCold::<R>::__read_at::<F>(self.0))
     }
 }
 
@@ -106,7 +87,7 @@ impl<R: Record> Store<R> for HotCold<R> {
     }
 
     fn get(&self, index: usize) -> R {
-        R::build(&mut Join(self.__at(index)))
+        record_at::<R, Self>(self.__at(index))
     }
 
     fn retain<K: FnMut(&Row<'_, R, Self>) -> bool>(&mut self, mut keep: K) {

@@ -22,6 +22,10 @@
 //! Interned strings (`#[record(intern = u16)]`) are stored as ids in the compact layouts
 //! (`soa`, `packed`, `aosoa`), each with its intern table, and as text everywhere else.
 //!
+//! This file holds [`Record`]; the traits a workload is written against are in `store.rs`,
+//! the errors in `error.rs`, the list of layouts in `registry.rs`, and how each kind of
+//! field lives in each layout (the derive's side) in `kind/`.
+//!
 //! # Examples
 //!
 //! ```
@@ -76,34 +80,42 @@ pub mod aosoa;
 pub mod arena;
 pub mod boxed;
 pub mod counting;
+mod error;
 pub mod heap_map;
 pub mod hot_cold;
 #[doc(hidden)]
 pub mod kind;
 pub mod packed;
+mod registry;
 pub mod scalar;
 pub mod schema;
 pub mod soa;
+mod store;
 
 use std::fmt;
-use std::marker::PhantomData;
 
 use crate::inspect::TypeInfo;
-use crate::intern::Full;
 
 pub use self::aos::Aos;
 pub use self::aosoa::Aosoa;
 pub use self::arena::Arena;
 pub use self::boxed::Boxed;
 pub use self::counting::{Counting, FieldCounts};
+pub use self::error::StoreError;
+pub(crate) use self::error::{setter_failed, take_elem, try_scatter, TrySink};
 pub use self::heap_map::HeapMap;
 pub use self::hot_cold::HotCold;
 pub use self::packed::Packed;
+pub use self::registry::{StoreInfo, LAYOUT_NAMES};
 pub use self::scalar::Scalar;
 pub use self::schema::{FieldKind, FieldSchema, InternWidth, Schema};
 pub use self::soa::Soa;
+#[doc(hidden)]
+pub use self::store::read_row;
+pub(crate) use self::store::{record_at, store_impl};
+pub use self::store::{Row, Store, StoreFn, Workload};
 
-use self::kind::{Field, FieldSink, FieldSource, FieldVisitor, Overflow, Part, Ref};
+use self::kind::{FieldSink, FieldSource, FieldVisitor, Part};
 
 /// A struct whose records layoutlab can hold in every layout. Derive it:
 /// `#[derive(layoutlab::Record)]`.
@@ -179,339 +191,4 @@ pub trait Record: Sized + Clone + 'static {
     /// The layout of one of the generated parts (or of the user's struct).
     #[doc(hidden)]
     fn part_info(part: Part) -> TypeInfo;
-}
-
-/// A record's field could not be stored in a layout.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum StoreError {
-    /// An interned field met more distinct values than its id type holds.
-    #[error(
-        "layout `{layout}`: field `{record}.{field}` holds at most {limit} distinct values \
-         ({id_type} ids); this input has more"
-    )]
-    InternFull {
-        /// The layout's name.
-        layout: &'static str,
-        /// The record type's name.
-        record: &'static str,
-        /// The field's name.
-        field: &'static str,
-        /// The id type (`"u8"`, `"u16"`, `"u32"`).
-        id_type: &'static str,
-        /// How many distinct values the id type holds.
-        limit: usize,
-    },
-    /// The `packed` layout's text buffer for non-interned strings would pass its limit.
-    #[error(
-        "layout `{layout}`: field `{record}.{field}`: the text of all non-interned strings \
-         is limited to {limit} bytes (u32 offsets)"
-    )]
-    TextFull {
-        /// The layout's name.
-        layout: &'static str,
-        /// The record type's name.
-        record: &'static str,
-        /// The field's name.
-        field: &'static str,
-        /// The most bytes the buffer holds.
-        limit: usize,
-    },
-}
-
-impl StoreError {
-    /// The error for field `F` of `R` in layout `layout`.
-    pub(crate) fn new<R: Record, F: Field<R>>(layout: &'static str, overflow: Overflow) -> Self {
-        match overflow {
-            Overflow::Intern(full) => Self::intern::<R, F>(layout, full),
-            Overflow::Text { limit } => StoreError::TextFull {
-                layout,
-                record: R::SCHEMA.name,
-                field: F::NAME,
-                limit,
-            },
-        }
-    }
-
-    pub(crate) fn intern<R: Record, F: Field<R>>(layout: &'static str, full: Full) -> Self {
-        StoreError::InternFull {
-            layout,
-            record: R::SCHEMA.name,
-            field: F::NAME,
-            id_type: full.type_name,
-            limit: full.capacity,
-        }
-    }
-}
-
-/// A setter could not store its value: a broken promise of the caller, so a panic whose
-/// message names the field (see `# Panics` on the generated setters).
-#[cold]
-#[inline(never)]
-pub(crate) fn setter_failed(error: StoreError) -> ! {
-    panic!("{error}")
-}
-
-/// One layout of a record: all its records, in store order.
-///
-/// Written against this trait (through the accessors the derive generates), a workload
-/// runs on every layout with static dispatch. Fields are read with `store.x(i)` and written
-/// with `store.set_x(i, v)`; indexes run over `0..store.len()` in store order.
-///
-/// # Examples
-///
-/// ```
-/// use layoutlab::{Record, Store};
-/// use layoutlab::own::Packed;
-///
-/// #[derive(Record, Clone, Debug, PartialEq)]
-/// pub struct Point { pub x: i32, pub y: i32, #[record(intern = u8)] pub label: String }
-///
-/// let mut points = Packed::<Point>::with_capacity(2);
-/// points.push(Point { x: 1, y: 2, label: "a".into() }).unwrap();
-/// points.push(Point { x: 3, y: 4, label: "b".into() }).unwrap();
-/// points.set_y(1, 40);
-/// points.retain(|p| p.label() != "a");
-/// assert_eq!(points.get(0), Point { x: 3, y: 40, label: "b".into() });
-/// ```
-pub trait Store<R: Record>: Sized {
-    /// The layout's registry name (`"soa"`, …).
-    const NAME: &'static str;
-    /// One line saying what the layout is.
-    const SUMMARY: &'static str;
-
-    /// An empty store with room for `records` records where the layout can reserve it.
-    fn with_capacity(records: usize) -> Self;
-
-    /// A store holding `records`, in order.
-    ///
-    /// # Errors
-    ///
-    /// As [`Store::push`].
-    fn from_records<I: IntoIterator<Item = R>>(records: I) -> Result<Self, StoreError> {
-        let records = records.into_iter();
-        let mut store = Self::with_capacity(records.size_hint().0);
-        for record in records {
-            store.push(record)?;
-        }
-        Ok(store)
-    }
-
-    /// How many records the store holds.
-    fn len(&self) -> usize;
-
-    /// Whether the store holds no record.
-    fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Appends a record.
-    ///
-    /// # Errors
-    ///
-    /// [`StoreError::InternFull`] when an interned field meets one distinct value more than
-    /// its id type holds (layouts that intern only); the store is unchanged then.
-    fn push(&mut self, record: R) -> Result<(), StoreError>;
-
-    /// A copy of the record at `index`.
-    ///
-    /// # Panics
-    ///
-    /// If `index >= self.len()`.
-    fn get(&self, index: usize) -> R;
-
-    /// Keeps only the records for which `keep` returns true, in order. `keep` sees each
-    /// record once, as a [`Row`] with the same getters as the store, without the index
-    /// (`trades.retain(|t| t.qty() >= 100)`).
-    fn retain<K: FnMut(&Row<'_, R, Self>) -> bool>(&mut self, keep: K);
-
-    /// The in-memory types the layout is made of, for `inspect`.
-    fn types() -> Vec<TypeInfo>;
-
-    /// Where one record is, for reading it through a [`Row`].
-    #[doc(hidden)]
-    type At<'a>: Copy
-    where
-        Self: 'a;
-
-    /// Whether the layout exists for records of type `R`.
-    #[doc(hidden)]
-    fn __applies() -> bool {
-        true
-    }
-
-    /// Where record `index` is.
-    ///
-    /// # Panics
-    ///
-    /// If `index >= self.len()`.
-    #[doc(hidden)]
-    fn __at(&self, index: usize) -> Self::At<'_>;
-
-    /// Reads field `F` of the record at `at`.
-    #[doc(hidden)]
-    fn __read_at<'a, F: Field<R>>(at: Self::At<'a>) -> Ref<'a, R, F>
-    where
-        Self: 'a;
-
-    /// Writes field `F` of record `index`.
-    ///
-    /// # Panics
-    ///
-    /// If `index >= self.len()`, or if `F` is interned and `value` would be one distinct
-    /// value more than its id type holds.
-    #[doc(hidden)]
-    fn __write<F: Field<R>>(&mut self, index: usize, value: Ref<'_, R, F>);
-
-    /// Reads field `F` of record `index`.
-    ///
-    /// # Panics
-    ///
-    /// If `index >= self.len()`.
-    #[doc(hidden)]
-    #[inline(always)]
-    fn __read<F: Field<R>>(&self, index: usize) -> Ref<'_, R, F> {
-        Self::__read_at::<F>(self.__at(index))
-    }
-}
-
-/// One record of a store, as [`Store::retain`] shows it: the getters of the store without
-/// the index (`row.price()`), from the generated `<Name>RowFields` trait.
-pub struct Row<'a, R: Record, S: Store<R> + 'a> {
-    at: S::At<'a>,
-    record: PhantomData<fn() -> R>,
-}
-
-impl<'a, R: Record, S: Store<R> + 'a> Row<'a, R, S> {
-    #[inline(always)]
-    pub(crate) fn new(at: S::At<'a>) -> Self {
-        Row {
-            at,
-            record: PhantomData,
-        }
-    }
-}
-
-impl<'a, R: Record, S: Store<R> + 'a> fmt::Debug for Row<'a, R, S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Row<{}, {}>", R::SCHEMA.name, S::NAME)
-    }
-}
-
-/// Reads field `F` of a row (what the generated `<Name>RowFields` getters call).
-#[doc(hidden)]
-#[inline(always)]
-pub fn read_row<'a, R: Record, S: Store<R> + 'a, F: Field<R>>(
-    row: &Row<'a, R, S>,
-) -> Ref<'a, R, F> {
-    S::__read_at::<F>(row.at)
-}
-
-/// Something to do with one layout's store type in hand, returning a value: how generic
-/// code reaches a layout chosen by name ([`Record::for_layout`]) without `dyn`.
-///
-/// # Examples
-///
-/// ```
-/// use layoutlab::{Record, Store, StoreFn};
-///
-/// #[derive(Record, Clone, Debug, PartialEq)]
-/// pub struct Reading { pub value: f64, #[record(cold)] pub note: String }
-///
-/// /// Builds the store and sums `value`.
-/// struct Sum(Vec<Reading>);
-/// impl StoreFn<Reading> for Sum {
-///     type Out = f64;
-///     fn call<S: Store<Reading>>(self) -> f64 {
-///         let store = S::from_records(self.0).unwrap();
-///         (0..store.len()).map(|i| store.value(i)).sum()
-///     }
-/// }
-///
-/// let data = vec![Reading { value: 1.5, note: String::new() }; 4];
-/// for layout in Reading::layouts() {
-///     assert_eq!(Reading::for_layout(layout.name, Sum(data.clone())), Some(6.0));
-/// }
-/// assert_eq!(Reading::for_layout("nope", Sum(data)), None);
-/// ```
-pub trait StoreFn<R: Record> {
-    /// What the call returns.
-    type Out;
-    /// Does the work with store type `S`.
-    fn call<S: Store<R>>(self) -> Self::Out;
-}
-
-/// A workload over records of type `R`: written once, run on every layout with static
-/// dispatch. Its output must be equal across layouts (the harness checks it).
-pub trait Workload<R: Record> {
-    /// What the workload computes.
-    type Output: PartialEq + fmt::Debug;
-    /// Runs the workload over `store`, which it may change.
-    fn run<S: Store<R>>(&self, store: &mut S) -> Self::Output;
-}
-
-/// The name and summary of one layout of a record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct StoreInfo {
-    /// The registry name (`"soa"`, …).
-    pub name: &'static str,
-    /// One line saying what the layout is.
-    pub summary: &'static str,
-}
-
-/// The layouts of every record, listed once: each layout's file (`src/own/<name>.rs`)
-/// holds its store type and its `NAME`.
-mod registry {
-    use super::*;
-
-    macro_rules! registry {
-        ($($module:ident :: $store:ident),* $(,)?) => {
-            /// Every layout's name, in registry order, whether or not a given record has it.
-            pub const NAMES: &[&str] = &[$($module::NAME),*];
-
-            pub(super) fn layouts<R: Record>() -> Vec<StoreInfo> {
-                let mut out = Vec::new();
-                $(if <$store<R> as Store<R>>::__applies() {
-                    out.push(StoreInfo {
-                        name: <$store<R> as Store<R>>::NAME,
-                        summary: <$store<R> as Store<R>>::SUMMARY,
-                    });
-                })*
-                out
-            }
-
-            pub(super) fn for_layout<R: Record, F: StoreFn<R>>(name: &str, f: F) -> Option<F::Out> {
-                $(if name == <$store<R> as Store<R>>::NAME && <$store<R> as Store<R>>::__applies() {
-                    return Some(f.call::<$store<R>>());
-                })*
-                None
-            }
-        };
-    }
-
-    registry!(
-        aos::Aos,
-        boxed::Boxed,
-        soa::Soa,
-        packed::Packed,
-        heap_map::HeapMap,
-        arena::Arena,
-        hot_cold::HotCold,
-        aosoa::Aosoa,
-    );
-}
-
-/// Every layout's name, in registry order (a record without `#[record(cold)]` fields has
-/// all of them but `hot_cold`; see [`Record::layouts`]).
-pub const LAYOUT_NAMES: &[&str] = registry::NAMES;
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn names_are_the_registry_names() {
-        assert_eq!(
-            super::LAYOUT_NAMES,
-            ["aos", "boxed", "soa", "packed", "heap_map", "arena", "hot_cold", "aosoa"]
-        );
-    }
 }

@@ -15,11 +15,11 @@
 //!
 //! [`TextSpan`]: crate::own::kind::TextSpan
 
-use std::fmt;
-
 use crate::inspect::TypeInfo;
-use crate::own::kind::{Field, FieldSink, FieldSource, FieldVisitor, Kind, Part, Ref, Val};
-use crate::own::{setter_failed, Record, Row, Store, StoreError};
+use crate::own::kind::{Field, FieldVisitor, Kind, Part, Ref, Val};
+use crate::own::{
+    record_at, setter_failed, store_impl, try_scatter, Record, Row, Store, StoreError, TrySink,
+};
 
 pub(crate) const NAME: &str = "packed";
 
@@ -33,57 +33,24 @@ pub struct Packed<R: Record> {
     dead_text: usize,
 }
 
-impl<R: Record> Default for Packed<R> {
-    fn default() -> Self {
-        Packed {
-            rows: Vec::new(),
-            tables: R::Tables::default(),
-            text: String::new(),
-            dead_text: 0,
-        }
-    }
-}
+store_impl!(Default for Packed { rows, tables, text, dead_text });
+store_impl!(Debug for Packed { rows, tables, text, dead_text });
 
-impl<R: Record> fmt::Debug for Packed<R> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Packed")
-            .field("rows", &self.rows)
-            .field("tables", &self.tables)
-            .field("text", &self.text)
-            .field("dead_text", &self.dead_text)
-            .finish()
-    }
-}
-
-/// Packs one record's fields into a row; remembers the first field that failed.
+/// Packs one record's fields into a row.
 struct PackFields<'a, R: Record> {
     row: R::Packed,
     tables: &'a mut R::Tables,
     text: &'a mut String,
-    failed: Option<StoreError>,
 }
 
-impl<R: Record> FieldSink<R> for PackFields<'_, R> {
+impl<R: Record> TrySink<R> for PackFields<'_, R> {
     #[inline(always)]
-    fn put<F: Field<R>>(&mut self, value: &mut Val<R, F>) {
-        if self.failed.is_some() {
-            return;
-        }
+    fn try_put<F: Field<R>>(&mut self, value: &mut Val<R, F>) -> Result<(), StoreError> {
         let tables = F::table_mut(self.tables);
-        match F::Kind::pack(F::Kind::as_ref(value), tables, self.text) {
-            Ok(packed) => F::set_packed(&mut self.row, packed),
-            Err(overflow) => self.failed = Some(StoreError::new::<R, F>(NAME, overflow)),
-        }
-    }
-}
-
-/// Reads a row back into a record.
-struct UnpackFields<'a, R: Record>(At<'a, R>);
-
-impl<R: Record> FieldSource<R> for UnpackFields<'_, R> {
-    #[inline(always)]
-    fn take<F: Field<R>>(&mut self) -> Val<R, F> {
-        F::Kind::to_value(Packed::<R>::__read_at::<F>(self.0))
+        let packed = F::Kind::pack(F::Kind::as_ref(value), tables, self.text)
+            .map_err(|overflow| StoreError::new::<R, F>(NAME, overflow))?;
+        F::set_packed(&mut self.row, packed);
+        Ok(())
     }
 }
 
@@ -169,10 +136,8 @@ impl<R: Record> Store<R> for Packed<R> {
             row: R::Packed::default(),
             tables: &mut self.tables,
             text: &mut self.text,
-            failed: None,
         };
-        record.scatter(&mut pack);
-        if let Some(error) = pack.failed {
+        if let Err(error) = try_scatter(record, &mut pack) {
             self.text.truncate(text_len);
             return Err(error);
         }
@@ -181,7 +146,7 @@ impl<R: Record> Store<R> for Packed<R> {
     }
 
     fn get(&self, index: usize) -> R {
-        R::build(&mut UnpackFields::<R>(self.__at(index)))
+        record_at::<R, Self>(self.__at(index))
     }
 
     fn retain<K: FnMut(&Row<'_, R, Self>) -> bool>(&mut self, mut keep: K) {

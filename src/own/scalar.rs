@@ -68,83 +68,33 @@ pub trait Scalar: Copy + PartialEq + Debug + 'static {
     fn from_dyn(value: &Value) -> Option<Self>;
 }
 
-impl Scalar for bool {
-    const KIND: FieldKind = FieldKind::Bool;
-    type Packed = u8;
-    const FILL: Self = false;
-    #[inline]
-    fn pack(self) -> u8 {
-        u8::from(self)
-    }
-    #[inline]
-    fn unpack(packed: u8) -> Self {
-        packed != 0
-    }
-    #[inline]
-    fn to_dyn(self) -> Value {
-        Value::Bool(self)
-    }
-    #[inline]
-    fn from_dyn(value: &Value) -> Option<Self> {
-        match value {
-            Value::Bool(b) => Some(*b),
-            _ => None,
-        }
-    }
-}
-
-impl Scalar for char {
-    const KIND: FieldKind = FieldKind::Char;
-    type Packed = u32;
-    const FILL: Self = '\0';
-    #[inline]
-    fn pack(self) -> u32 {
-        u32::from(self)
-    }
-    #[inline]
-    fn unpack(packed: u32) -> Self {
-        char::from_u32(packed).expect("a packed char field holds a code point written by pack")
-    }
-    #[inline]
-    fn to_dyn(self) -> Value {
-        Value::Char(self)
-    }
-    #[inline]
-    fn from_dyn(value: &Value) -> Option<Self> {
-        match value {
-            Value::Char(c) => Some(*c),
-            _ => None,
-        }
-    }
-}
-
-/// Numbers are their own packed form; in a dynamic value integers widen losslessly to 64
-/// bits (128-bit integers are boxed, as a dynamic language would), floats stay as they are.
-macro_rules! numbers {
-    ($($ty:ty => $kind:ident, $variant:ident($wide:ty), $wrap:expr, $unwrap:expr;)*) => {$(
-        // One closure shape for every row of the table below, boxed values included.
-        #[allow(clippy::redundant_closure, clippy::borrowed_box)]
+/// One [`Scalar`] impl per row: the schema's kind, the fill value, the packed type with the
+/// conversions into and out of it, and the dynamic variant with the conversions into and
+/// out of it.
+macro_rules! scalars {
+    ($($ty:ty => $kind:ident, fill $fill:expr, packed $packed:ty: $pack:expr, $unpack:expr,
+        dyn $variant:ident: $wrap:expr, $unwrap:expr;)*) => {$(
+        // One closure shape for every row, boxed values included.
+        #[allow(clippy::redundant_closure, clippy::borrowed_box, clippy::redundant_closure_call)]
         impl Scalar for $ty {
             const KIND: FieldKind = FieldKind::$kind;
-            type Packed = $ty;
-            const FILL: Self = 0 as $ty;
+            type Packed = $packed;
+            const FILL: Self = $fill;
             #[inline]
-            fn pack(self) -> $ty {
-                self
+            fn pack(self) -> $packed {
+                ($pack)(self)
             }
             #[inline]
-            fn unpack(packed: $ty) -> Self {
-                packed
+            fn unpack(packed: $packed) -> Self {
+                ($unpack)(packed)
             }
             #[inline]
             fn to_dyn(self) -> Value {
-                #[allow(clippy::redundant_closure_call)]
                 Value::$variant(($wrap)(self))
             }
             #[inline]
             fn from_dyn(value: &Value) -> Option<Self> {
                 match value {
-                    #[allow(clippy::redundant_closure_call)]
                     Value::$variant(x) => ($unwrap)(x),
                     _ => None,
                 }
@@ -153,21 +103,37 @@ macro_rules! numbers {
     )*};
 }
 
-numbers! {
-    i8 => Int, Int(i64), |x| i64::from(x), |x: &i64| i8::try_from(*x).ok();
-    i16 => Int, Int(i64), |x| i64::from(x), |x: &i64| i16::try_from(*x).ok();
-    i32 => Int, Int(i64), |x| i64::from(x), |x: &i64| i32::try_from(*x).ok();
-    i64 => Int, Int(i64), |x| x, |x: &i64| Some(*x);
-    isize => Int, Int(i64), |x| x as i64, |x: &i64| isize::try_from(*x).ok();
-    i128 => Int, I128(Box<i128>), Box::new, |x: &Box<i128>| Some(**x);
-    u8 => UInt, UInt(u64), |x| u64::from(x), |x: &u64| u8::try_from(*x).ok();
-    u16 => UInt, UInt(u64), |x| u64::from(x), |x: &u64| u16::try_from(*x).ok();
-    u32 => UInt, UInt(u64), |x| u64::from(x), |x: &u64| u32::try_from(*x).ok();
-    u64 => UInt, UInt(u64), |x| x, |x: &u64| Some(*x);
-    usize => UInt, UInt(u64), |x| x as u64, |x: &u64| usize::try_from(*x).ok();
-    u128 => UInt, U128(Box<u128>), Box::new, |x: &Box<u128>| Some(**x);
-    f32 => Float, F32(f32), |x| x, |x: &f32| Some(*x);
-    f64 => Float, Float(f64), |x| x, |x: &f64| Some(*x);
+// `bool` packs to a `u8` (0 or 1), `char` to its code point; both stay themselves in a
+// dynamic value.
+scalars! {
+    bool => Bool, fill false, packed u8: u8::from, |p: u8| p != 0,
+        dyn Bool: |x| x, |x: &bool| Some(*x);
+    char => Char, fill '\0', packed u32: u32::from, |p: u32| char::from_u32(p)
+            .expect("a packed char field holds a code point written by pack"),
+        dyn Char: |x| x, |x: &char| Some(*x);
+}
+
+/// Integers up to 64 bits are their own packed form and widen losslessly into the dynamic
+/// value's 64 bits, coming back only if they fit.
+macro_rules! integers {
+    ($kind:ident($wide:ty): $($ty:ty),*) => {
+        scalars! {
+            $($ty => $kind, fill 0, packed $ty: |x| x, |x| x,
+                dyn $kind: |x| x as $wide, |x: &$wide| <$ty>::try_from(*x).ok();)*
+        }
+    };
+}
+
+integers!(Int(i64): i8, i16, i32, i64, isize);
+integers!(UInt(u64): u8, u16, u32, u64, usize);
+
+// 128-bit integers are boxed in a dynamic value, as a dynamic language would; floats stay
+// as they are. All are their own packed form.
+scalars! {
+    i128 => Int, fill 0, packed i128: |x| x, |x| x, dyn I128: Box::new, |x: &Box<i128>| Some(**x);
+    u128 => UInt, fill 0, packed u128: |x| x, |x| x, dyn U128: Box::new, |x: &Box<u128>| Some(**x);
+    f32 => Float, fill 0.0, packed f32: |x| x, |x| x, dyn F32: |x| x, |x: &f32| Some(*x);
+    f64 => Float, fill 0.0, packed f64: |x| x, |x| x, dyn Float: |x| x, |x: &f64| Some(*x);
 }
 
 /// The dynamic value of an enum: its variant's name. Used by `#[derive(Scalar)]`.

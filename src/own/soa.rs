@@ -7,11 +7,12 @@
 //!
 //! The columns are the record's generated `<Name>Columns` struct, one `Vec` per field.
 
-use std::fmt;
-
 use crate::inspect::TypeInfo;
-use crate::own::kind::{Elem, Field, FieldSink, FieldSource, FieldVisitor, Kind, Ref, Val};
-use crate::own::{setter_failed, Record, Row, Store, StoreError};
+use crate::own::kind::{Elem, Field, FieldVisitor, Kind, Ref, Val};
+use crate::own::{
+    record_at, setter_failed, store_impl, take_elem, try_scatter, Record, Row, Store, StoreError,
+    TrySink,
+};
 
 pub(crate) const NAME: &str = "soa";
 
@@ -22,25 +23,8 @@ pub struct Soa<R: Record> {
     len: usize,
 }
 
-impl<R: Record> Default for Soa<R> {
-    fn default() -> Self {
-        Soa {
-            columns: R::Columns::default(),
-            tables: R::Tables::default(),
-            len: 0,
-        }
-    }
-}
-
-impl<R: Record> fmt::Debug for Soa<R> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Soa")
-            .field("columns", &self.columns)
-            .field("tables", &self.tables)
-            .field("len", &self.len)
-            .finish()
-    }
-}
+store_impl!(Default for Soa { columns, tables, len });
+store_impl!(Debug for Soa { columns, tables, len });
 
 /// Calls `each` once per field with the field's column (mutably) — the column-wise
 /// operations of this file, each one line.
@@ -100,36 +84,17 @@ impl<R: Record> ColumnOp<R> for MoveRow {
     }
 }
 
-/// Appends one record's fields to the columns; remembers the first field that failed.
+/// Appends one record's fields to the columns.
 struct PushFields<'a, R: Record> {
     columns: &'a mut R::Columns,
     tables: &'a mut R::Tables,
-    failed: Option<StoreError>,
 }
 
-impl<R: Record> FieldSink<R> for PushFields<'_, R> {
+impl<R: Record> TrySink<R> for PushFields<'_, R> {
     #[inline(always)]
-    fn put<F: Field<R>>(&mut self, value: &mut Val<R, F>) {
-        if self.failed.is_some() {
-            return;
-        }
-        match F::Kind::elem(F::Kind::take(value), F::table_mut(self.tables)) {
-            Ok(elem) => F::column_mut(self.columns).push(elem),
-            Err(full) => self.failed = Some(StoreError::intern::<R, F>(NAME, full)),
-        }
-    }
-}
-
-/// Reads record `index` back out of the columns.
-struct GetFields<'a, R: Record> {
-    soa: &'a Soa<R>,
-    index: usize,
-}
-
-impl<R: Record> FieldSource<R> for GetFields<'_, R> {
-    #[inline(always)]
-    fn take<F: Field<R>>(&mut self) -> Val<R, F> {
-        F::Kind::to_value(Soa::<R>::__read_at::<F>((self.soa, self.index)))
+    fn try_put<F: Field<R>>(&mut self, value: &mut Val<R, F>) -> Result<(), StoreError> {
+        F::column_mut(self.columns).push(take_elem::<R, F>(NAME, value, self.tables)?);
+        Ok(())
     }
 }
 
@@ -170,10 +135,8 @@ impl<R: Record> Store<R> for Soa<R> {
         let mut push = PushFields {
             columns: &mut self.columns,
             tables: &mut self.tables,
-            failed: None,
         };
-        record.scatter(&mut push);
-        if let Some(error) = push.failed {
+        if let Err(error) = try_scatter(record, &mut push) {
             // Fields before the failing one were pushed: cut every column back.
             let len = self.len;
             self.each_column(Truncate(len));
@@ -189,7 +152,7 @@ impl<R: Record> Store<R> for Soa<R> {
             "index {index} out of {} records",
             self.len
         );
-        R::build(&mut GetFields { soa: self, index })
+        record_at::<R, Self>(self.__at(index))
     }
 
     fn retain<K: FnMut(&Row<'_, R, Self>) -> bool>(&mut self, mut keep: K) {

@@ -6,8 +6,7 @@ use super::{Plan, Sample, Subject};
 use crate::measure::children::{self, ChildFailure};
 use crate::measure::costs::spawn::Callgrind;
 use crate::measure::costs::SimulatedCaches;
-use crate::model::{Failure, FailureKind, LayoutRun, Timing};
-use crate::units::Nanos;
+use crate::model::{Failure, FailureKind, LayoutRun};
 
 /// How costs are measured.
 #[derive(Debug, Clone)]
@@ -46,36 +45,13 @@ pub(super) fn measure<S: Subject>(
             crate::format::thousands(limit)
         ));
     }
-    let mut order: Vec<usize> = (0..layouts.len())
-        .filter(|&i| samples[i].is_some())
-        .collect();
-    order.sort_by_key(|&i| {
-        std::cmp::Reverse(
-            layouts[i]
-                .timing
-                .as_ref()
-                .map_or(Nanos(0), Timing::best_total),
-        )
-    });
-    let running = std::sync::Mutex::new(Vec::<String>::new());
-    let outcomes = children::pool(
+    let order = super::slowest_first(layouts, samples);
+    let outcomes = super::in_children(
+        layouts,
         &order,
         plan.jobs,
-        |i| {
-            let name = &layouts[i].layout;
-            {
-                let mut now = running.lock().unwrap_or_else(|e| e.into_inner());
-                now.push(name.clone());
-                bar.set_message(format!("costs under callgrind: {}", now.join(", ")));
-            }
-            let costs = run_child(subject, plan, name);
-            running
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .retain(|n| n != name);
-            costs
-        },
-        |_| bar.inc(weight),
+        (bar, "costs under callgrind", weight),
+        |name| run_child(subject, plan, name),
     );
     for (&i, outcome) in order.iter().zip(outcomes) {
         let timed = samples[i].as_ref().filter(|_| plan.records.is_none());

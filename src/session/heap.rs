@@ -5,8 +5,7 @@
 
 use super::{HeapPlan, Plan, Sample, Subject};
 use crate::measure::children;
-use crate::model::{Failure, FailureKind, LayoutRun, ScalePoint, Timing};
-use crate::units::Nanos;
+use crate::model::{Failure, FailureKind, LayoutRun, ScalePoint};
 
 /// Where the children's progress goes.
 pub(super) struct Progress<'a> {
@@ -27,17 +26,7 @@ pub(super) fn profile<S: Subject>(
     scaling: &mut [ScalePoint],
     progress: &Progress<'_>,
 ) {
-    let mut order: Vec<usize> = (0..layouts.len())
-        .filter(|&i| samples[i].is_some())
-        .collect();
-    order.sort_by_key(|&i| {
-        std::cmp::Reverse(
-            layouts[i]
-                .timing
-                .as_ref()
-                .map_or(Nanos(0), Timing::best_total),
-        )
-    });
+    let order = super::slowest_first(layouts, samples);
     let sizes: Vec<(Option<u64>, Vec<usize>)> = std::iter::once((None, order.clone()))
         .chain(plan.sizes.iter().map(|step| {
             let members = order
@@ -101,23 +90,15 @@ fn run_children<S: Subject>(
     bar: &indicatif::ProgressBar,
     weight: u64,
 ) -> Vec<Result<Vec<u8>, children::ChildFailure>> {
-    let running = std::sync::Mutex::new(Vec::<String>::new());
-    let show = |names: &[String]| {
-        let at = size.map_or_else(String::new, |n| {
-            format!(" at {} records", crate::format::thousands(n))
-        });
-        bar.set_message(format!("heap{at}: {}", names.join(", ")));
-    };
-    children::pool(
+    let at = size.map_or_else(String::new, |n| {
+        format!(" at {} records", crate::format::thousands(n))
+    });
+    super::in_children(
+        layouts,
         members,
         heap.jobs,
-        |i| {
-            let name = &layouts[i].layout;
-            {
-                let mut now = running.lock().unwrap_or_else(|e| e.into_inner());
-                now.push(name.clone());
-                show(&now);
-            }
+        (bar, &format!("heap{at}"), weight),
+        |name| {
             let profile = match size {
                 None => heap
                     .profiles
@@ -125,13 +106,7 @@ fn run_children<S: Subject>(
                     .map(|dir| subject.profile_file(dir, name)),
                 Some(_) => None,
             };
-            let out = children::run(&subject.heap_child(name, size, profile));
-            running
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .retain(|n| n != name);
-            out
+            children::run(&subject.heap_child(name, size, profile))
         },
-        |_| bar.inc(weight),
     )
 }

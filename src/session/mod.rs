@@ -10,15 +10,14 @@ pub(crate) mod builtin;
 pub(crate) mod costs;
 mod heap;
 mod python;
+mod subject;
 pub(crate) mod sweep;
+
+pub(crate) use self::subject::{LayoutMeta, RunError, Sample, Subject};
 
 use std::path::PathBuf;
 
-use crate::inspect::TypeInfo;
-use crate::measure::children::{ChildCommand, ChildFailure};
-use crate::model::{
-    Failure, FailureKind, LayoutRun, MemorySummary, PerStage, Results, ScalePoint, Timing,
-};
+use crate::model::{Failure, FailureKind, LayoutRun, PerStage, Results, ScalePoint};
 use crate::units::Nanos;
 
 /// What a run measures, beyond its subject.
@@ -64,125 +63,6 @@ pub(crate) struct HeapPlan {
     pub profiles: Option<PathBuf>,
     /// Profiling processes at once.
     pub jobs: usize,
-}
-
-/// A layout as a subject lists it.
-#[derive(Debug, Clone)]
-pub(crate) struct LayoutMeta {
-    pub name: String,
-    pub summary: String,
-    pub runtime_schema: bool,
-    pub types: Vec<TypeInfo>,
-}
-
-/// One timed run of one layout.
-#[derive(Debug, Clone)]
-pub(crate) struct Sample<O> {
-    /// Records ingested.
-    pub records: u64,
-    /// Time per stage.
-    pub stages: PerStage<Nanos>,
-    /// Time to drop the store.
-    pub drop: Nanos,
-    /// What the run produced, which must agree across layouts.
-    pub outcome: O,
-}
-
-/// Why a layout could not be timed.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum RunError {
-    /// The layout cannot represent the input: that layout's failure.
-    #[error(transparent)]
-    Capacity(anyhow::Error),
-    /// The input is bad: no layout can run it.
-    #[error(transparent)]
-    Input(anyhow::Error),
-}
-
-/// What is measured: the built-in pipeline over the registry, or a user's record and its
-/// workloads. Everything is statically dispatched inside `run_once`; the session only sees
-/// its results.
-pub(crate) trait Subject: Sync {
-    /// What one run produces, compared across layouts.
-    type Outcome: Clone;
-
-    /// Every layout this subject can run, in registry order.
-    fn layouts(&self) -> Vec<LayoutMeta>;
-
-    /// Runs `layout` once at `records` (`None`: the workload's own size), timing each stage.
-    fn run_once(
-        &self,
-        layout: &str,
-        records: Option<u64>,
-    ) -> Result<Sample<Self::Outcome>, RunError>;
-
-    /// Why two layouts' outcomes differ, or `None` when they agree.
-    fn disagreement(&self, a: &Self::Outcome, b: &Self::Outcome) -> Option<String>;
-
-    /// Times `reads` random whole-record reads on a store of `layout`, best of `repeat`:
-    /// `(reads made, their total time)`.
-    fn access(&self, layout: &str, reads: u64, repeat: usize) -> anyhow::Result<(u64, Nanos)>;
-
-    /// The command of the child that profiles `layout`'s heap at `records`.
-    fn heap_child(
-        &self,
-        layout: &str,
-        records: Option<u64>,
-        profile: Option<PathBuf>,
-    ) -> ChildCommand;
-
-    /// The heap figures in a child's report, checked against what the child must have run:
-    /// the timed run at the workload's size, or `records` records at a smaller one.
-    fn heap_figures(
-        &self,
-        layout: &str,
-        stdout: &[u8],
-        timed: Option<&Sample<Self::Outcome>>,
-        records: u64,
-    ) -> Result<MemorySummary, ChildFailure>;
-
-    /// Where `layout`'s dhat profile goes in `dir`.
-    fn profile_file(&self, dir: &std::path::Path, layout: &str) -> PathBuf;
-
-    /// The layout's timing, filled in from its runs (the subject adds what it knows about
-    /// its outcome).
-    fn timing(&self, runs: &[Sample<Self::Outcome>]) -> Timing;
-
-    /// Anything of the outcome a layout's entry keeps (the built-in keeps its aggregates
-    /// for `run --json`).
-    fn keep(&self, run: &mut LayoutRun, outcome: &Self::Outcome);
-
-    /// The command of the child that runs `layout` once at `records` (`None`: the
-    /// workload's size) with callgrind's stage marks, before valgrind wraps it; `None` when
-    /// this subject cannot measure costs.
-    fn cost_child(&self, _layout: &str, _records: Option<u64>) -> Option<ChildCommand> {
-        None
-    }
-
-    /// Checks a costs child's report against what it must have run — the timed run
-    /// (`timed`), or `records` records — and returns the records it ingested.
-    fn cost_report(
-        &self,
-        _layout: &str,
-        _stdout: &[u8],
-        _timed: Option<&Sample<Self::Outcome>>,
-        _records: Option<u64>,
-    ) -> Result<u64, ChildFailure> {
-        Err(ChildFailure::Mismatch {
-            child: "no costs child".to_owned(),
-            timed: "a subject without costs".to_owned(),
-        })
-    }
-
-    /// A line to say when two layouts disagree: the input changed, or a bug.
-    fn explain_disagreement(&self, first: &str, other: &str, why: &str) -> anyhow::Error;
-
-    /// Whether layouts that disagree stop the run (the built-in pipeline: a bug) or make the
-    /// disagreeing layout's failure while the others are measured (a user's workload whose
-    /// output depends on the layout: reported, never averaged away).
-    fn disagreement_stops(&self) -> bool {
-        true
-    }
 }
 
 /// The measurements of a session, before the subject turns them into its [`Results`].
@@ -456,6 +336,55 @@ fn time_size<S: Subject>(
             }
         }
     }
+}
+
+/// The timed layouts' indexes, slowest first: the long children start first, so that the
+/// last ones to finish are short and finish together.
+fn slowest_first<O>(layouts: &[LayoutRun], samples: &[Option<Sample<O>>]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..layouts.len())
+        .filter(|&i| samples[i].is_some())
+        .collect();
+    order.sort_by_key(|&i| {
+        std::cmp::Reverse(
+            layouts[i]
+                .timing
+                .as_ref()
+                .map_or(Nanos(0), crate::model::Timing::best_total),
+        )
+    });
+    order
+}
+
+/// Runs `task(layout name)` for each of `members` (indexes into `layouts`), `jobs` at a
+/// time, naming the running ones on the bar after `label`, and moving the bar by `weight`
+/// as each ends; the results in `members`' order.
+fn in_children<T: Send>(
+    layouts: &[LayoutRun],
+    members: &[usize],
+    jobs: usize,
+    (bar, label, weight): (&indicatif::ProgressBar, &str, u64),
+    task: impl Fn(&str) -> T + Sync,
+) -> Vec<T> {
+    let running = std::sync::Mutex::new(Vec::<String>::new());
+    crate::measure::children::pool(
+        members,
+        jobs,
+        |i| {
+            let name = &layouts[i].layout;
+            {
+                let mut now = running.lock().unwrap_or_else(|e| e.into_inner());
+                now.push(name.clone());
+                bar.set_message(format!("{label}: {}", now.join(", ")));
+            }
+            let out = task(name);
+            running
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .retain(|n| n != name);
+            out
+        },
+        |_| bar.inc(weight),
+    )
 }
 
 /// Progress weight of one run at `records` (runs of an unknown size weigh one).

@@ -25,13 +25,14 @@ impl Builtin {
                 "no Rust layout ran, so there is nothing to check Python against".to_owned(),
             );
         };
-        let dir = std::env::temp_dir().join(format!("layoutlab-python-{}", std::process::id()));
         let outcome = (|| -> anyhow::Result<PythonSection> {
             // The user's own file keeps its fingerprint, so a change during the run shows.
-            let (csv, source) = match &self.source {
+            let (csv, source, _dir) = match &self.source {
                 SourceSpec::Generated(g) => {
-                    std::fs::create_dir_all(&dir)?;
-                    let csv = dir.join("workload.csv");
+                    // Removed when done, and on Ctrl-C.
+                    let dir = crate::interrupt::TempDir::new("layoutlab-python")
+                        .map_err(|(dir, e)| anyhow!("creating {}: {e}", dir.display()))?;
+                    let csv = dir.path().join("workload.csv");
                     let config = GeneratorConfig {
                         records: g.records.min(cap),
                         ..g.clone()
@@ -42,7 +43,7 @@ impl Builtin {
                         skip_invalid: false,
                         fingerprint: None,
                     };
-                    (csv, source)
+                    (csv, source, Some(dir))
                 }
                 SourceSpec::Csv { .. } if timing.records > cap => {
                     return Ok(skipped(format!(
@@ -58,7 +59,7 @@ impl Builtin {
                             .to_owned(),
                     ))
                 }
-                SourceSpec::Csv { path, .. } => (path.clone(), self.source.clone()),
+                SourceSpec::Csv { path, .. } => (path.clone(), self.source.clone(), None),
             };
             let on_csv = Builtin {
                 source,
@@ -70,7 +71,6 @@ impl Builtin {
                 .aggregates;
             crate::measure::python::run(&csv, self.window.get(), &rust)
         })();
-        std::fs::remove_dir_all(&dir).ok();
         outcome.unwrap_or_else(|e| skipped(format!("the script failed: {e:#}")))
     }
 }

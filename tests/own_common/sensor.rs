@@ -1,6 +1,6 @@
 //! The built-in sensor reading as a record of one's own, and the built-in pipeline written
 //! against the store API (filter via `retain`, normalize via setters, rolling via a
-//! per-sensor ring with the same arithmetic as `src/pipeline.rs`, aggregate): for the
+//! per-sensor ring with the same arithmetic as `src/pipeline/`, aggregate): for the
 //! fidelity tests, which compare both with the hand-written layouts.
 #![allow(dead_code)]
 
@@ -43,7 +43,7 @@ pub fn ingest<S: Store<SensorReading>>(config: &GeneratorConfig) -> S {
     store
 }
 
-/// One sensor's last `window` values: the ring of `src/pipeline.rs`, same arithmetic.
+/// One sensor's last `window` values: the ring of `src/pipeline/rolling.rs`, same arithmetic.
 #[derive(Clone)]
 struct Ring {
     values: Vec<f64>,

@@ -28,12 +28,11 @@ use std::ffi::OsString;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::child::{CostChildReport, CHILD_COMMAND};
 use super::dump::DumpError;
 use super::{client_request, Costs, SimulatedCaches};
-use crate::interrupt::PathGuard;
+use crate::interrupt::TempDir;
 use crate::measure::children::{self, ChildCommand};
 use crate::source::SourceSpec;
 
@@ -190,7 +189,11 @@ impl Callgrind {
         let valgrind = valgrind_program().ok_or(CostError::NotInstalled)?;
         Ok(Callgrind {
             valgrind,
-            dumps: TempDir::new()?,
+            dumps: TempDir::new("layoutlab-costs").map_err(|(dir, error)| CostError::TempDir {
+                action: "creating",
+                dir,
+                error,
+            })?,
         })
     }
 
@@ -207,7 +210,7 @@ impl Callgrind {
         let program = std::path::absolute(&child.program).unwrap_or(child.program);
         let dir = program.parent().map(Path::to_owned);
         let name = Path::new(".").join(program.file_name().unwrap_or(program.as_os_str()));
-        let mut args = valgrind_options(caches, &self.dumps.path);
+        let mut args = valgrind_options(caches, self.dumps.path());
         args.push(name.into());
         args.extend(child.args);
         let mut env = child.env;
@@ -237,7 +240,7 @@ impl Callgrind {
     ///
     /// If the dumps cannot be read, do not read as callgrind's, or do not cover the run.
     pub(crate) fn costs(&self, records: u64) -> Result<Costs, CostError> {
-        super::assemble::read_dumps(&self.dumps.path, records)
+        super::assemble::read_dumps(self.dumps.path(), records)
     }
 }
 
@@ -269,7 +272,7 @@ pub(crate) fn builtin_child(
     };
     let mut args: Vec<OsString> = vec![CHILD_COMMAND.into(), "--layout".into(), layout.into()];
     let mut env = Vec::new();
-    args.extend(crate::session::builtin::source_args(
+    args.extend(crate::measure::child_args::source_args(
         &source, window, &mut env,
     ));
     let records = match &source {
@@ -280,14 +283,7 @@ pub(crate) fn builtin_child(
     // machine stretches that: measured 314 s for heap_map at 1 000 000 records with 8
     // processes on 2 cores. Five times a heap child's allowance: 120 s + 1 ms a record.
     let timeout = children::timeout_for(records.saturating_mul(5));
-    Ok(ChildCommand {
-        program,
-        args,
-        env,
-        clear_env: false,
-        dir: None,
-        timeout,
-    })
+    Ok(ChildCommand::new(program, args, env, timeout))
 }
 
 /// How to measure one built-in layout's costs with [`measure_layout`].
@@ -333,53 +329,6 @@ pub fn measure_layout(layout: &str, plan: &CostPlan<'_>) -> Result<MeasuredCosts
     Ok(MeasuredCosts { run, costs })
 }
 
-/// A fresh directory under the system's temporary directory, removed with its files when
-/// dropped (and by the signal handler, if layoutlab is stopped meanwhile).
-#[derive(Debug)]
-struct TempDir {
-    path: PathBuf,
-    _registered: PathGuard,
-}
-
-impl TempDir {
-    fn new() -> Result<TempDir, CostError> {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        let base = std::env::temp_dir();
-        loop {
-            let path = base.join(format!(
-                "layoutlab-costs-{}-{}",
-                std::process::id(),
-                NEXT.fetch_add(1, Ordering::Relaxed)
-            ));
-            match std::fs::create_dir(&path) {
-                Ok(()) => {
-                    return Ok(TempDir {
-                        _registered: PathGuard::new(&path),
-                        path,
-                    })
-                }
-                // Left over from an earlier process with the same id: take the next name.
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                Err(error) => {
-                    return Err(CostError::TempDir {
-                        action: "creating",
-                        dir: path,
-                        error,
-                    })
-                }
-            }
-        }
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        // Best effort: a leftover directory in the temporary directory is not worth failing
-        // a measurement for.
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,7 +352,7 @@ mod tests {
             .iter()
             .map(|a| a.to_string_lossy().into_owned())
             .collect();
-        let dumps = callgrind.dumps.path.join("callgrind.out.%p");
+        let dumps = callgrind.dumps.path().join("callgrind.out.%p");
         let csv = std::path::absolute("readings.csv").unwrap();
         assert_eq!(
             args,
@@ -448,7 +397,7 @@ mod tests {
             println!("SKIPPED: no valgrind, or not x86_64");
             return;
         };
-        let dir = callgrind.dumps.path.clone();
+        let dir = callgrind.dumps.path().to_owned();
         std::fs::write(dir.join("callgrind.out.1"), "x").unwrap();
         assert!(matches!(callgrind.costs(1), Err(CostError::Dump { .. })));
         drop(callgrind);

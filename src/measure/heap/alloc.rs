@@ -236,40 +236,34 @@ mod tracked {
     #[cold]
     #[inline(never)]
     pub(super) unsafe fn alloc(layout: Layout, zeroed: bool) -> *mut u8 {
-        if COUNT_ONLY.load(Relaxed) {
-            // SAFETY: the caller's contract, passed on unchanged.
-            let ptr = unsafe {
-                if zeroed {
-                    System.alloc_zeroed(layout)
-                } else {
-                    System.alloc(layout)
-                }
-            };
-            if !ptr.is_null() && COUNTING.load(Relaxed) {
-                count_alloc(ptr, layout.size());
-            }
-            return ptr;
-        }
-        let tracked = through_dhat(|dhat| {
+        let system = || {
             // SAFETY: the caller's contract, passed on unchanged.
             unsafe {
                 if zeroed {
-                    dhat.alloc_zeroed(layout)
-                } else {
-                    dhat.alloc(layout)
-                }
-            }
-        });
-        let Some(ptr) = tracked else {
-            // dhat's own allocation, which dhat would send to `System` too.
-            // SAFETY: the caller's contract, passed on unchanged.
-            return unsafe {
-                if zeroed {
                     System.alloc_zeroed(layout)
                 } else {
                     System.alloc(layout)
                 }
-            };
+            }
+        };
+        let ptr = if COUNT_ONLY.load(Relaxed) {
+            system()
+        } else {
+            let tracked = through_dhat(|dhat| {
+                // SAFETY: the caller's contract, passed on unchanged.
+                unsafe {
+                    if zeroed {
+                        dhat.alloc_zeroed(layout)
+                    } else {
+                        dhat.alloc(layout)
+                    }
+                }
+            });
+            match tracked {
+                Some(ptr) => ptr,
+                // dhat's own allocation, which dhat would send to `System` too: not counted.
+                None => return system(),
+            }
         };
         if !ptr.is_null() && COUNTING.load(Relaxed) {
             count_alloc(ptr, layout.size());

@@ -79,7 +79,8 @@ type LinearChart<'a, 'b> = ChartContext<
 >;
 
 /// A chart for one horizontal bar per name on a linear value axis from 0 to a little above
-/// `max`, its grid, names and axis drawn.
+/// `max`, its grid, names and axis (whole numbers from 10) drawn: for bars that
+/// [`horizontal_bars`] cannot draw, such as stacked ones.
 fn linear_bar_chart<'a, 'b>(
     area: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
     title: &str,
@@ -127,40 +128,38 @@ fn horizontal_bars(
         .filter(|v| *v > 0.0)
         .fold(f64::INFINITY, f64::min);
     let names: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
+    let (mut builder, y_fmt) = bar_chart(area, title, names);
     let draw_bar = |i: usize, v: f64, lo: f64, c: RGBColor| {
         let y = (n - 1 - i) as f64;
         Rectangle::new([(lo, y + 0.15), (v.max(lo), y + 0.85)], c.filled())
     };
+    // The same bars on either axis; plotters' coordinate types differ, hence a macro.
+    macro_rules! bars_on {
+        ($x:expr, $lo:expr) => {{
+            let mut chart = builder.build_cartesian_2d($x, 0.0..n as f64).map_err(err)?;
+            chart
+                .configure_mesh()
+                .disable_y_mesh()
+                .y_labels(n * 2 + 1)
+                .y_label_formatter(&y_fmt)
+                .x_desc(axis)
+                .draw()
+                .map_err(err)?;
+            chart
+                .draw_series(
+                    bars.iter()
+                        .enumerate()
+                        .map(|(i, b)| draw_bar(i, b.1, $lo, b.2)),
+                )
+                .map_err(err)?;
+            chart
+        }};
+    }
     if log {
         let lo = if min.is_finite() { min / 2.0 } else { 0.1 };
-        let (mut builder, y_fmt) = bar_chart(area, title, names);
-        let mut chart = builder
-            .build_cartesian_2d((lo..max * 2.0).log_scale(), 0.0..n as f64)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(n * 2 + 1)
-            .y_label_formatter(&y_fmt)
-            .x_desc(axis)
-            .draw()
-            .map_err(err)?;
-        chart
-            .draw_series(
-                bars.iter()
-                    .enumerate()
-                    .map(|(i, b)| draw_bar(i, b.1, lo, b.2)),
-            )
-            .map_err(err)?;
+        bars_on!((lo..max * 2.0).log_scale(), lo);
     } else {
-        let mut chart = linear_bar_chart(area, title, names, max, axis)?;
-        chart
-            .draw_series(
-                bars.iter()
-                    .enumerate()
-                    .map(|(i, b)| draw_bar(i, b.1, 0.0, b.2)),
-            )
-            .map_err(err)?;
+        let mut chart = bars_on!(0.0..max * 1.15, 0.0);
         chart
             .draw_series(bars.iter().enumerate().map(|(i, b)| {
                 let y = (n - 1 - i) as f64 + 0.5;

@@ -66,6 +66,9 @@ pub fn scaling(data: &Results) -> Result<Option<String>> {
                 .map_err(err)?;
             chart
                 .configure_mesh()
+                .light_line_style(WHITE)
+                .x_label_formatter(&|x| short(*x))
+                .y_label_formatter(&|y| short(*y))
                 .x_desc("records (log)")
                 .y_desc(axis)
                 .draw()
@@ -156,8 +159,11 @@ pub fn scaling_by_layout(data: &Results) -> Result<Option<String>> {
                 .map_err(err)?;
             chart
                 .configure_mesh()
+                .light_line_style(WHITE)
                 .x_labels(4)
                 .y_labels(4)
+                .x_label_formatter(&|x| short(*x))
+                .y_label_formatter(&|y| short(*y))
                 .x_desc("records")
                 .y_desc("ns/record")
                 .label_style(("sans-serif", 10))
@@ -224,4 +230,20 @@ fn bytes_per_record(data: &Results, layout: &str) -> Option<f64> {
                 .find_map(|p| Some(p.peak_bytes?.0 as f64 / p.records.max(1) as f64))
         })
         .filter(|b| *b > 0.0)
+}
+
+/// An axis label: `1k`, `10M`, `35`, `0.5`.
+fn short(x: f64) -> String {
+    let (v, suffix) = match x.abs() {
+        a if a >= 1e9 => (x / 1e9, "G"),
+        a if a >= 1e6 => (x / 1e6, "M"),
+        a if a >= 1e3 => (x / 1e3, "k"),
+        _ => (x, ""),
+    };
+    let digits = if v.abs() >= 10.0 || v.fract() == 0.0 {
+        0
+    } else {
+        1
+    };
+    format!("{v:.digits$}{suffix}")
 }

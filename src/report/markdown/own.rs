@@ -195,17 +195,7 @@ fn times(out: &mut String, data: &Results, record: &RecordSection) {
             for w in &record.workloads {
                 let w = w.as_str();
                 row.push(fastest(w).map_or("—".into(), |f| {
-                    let r = figures::ratio(
-                        t,
-                        f,
-                        |t| {
-                            t.runs
-                                .iter()
-                                .filter_map(|r| r.get(w).map(|n| n.0 as f64))
-                                .collect()
-                        },
-                        |t| Some(figures::stage(t, w)),
-                    );
+                    let r = figures::stage_ratio(t, f, w);
                     ratio_range(r.median, r.lower, r.upper)
                 }));
             }

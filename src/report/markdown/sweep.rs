@@ -24,12 +24,15 @@ pub(crate) fn section(out: &mut String, data: &Results) {
     let _ = write!(
         out,
         "Every stage timed at {} sizes from {} to {} records, in rounds of its own at each size \
-         (every layout once per round, in a rotated order). A size's leader is *clear* when its \
-         paired ratio to the runner-up stays above 1 at 90 % confidence or more; sizes without \
-         a clear leader are noise and never decide a crossover. ",
+         (every layout once per round, in a rotated order). A size's leader is *clear* when the \
+         runner-up is at least {:.0} % slower, round by round, at {:.0} % confidence or more \
+         (the paired ratio's interval); sizes without a clear leader never decide a \
+         crossover. ",
         sizes.len(),
         thousands(first),
-        thousands(last)
+        thousands(last),
+        (sweep::MIN_LEAD - 1.0) * 100.0,
+        sweep::MIN_CONFIDENCE * 100.0,
     );
     match &data.sweep {
         Some(s) => {

@@ -8,9 +8,12 @@ use std::time::Instant;
 
 use anyhow::anyhow;
 
+mod run;
+
 use super::{LayoutMeta, RunError, Sample, Subject};
 use crate::error::StreamError;
 use crate::layouts::{self, visit_named, Layout, LayoutFn, LAYOUTS};
+use crate::measure::child_args::{path_arg, source_args, PROFILE_ENV};
 use crate::measure::children::{self, ChildCommand, ChildFailure};
 use crate::measure::costs::child::CostChildReport;
 use crate::measure::heap::ChildReport;
@@ -237,14 +240,12 @@ impl Subject for Builtin {
             SourceSpec::Generated(g) => Some(g.records),
             SourceSpec::Csv { .. } => None,
         });
-        ChildCommand {
+        ChildCommand::new(
             program,
             args,
             env,
-            clear_env: false,
-            dir: None,
-            timeout: children::timeout_for(expected.unwrap_or(1_000_000)),
-        }
+            children::timeout_for(expected.unwrap_or(1_000_000)),
+        )
     }
 
     fn heap_figures(
@@ -360,62 +361,6 @@ impl Subject for Builtin {
     }
 }
 
-/// The command-line flags that reproduce `source` and `window` in a child.
-/// Environment variables through which a child gets paths that are not UTF-8 (dhat reads
-/// its command line with `std::env::args`, which cannot hold them).
-pub(crate) const INPUT_ENV: &str = "LAYOUTLAB_CHILD_INPUT";
-pub(crate) const PROFILE_ENV: &str = "LAYOUTLAB_CHILD_PROFILE";
-
-/// `flag PATH` in the arguments when the path is UTF-8; otherwise `flag-env` there and the
-/// path in the environment variable `var`.
-fn path_arg(
-    flag: &str,
-    var: &str,
-    path: &Path,
-    args: &mut Vec<OsString>,
-    env: &mut Vec<(OsString, OsString)>,
-) {
-    if path.to_str().is_some() {
-        args.push(flag.into());
-        args.push(path.into());
-    } else {
-        args.push(format!("{flag}-env").into());
-        env.push((var.into(), path.into()));
-    }
-}
-
-/// The command-line flags (and environment) that reproduce `source` and `window` in a child.
-pub(crate) fn source_args(
-    source: &SourceSpec,
-    window: NonZeroUsize,
-    env: &mut Vec<(OsString, OsString)>,
-) -> Vec<OsString> {
-    let mut args: Vec<OsString> = Vec::new();
-    match source {
-        SourceSpec::Generated(g) => {
-            for (flag, value) in [
-                ("--records", g.records.to_string()),
-                ("--sensors", g.sensors.to_string()),
-                ("--seed", g.seed.to_string()),
-            ] {
-                args.push(flag.into());
-                args.push(value.into());
-            }
-        }
-        SourceSpec::Csv {
-            path, skip_invalid, ..
-        } => {
-            path_arg("--input", INPUT_ENV, path, &mut args, env);
-            if *skip_invalid {
-                args.push("--skip-invalid".into());
-            }
-        }
-    }
-    args.push("--window".into());
-    args.push(window.to_string().into());
-    args
-}
-
 /// The dhat profile file of `layout` for this workload:
 /// `<dir>/<layout>-<records>-<sensors>s-seed<seed>-w<window>.json` for generated readings
 /// (so runs that differ in any of them never share a file), `<dir>/<layout>-<file stem>.json`
@@ -452,65 +397,4 @@ pub(crate) fn profile_file(
 /// Every registered layout's name.
 pub(crate) fn all_layout_names() -> Vec<String> {
     LAYOUTS.iter().map(|l| l.name.to_owned()).collect()
-}
-
-impl Builtin {
-    /// Runs `plan` and describes the results.
-    pub(crate) fn run(&self, plan: &super::Plan) -> anyhow::Result<crate::model::Results> {
-        let measured = super::measure(self, plan)?;
-        // A profiling child that read a changed input fails as a mismatch; say why instead.
-        self.source.verify_unchanged()?;
-        if let Some(streamed) = measured.reference.as_ref().map(|o| &o.streamed) {
-            if streamed.skipped > 0 {
-                eprintln!(
-                    "layoutlab: skipped {} invalid row(s); the first: {}",
-                    streamed.skipped,
-                    streamed.first_skipped.as_deref().unwrap_or("?")
-                );
-            }
-        }
-        let workload = self.workload(measured.reference.as_ref());
-        let mut results = super::results(measured.layouts, workload, plan.repeat, measured.scaling);
-        results.costs_note = measured.costs_note;
-        Ok(results)
-    }
-
-    /// Refuses, up front, a generated workload that the chosen layouts could not hold in this
-    /// machine's memory, estimated from each layout's known heap bytes per record (unless
-    /// `force`).
-    ///
-    /// # Errors
-    ///
-    /// A [`crate::error::UsageError`] saying how much the largest layout would need and how
-    /// much the machine has.
-    pub(crate) fn check_fits(&self, layouts: &[String], force: bool) -> anyhow::Result<()> {
-        let SourceSpec::Generated(g) = &self.source else {
-            return Ok(());
-        };
-        let Some(available) = crate::measure::machine::available_memory() else {
-            return Ok(());
-        };
-        let largest = layouts
-            .iter()
-            .filter_map(|name| LAYOUTS.iter().find(|l| l.name == name))
-            .max_by_key(|l| l.heap_bytes_per_record);
-        let Some(largest) = largest else {
-            return Ok(());
-        };
-        let need = u128::from(g.records) * largest.heap_bytes_per_record as u128;
-        if force || need <= u128::from(available) {
-            return Ok(());
-        }
-        let need = crate::units::Bytes(u64::try_from(need).unwrap_or(u64::MAX));
-        Err(crate::error::UsageError(format!(
-            "--records {}: layout {} would need about {need} ({} B/record), and this machine has \
-             {} of memory available; use fewer records, leave that layout out with --layout, or \
-             pass --force to try anyway",
-            g.records,
-            largest.name,
-            largest.heap_bytes_per_record,
-            crate::units::Bytes(available)
-        ))
-        .into())
-    }
 }

@@ -12,7 +12,9 @@ use crate::pipeline::Stage;
 use crate::report::exporters;
 use crate::units::{Bytes, Nanos};
 
-fn times(
+mod sweep;
+
+pub(super) fn times(
     ingest: u64,
     filter: u64,
     normalize: u64,
@@ -252,6 +254,10 @@ fn render(data: &Results, file: &str) -> Vec<u8> {
         .find(|e| e.file_name() == file)
         .unwrap();
     exporter.render(data).unwrap()
+}
+
+fn markdown(data: &Results) -> String {
+    String::from_utf8(render(data, "REPORT.md")).expect("the report is UTF-8")
 }
 
 #[test]
@@ -526,134 +532,4 @@ fn the_guide_calls_noise_level_and_a_real_difference_a_win() {
         verdict.contains("better than `boxy`") && verdict.contains("96 % interval"),
         "{verdict}"
     );
-}
-
-/// The fixture with a doctored sweep: `compact` and `boxy` at five sizes, nine rounds each,
-/// `aggregate` costing `ns(layout, records, round)` per record.
-fn swept(ns: impl Fn(&str, u64, u64) -> f64) -> Results {
-    let mut data = fixture();
-    data.scaling = ["compact", "boxy"]
-        .iter()
-        .flat_map(|&l| {
-            [1_000u64, 10_000, 100_000, 1_000_000, 10_000_000].map(|n| {
-                let runs: Vec<PerStage<Nanos>> = (0..9u64)
-                    .map(|round| {
-                        let agg = (ns(l, n, round) * n as f64) as u64;
-                        times(n * 20, n, n, n, agg)
-                    })
-                    .collect();
-                let best = crate::measure::best_of(&runs);
-                ScalePoint {
-                    layout: l.to_owned(),
-                    records: n,
-                    pipeline: Some(Nanos(best.values().skip(1).map(|t| t.0).sum())),
-                    ingest: Some(best[Stage::Ingest]),
-                    peak_bytes: Some(Bytes(n * if l == "compact" { 35 } else { 120 })),
-                    runs,
-                }
-            })
-        })
-        .collect();
-    data
-}
-
-fn markdown(data: &Results) -> String {
-    String::from_utf8(render(data, "REPORT.md")).expect("the report is UTF-8")
-}
-
-/// Round-to-round noise of ±1 %, the same for every layout in a round (as on a machine
-/// whose load drifts).
-fn noise(round: u64) -> f64 {
-    1.0 + (round as f64 - 4.0) * 0.0025
-}
-
-#[test]
-fn the_guide_states_the_crossover_the_figures_show_and_follows_them() {
-    // `compact` leads `aggregate` up to 100 000 records, `boxy` beyond.
-    let data = swept(|l, n, r| {
-        let base = match (l, n <= 100_000) {
-            ("compact", true) => 1.0,
-            ("compact", false) => 3.0,
-            (_, true) => 2.0,
-            (_, false) => 1.5,
-        };
-        base * noise(r)
-    });
-    let md = markdown(&data);
-    let sentence = "Below about 320 000 records `compact` leads `aggregate`; above, `boxy` \
-                    (measured at 100 000 and 1 000 000 records)";
-    assert!(md.contains(sentence), "{md}");
-    assert!(md.contains("### As the data grows"));
-    assert!(md.contains("## Where the lead flips"));
-
-    // Move the flip one size down: the sentence moves with it.
-    let data = swept(|l, n, r| {
-        let base = match (l, n <= 10_000) {
-            ("compact", true) => 1.0,
-            ("compact", false) => 3.0,
-            (_, true) => 2.0,
-            (_, false) => 1.5,
-        };
-        base * noise(r)
-    });
-    let md = markdown(&data);
-    assert!(!md.contains(sentence));
-    assert!(md.contains(
-        "Below about 32 000 records `compact` leads `aggregate`; above, `boxy` (measured at \
-         10 000 and 100 000 records)"
-    ));
-
-    // No flip at all: the guide says the ranking does not change.
-    let data = swept(|l, _, r| if l == "compact" { 1.0 } else { 2.0 } * noise(r));
-    let md = markdown(&data);
-    assert!(!md.contains("leads `aggregate`; above"));
-    assert!(md.contains(
-        "`compact` leads `aggregate` at every size where a leader is clear (1 000 to \
-         10 000 000 records); no ranking change"
-    ));
-}
-
-#[test]
-fn a_lead_within_the_noise_is_never_called_a_crossover() {
-    // The two alternate leads by 0.5 % with noise of ±1 % that differs between them: no
-    // size has a clear leader, so nothing crosses over.
-    let data = swept(|l, n, r| {
-        let jitter = if (r + n.ilog10() as u64 + u64::from(l == "boxy")) % 2 == 0 {
-            1.01
-        } else {
-            0.99
-        };
-        let lead = if (n.ilog10() % 2 == 0) == (l == "compact") {
-            1.0
-        } else {
-            1.005
-        };
-        lead * jitter
-    });
-    let md = markdown(&data);
-    assert!(!md.contains("leads `aggregate`; above"), "{md}");
-    assert!(
-        md.contains("No layout leads `aggregate` beyond doubt at any size"),
-        "{md}"
-    );
-}
-
-#[test]
-fn a_step_at_a_cache_boundary_is_named() {
-    // `compact`'s data (35 B/record) passes the 2 MiB L2 between 10 000 and 100 000 records:
-    // its time per record triples there.
-    let data = swept(|l, n, r| {
-        let base = if l == "compact" && n >= 100_000 {
-            3.0
-        } else {
-            1.0
-        };
-        base * noise(r)
-    });
-    let md = markdown(&data);
-    assert!(
-        md.contains("`compact` steps up") && md.contains("outgrows the L2 (2.0 MiB)"),
-        "{md}"
-    );
-    assert!(md.contains("`boxy` is flat"), "{md}");
 }

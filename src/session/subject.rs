@@ -1,0 +1,129 @@
+//! What a session measures: a [`Subject`] lists its layouts, runs one of them once, and
+//! describes the children that profile it — the built-in pipeline over the registry
+//! (`builtin.rs`) and a user's record with its workloads (`crate::harness`) are the two.
+
+use std::path::PathBuf;
+
+use crate::inspect::TypeInfo;
+use crate::measure::children::{ChildCommand, ChildFailure};
+use crate::model::{LayoutRun, MemorySummary, PerStage, Timing};
+use crate::units::Nanos;
+
+/// A layout as a subject lists it.
+#[derive(Debug, Clone)]
+pub(crate) struct LayoutMeta {
+    pub name: String,
+    pub summary: String,
+    pub runtime_schema: bool,
+    pub types: Vec<TypeInfo>,
+}
+
+/// One timed run of one layout.
+#[derive(Debug, Clone)]
+pub(crate) struct Sample<O> {
+    /// Records ingested.
+    pub records: u64,
+    /// Time per stage.
+    pub stages: PerStage<Nanos>,
+    /// Time to drop the store.
+    pub drop: Nanos,
+    /// What the run produced, which must agree across layouts.
+    pub outcome: O,
+}
+
+/// Why a layout could not be timed.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum RunError {
+    /// The layout cannot represent the input: that layout's failure.
+    #[error(transparent)]
+    Capacity(anyhow::Error),
+    /// The input is bad: no layout can run it.
+    #[error(transparent)]
+    Input(anyhow::Error),
+}
+
+/// What is measured: the built-in pipeline over the registry, or a user's record and its
+/// workloads. Everything is statically dispatched inside `run_once`; the session only sees
+/// its results.
+pub(crate) trait Subject: Sync {
+    /// What one run produces, compared across layouts.
+    type Outcome: Clone;
+
+    /// Every layout this subject can run, in registry order.
+    fn layouts(&self) -> Vec<LayoutMeta>;
+
+    /// Runs `layout` once at `records` (`None`: the workload's own size), timing each stage.
+    fn run_once(
+        &self,
+        layout: &str,
+        records: Option<u64>,
+    ) -> Result<Sample<Self::Outcome>, RunError>;
+
+    /// Why two layouts' outcomes differ, or `None` when they agree.
+    fn disagreement(&self, a: &Self::Outcome, b: &Self::Outcome) -> Option<String>;
+
+    /// Times `reads` random whole-record reads on a store of `layout`, best of `repeat`:
+    /// `(reads made, their total time)`.
+    fn access(&self, layout: &str, reads: u64, repeat: usize) -> anyhow::Result<(u64, Nanos)>;
+
+    /// The command of the child that profiles `layout`'s heap at `records`.
+    fn heap_child(
+        &self,
+        layout: &str,
+        records: Option<u64>,
+        profile: Option<PathBuf>,
+    ) -> ChildCommand;
+
+    /// The heap figures in a child's report, checked against what the child must have run:
+    /// the timed run at the workload's size, or `records` records at a smaller one.
+    fn heap_figures(
+        &self,
+        layout: &str,
+        stdout: &[u8],
+        timed: Option<&Sample<Self::Outcome>>,
+        records: u64,
+    ) -> Result<MemorySummary, ChildFailure>;
+
+    /// Where `layout`'s dhat profile goes in `dir`.
+    fn profile_file(&self, dir: &std::path::Path, layout: &str) -> PathBuf;
+
+    /// The layout's timing, filled in from its runs (the subject adds what it knows about
+    /// its outcome).
+    fn timing(&self, runs: &[Sample<Self::Outcome>]) -> Timing;
+
+    /// Anything of the outcome a layout's entry keeps (the built-in keeps its aggregates
+    /// for `run --json`).
+    fn keep(&self, run: &mut LayoutRun, outcome: &Self::Outcome);
+
+    /// The command of the child that runs `layout` once at `records` (`None`: the
+    /// workload's size) with callgrind's stage marks, before valgrind wraps it; `None` when
+    /// this subject cannot measure costs.
+    fn cost_child(&self, _layout: &str, _records: Option<u64>) -> Option<ChildCommand> {
+        None
+    }
+
+    /// Checks a costs child's report against what it must have run — the timed run
+    /// (`timed`), or `records` records — and returns the records it ingested.
+    fn cost_report(
+        &self,
+        _layout: &str,
+        _stdout: &[u8],
+        _timed: Option<&Sample<Self::Outcome>>,
+        _records: Option<u64>,
+    ) -> Result<u64, ChildFailure> {
+        Err(ChildFailure::Mismatch {
+            child: "no costs child".to_owned(),
+            timed: "a subject without costs".to_owned(),
+        })
+    }
+
+    /// A line to say when two layouts disagree: the input changed, or a bug.
+    fn explain_disagreement(&self, first: &str, other: &str, why: &str) -> anyhow::Error;
+
+    /// Whether layouts that disagree stop the run (the built-in pipeline: a bug) or make the
+    /// disagreeing layout's failure while the others are measured (a user's workload whose
+    /// output depends on the layout: reported, never averaged away).
+    fn disagreement_stops(&self) -> bool {
+        true
+    }
+}
