@@ -99,9 +99,6 @@ fn compare_writes_every_file_with_every_layout_and_report_is_deterministic() {
 fn a_failing_layout_is_shown_and_the_others_reported() {
     let dir = out_dir("failing");
     // About 97 500 distinct sensors: more than the u16 ids of `packed` and `soa` hold.
-    // Without costs: under callgrind, a debug build's `heap_map` and `json_value` at 100 000
-    // records outrun the children's time limit on a loaded machine, and failures of
-    // measurement are not what this test is about.
     let out = layoutlab(&[
         "compare",
         "--no-costs",
@@ -113,7 +110,6 @@ fn a_failing_layout_is_shown_and_the_others_reported() {
         "1",
         "--python-records",
         "0",
-        "--no-costs",
         "--out",
         dir.to_str().unwrap(),
     ]);

@@ -639,19 +639,12 @@ pub(crate) fn gaps(results: &Results) -> Vec<Gap<'_>> {
             let Some(slow) = slow.filter(|s| s.0.layout != fast.0.layout) else {
                 continue;
             };
-            let rounds = |t: &Timing| -> Vec<f64> {
-                t.runs
-                    .iter()
-                    .filter_map(|r| r.get(stage))
-                    .map(|n| n.0 as f64)
-                    .collect()
-            };
             gaps.push(Gap {
                 stage,
                 fast: fast.0,
                 slow: slow.0,
                 fixed_schema,
-                paired: figures::ratio(slow.1, fast.1, rounds, |t| Some(figures::stage(t, stage))),
+                paired: figures::stage_ratio(slow.1, fast.1, stage),
             });
         }
     }
