@@ -23,8 +23,13 @@
 //! 3. Otherwise each part's share of the estimated cycles the fast layout saves is
 //!    computed, and every part that saves at least [`SHARE`] of them is named, largest
 //!    first; a part that goes the other way by as much is named as giving some back.
-//!    Whether the model's ratio comes near the measured one is said as well: when it falls
-//!    short by more than [`FIT`], the counts explain only part of the gap.
+//!    Whether the model's ratio comes near the measured one is said as well, judged on the
+//!    measured ratio's interval (paired round by round): when it falls short by more than
+//!    [`FIT`], the counts explain only part of the gap.
+//! 4. Where the model leaves the gap open (2, or 3 falling short), a miss count whose own
+//!    ratio comes within [`FIT`] of the measured one, for at least [`MIN_MISSES`] misses
+//!    per record, is named ([`Gap::reaching`]): the model charges every miss a fixed price,
+//!    whatever the hardware's prefetchers and memory make of it.
 //!
 //! The fast layout is compared with the slowest layout that has costs; when that one keeps
 //! a run-time schema (a map or a JSON value per record, slow for reasons a typed layout
