@@ -80,6 +80,29 @@ pub(crate) fn ratio(x: f64) -> String {
     format!("{x:.2}×")
 }
 
+/// How many times one figure is another, in sentences: `7.9×` below 10, `16×` from 10
+/// (the explanations of deterministic costs).
+pub(crate) fn times(x: f64) -> String {
+    if x >= 10.0 {
+        format!("{x:.0}×")
+    } else {
+        format!("{x:.1}×")
+    }
+}
+
+/// A count per record that may be far below 1 (cache misses): `0` for none, three
+/// significant digits below 1 (`0.00645`), as [`per_record`] from 1.
+pub(crate) fn count_per_record(x: f64) -> String {
+    if x == 0.0 {
+        "0".to_owned()
+    } else if x < 1.0 {
+        let decimals = (2.0 - x.log10().floor()) as usize;
+        format!("{x:.decimals$}")
+    } else {
+        per_record(x)
+    }
+}
+
 /// A path or name for a one-line message: as is when it is plain text, escaped (like Rust's
 /// `{:?}`, without the quotes) when it holds control characters such as a newline, so an
 /// error stays one line whatever the file is called.
@@ -128,6 +151,18 @@ mod tests {
         assert_eq!(per_record_range(35.04, 35.04, 35.04), "35.0");
         assert_eq!(ratio_range(1.094, 1.051, 1.123), "1.09× (1.05–1.12)");
         assert_eq!(ratio_range(1.0, 1.0, 1.0), "1.00×");
+    }
+
+    #[test]
+    fn counts_and_ratios_read_at_a_glance() {
+        assert_eq!(times(7.94), "7.9×");
+        assert_eq!(times(16.4), "16×");
+        assert_eq!(count_per_record(0.0), "0");
+        assert_eq!(count_per_record(0.006451), "0.00645");
+        assert_eq!(count_per_record(0.1), "0.100");
+        assert_eq!(count_per_record(0.5), "0.500");
+        assert_eq!(count_per_record(2.8), "2.80");
+        assert_eq!(count_per_record(133.2), "133");
     }
 
     #[test]

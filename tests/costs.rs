@@ -1,5 +1,5 @@
 //! Deterministic costs (SPEC §7) end to end: the `profile-costs` child under callgrind, its
-//! dumps read back into per-stage figures. Needs valgrind; without it each test says so on
+//! dumps read back into per-stage figures, and `run --costs` showing them (JSON and table). Needs valgrind; without it each test says so on
 //! stdout and checks only what it can (never passing as if it had measured).
 
 use std::num::NonZeroUsize;
@@ -178,4 +178,77 @@ fn the_child_refuses_to_run_outside_valgrind() {
         stderr.contains("only under `valgrind --tool=callgrind`"),
         "{stderr}"
     );
+}
+
+/// `layoutlab run --costs` on 2 000 records of `soa` and `boxed`, one round, with `extra`
+/// arguments; its stdout, after checking it succeeded.
+fn run_costs(extra: &[&str]) -> Vec<u8> {
+    let out = Command::new(env!("CARGO_BIN_EXE_layoutlab"))
+        .args(["run", "--costs", "--records", "2000", "--repeat", "1"])
+        .args(["--layout", "soa", "--layout", "boxed"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn run_costs_json_has_per_record_figures_for_every_stage() {
+    if !have_valgrind("run_costs_json_has_per_record_figures_for_every_stage") {
+        return;
+    }
+    let doc: serde_json::Value = serde_json::from_slice(&run_costs(&["--json"])).unwrap();
+    let results = doc["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    for r in results {
+        let costs = &r["costs"];
+        for stage in Stage::ALL {
+            let per_record = &costs[stage.name()]["per_record"];
+            for figure in ["instructions", "d1_misses", "ll_misses", "est_cycles"] {
+                assert!(
+                    per_record[figure].is_f64(),
+                    "{}: costs.{}.per_record.{figure} missing in {costs}",
+                    r["layout"],
+                    stage.name()
+                );
+            }
+        }
+        let filter = costs["filter"]["per_record"]["instructions"]
+            .as_f64()
+            .unwrap();
+        assert!(filter > 0.0, "{}: filter executed nothing", r["layout"]);
+        assert_eq!(costs["records"], 2000);
+    }
+}
+
+#[test]
+fn run_costs_prints_the_costs_table_after_the_times() {
+    if !have_valgrind("run_costs_prints_the_costs_table_after_the_times") {
+        return;
+    }
+    let stdout = String::from_utf8(run_costs(&[])).unwrap();
+    let times = stdout.find("checksum").unwrap();
+    let costs = stdout
+        .find(
+            "costs: callgrind, 2 000 records, simulated caches I1 32.0 KiB, D1 32.0 KiB, \
+             LL 8.0 MiB;",
+        )
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(costs > times, "{stdout}");
+    let header = stdout[costs..].lines().nth(1).unwrap();
+    assert!(
+        header.starts_with("layout") && header.ends_with("instr  D1 miss  LL miss  cycles"),
+        "{header}"
+    );
+    for layout in ["soa", "boxed"] {
+        assert!(
+            stdout[costs..].lines().any(|l| l.starts_with(layout)),
+            "{layout}: {stdout}"
+        );
+    }
 }

@@ -4,7 +4,11 @@
 //! filter + normalize + rolling + aggregate); memory figures are `memory/layout/records`.
 //! Measures: `latency` (ns per record: the median over paired rounds, with its 95 % interval
 //! as `lower_value` and `upper_value`), `bytes-per-record`, `reserved-bytes-per-record` and
-//! `allocations-per-record` (exact: no bounds). A Bencher project can set a threshold on any.
+//! `allocations-per-record` (exact: no bounds). Deterministic costs (SPEC §7) are
+//! `costs/layout/records`, named for the workload they stand for (`compare` counts them on
+//! fewer records with the simulated last level shrunk to match), with the whole run's
+//! `instructions`, `est-cycles`, `d1-misses` and `ll-misses` per record (exact: the same
+//! build counts the same). A Bencher project can set a threshold on any.
 
 use std::collections::BTreeMap;
 
@@ -82,6 +86,16 @@ impl Exporter for Bmf {
                 "allocations-per-record",
                 Metric::exact(m.allocations_per_record),
             );
+        }
+        for (l, c) in crate::analysis::costs::measured(data) {
+            let entry = doc
+                .entry(format!("costs/{}/{}", l.layout, data.workload.records))
+                .or_default();
+            let w = &c.whole_run.per_record;
+            entry.insert("instructions", Metric::exact(w.instructions));
+            entry.insert("est-cycles", Metric::exact(w.est_cycles));
+            entry.insert("d1-misses", Metric::exact(w.d1_misses));
+            entry.insert("ll-misses", Metric::exact(w.ll_misses));
         }
         let mut bytes = serde_json::to_vec_pretty(&doc)?;
         bytes.push(b'\n');

@@ -33,6 +33,7 @@ impl Exporter for Html {
         let charts = [
             ("bytes_per_record", charts::bytes_per_record(data)?),
             ("stage_throughput", charts::stage_throughput(data)?),
+            ("costs", charts::costs(data)?),
             ("scaling", charts::scaling(data)?),
             ("scaling_by_layout", charts::scaling_by_layout(data)?),
         ];

@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use crate::analysis::figures;
-use crate::format::{one_decimal, plus_minus, ratio_x, small};
+use crate::analysis::{costs, figures};
+use crate::format::{count_per_record, one_decimal, per_record, plus_minus, ratio_x, small};
 use crate::inspect::TypeInfo;
 use crate::model::{LayoutRun, MemorySummary, Results, Timing};
 use crate::pipeline::Stage;
@@ -96,6 +96,7 @@ pub(crate) fn run(results: &Results, memory: bool) -> String {
     if memory {
         out.push_str(&memory_notes(results));
     }
+    out.push_str(&costs(results));
     out
 }
 
@@ -156,6 +157,7 @@ pub(crate) fn compare(results: &Results) -> String {
         );
     }
     out.push_str(&memory_notes(results));
+    out.push_str(&costs(results));
     if results.sweep.is_some() {
         let _ = writeln!(
             out,
@@ -207,6 +209,63 @@ fn memory_notes(results: &Results) -> String {
             files.len(),
             crate::format::one_line(&dir)
         );
+    }
+    out
+}
+
+/// The deterministic costs (SPEC §7): what was measured on what, then per layout the
+/// estimated cycles per record of each stage and the whole run's four figures per record,
+/// and one line per stage on what makes its fastest layout fast. Just the note when
+/// costs were left out; nothing when they were not asked for.
+fn costs(results: &Results) -> String {
+    let mut out = String::new();
+    let Some(setup) = costs::setup(results) else {
+        if let Some(note) = &results.costs_note {
+            let _ = writeln!(out, "\n{}", crate::format::one_line(note));
+        }
+        return out;
+    };
+    let _ = writeln!(
+        out,
+        "\ncosts: callgrind, {}; per record: est. cycles by stage, then the whole run's \
+         (ingest to drop) instructions, D1 and LL misses and est. cycles",
+        setup.describe()
+    );
+    let mut columns = stage_columns();
+    columns.extend([
+        ("instr", Align::Right),
+        ("D1 miss", Align::Right),
+        ("LL miss", Align::Right),
+        ("cycles", Align::Right),
+    ]);
+    let mut table = Table::new(&columns);
+    for (l, c) in costs::measured(results) {
+        let mut row = vec![l.layout.clone()];
+        row.extend(Stage::ALL.iter().map(|s| {
+            c.stages
+                .get(s.name())
+                .map_or_else(|| "-".to_owned(), |x| per_record(x.per_record.est_cycles))
+        }));
+        let w = &c.whole_run.per_record;
+        row.extend([
+            per_record(w.instructions),
+            count_per_record(w.d1_misses),
+            count_per_record(w.ll_misses),
+            per_record(w.est_cycles),
+        ]);
+        table.row(row);
+    }
+    out.push_str(&table.render());
+    let lines = costs::headline(results);
+    if !lines.is_empty() {
+        let _ = writeln!(
+            out,
+            "why the fastest are fast (callgrind's counts, against the slowest layout with a \
+             fixed schema):"
+        );
+        for line in lines {
+            let _ = writeln!(out, "  {line}");
+        }
     }
     out
 }

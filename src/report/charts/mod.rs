@@ -9,8 +9,10 @@ use plotters::prelude::*;
 use crate::analysis::figures;
 use crate::model::{PythonSection, Results};
 
+mod costs;
 mod scaling;
 
+pub use self::costs::costs;
 pub use self::scaling::{scaling, scaling_by_layout};
 
 const PALETTE: [RGBColor; 10] = [
@@ -41,6 +43,75 @@ fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
     anyhow!("drawing a chart: {e:?}")
 }
 
+/// A chart builder for one horizontal bar per name, top to bottom, and the formatter that
+/// puts each name beside its bar (bar `i` spans `n − 1 − i .. n − i` on the y axis).
+fn bar_chart<'a, 'b>(
+    area: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    title: &str,
+    names: Vec<String>,
+) -> (
+    ChartBuilder<'a, 'b, SVGBackend<'b>>,
+    impl Fn(&f64) -> String,
+) {
+    let label_width = names.iter().map(String::len).max().unwrap_or(4) as u32 * 7 + 10;
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .caption(title, ("sans-serif", 16))
+        .margin(8)
+        .x_label_area_size(30)
+        .y_label_area_size(label_width);
+    let y_fmt = move |y: &f64| {
+        let i = (*y - 0.5).round();
+        if (y - (i + 0.5)).abs() < 1e-6 && i >= 0.0 && (i as usize) < names.len() {
+            names[names.len() - 1 - i as usize].clone()
+        } else {
+            String::new()
+        }
+    };
+    (builder, y_fmt)
+}
+
+/// A bar chart's drawing context on a linear value axis.
+type LinearChart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// A chart for one horizontal bar per name on a linear value axis from 0 to a little above
+/// `max`, its grid, names and axis (whole numbers from 10) drawn: for bars that
+/// [`horizontal_bars`] cannot draw, such as stacked ones.
+fn linear_bar_chart<'a, 'b>(
+    area: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    title: &str,
+    names: Vec<String>,
+    max: f64,
+    axis: &str,
+) -> Result<LinearChart<'a, 'b>> {
+    let n = names.len().max(1);
+    let (mut builder, y_fmt) = bar_chart(area, title, names);
+    let mut chart = builder
+        .build_cartesian_2d(0.0..max * 1.15, 0.0..n as f64)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(n * 2 + 1)
+        .y_label_formatter(&y_fmt)
+        .x_labels(5)
+        .x_label_formatter(&|x| {
+            if *x == 0.0 || x.abs() >= 10.0 {
+                format!("{x:.0}")
+            } else {
+                crate::format::per_record(*x)
+            }
+        })
+        .x_desc(axis)
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
+
 /// A horizontal bar per (label, value, colour), value axis linear or logarithmic.
 fn horizontal_bars(
     area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
@@ -56,22 +127,8 @@ fn horizontal_bars(
         .map(|b| b.1)
         .filter(|v| *v > 0.0)
         .fold(f64::INFINITY, f64::min);
-    let label_width = bars.iter().map(|b| b.0.len()).max().unwrap_or(4) as u32 * 7 + 10;
-    let mut builder = ChartBuilder::on(area);
-    builder
-        .caption(title, ("sans-serif", 16))
-        .margin(8)
-        .x_label_area_size(30)
-        .y_label_area_size(label_width);
     let names: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
-    let y_fmt = move |y: &f64| {
-        let i = (*y - 0.5).round();
-        if (y - (i + 0.5)).abs() < 1e-6 && i >= 0.0 && (i as usize) < names.len() {
-            names[names.len() - 1 - i as usize].clone()
-        } else {
-            String::new()
-        }
-    };
+    let (mut builder, y_fmt) = bar_chart(area, title, names);
     let draw_bar = |i: usize, v: f64, lo: f64, c: RGBColor| {
         let y = (n - 1 - i) as f64;
         Rectangle::new([(lo, y + 0.15), (v.max(lo), y + 0.85)], c.filled())

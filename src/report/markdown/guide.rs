@@ -56,4 +56,5 @@ pub(crate) fn guide(out: &mut String, advice: &[Advice], data: &crate::model::Re
         }
         out.push('\n');
     }
+    super::costs::guide(out, data);
 }

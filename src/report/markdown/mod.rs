@@ -1,6 +1,7 @@
 //! `REPORT.md`: the machine, the workload, the per-layout tables, the layout inspector and
 //! the decision guide, as Markdown. The HTML page renders this same text.
 
+mod costs;
 mod guide;
 mod layouts;
 mod memory;
@@ -83,6 +84,7 @@ pub(crate) fn render(data: &Results) -> String {
     guide::guide(&mut out, &crate::analysis::guide::advise(data), data);
     time::stages(&mut out, data);
     memory::memory(&mut out, data);
+    costs::section(&mut out, data);
     time::scaling(&mut out, data);
     sweep::section(&mut out, data);
     layouts::inspect(&mut out, data);

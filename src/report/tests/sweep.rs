@@ -36,10 +36,6 @@ fn swept(ns: impl Fn(&str, u64, u64) -> f64) -> Results {
     data
 }
 
-fn markdown(data: &Results) -> String {
-    String::from_utf8(render(data, "REPORT.md")).expect("the report is UTF-8")
-}
-
 /// Round-to-round noise of ±1 %, the same for every layout in a round (as on a machine
 /// whose load drifts).
 fn noise(round: u64) -> f64 {
