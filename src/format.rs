@@ -128,9 +128,27 @@ pub(crate) fn thousands(n: u64) -> String {
     out
 }
 
+/// Names in backticks, as prose: `` `a` ``, `` `a` and `b` ``, `` `a`, `b` and `c` ``.
+pub(crate) fn code_list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_lists_read_as_prose() {
+        assert_eq!(code_list(&[]), "");
+        assert_eq!(code_list(&["a"]), "`a`");
+        assert_eq!(code_list(&["a", "b"]), "`a` and `b`");
+        assert_eq!(code_list(&["a", "b", "c"]), "`a`, `b` and `c`");
+    }
 
     #[test]
     fn small_figures_keep_three_significant_digits() {

@@ -96,17 +96,27 @@ impl Advice {
                 best.layout, r.median, next.layout, self.metric
             )
         } else if self.level() {
-            let within = if self.exact {
-                format!("within 0.5 % on {}", self.metric)
+            let (level, within) = if self.exact {
+                // Exact figures: every layout within the tolerance of the best is level
+                // with it, not only the runner-up.
+                let level: Vec<&str> = self.ranking[1..]
+                    .iter()
+                    .take_while(|l| best.score > 0.0 && l.score / best.score < EXACT_TOLERANCE)
+                    .map(|l| l.layout.as_str())
+                    .collect();
+                let all = if level.len() > 1 { "all " } else { "" };
+                (level, format!("{all}within 0.5 % on {}", self.metric))
             } else {
-                format!(
+                let within = format!(
                     "{:.2}× on {}{interval}, which includes 1",
                     r.median, self.metric
-                )
+                );
+                (vec![next.layout.as_str()], within)
             };
             format!(
-                "choose `{}`, level with `{}` ({within}); the ranking below decides the rest",
-                best.layout, next.layout
+                "choose `{}`, level with {} ({within}); the ranking below decides the rest",
+                best.layout,
+                crate::format::code_list(&level)
             )
         } else {
             format!(

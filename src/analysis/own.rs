@@ -92,7 +92,7 @@ pub(crate) fn field_advice(data: &Results) -> Vec<String> {
             "no workload touches {}: {} of the {struct_size} bytes of a `{}` that every whole-record \
              layout drags through the cache on each scan; mark them `#[record(cold)]` and the \
              `hot_cold` layout keeps them out of the scanned array",
-            list(&untouched),
+            crate::format::code_list(&untouched),
             bytes,
             record.name
         ));
@@ -108,7 +108,7 @@ pub(crate) fn field_advice(data: &Results) -> Vec<String> {
         lines.push(format!(
             "{} {} marked `#[record(cold)]` but a workload uses {}: in `hot_cold` every such \
              access reaches into the cold array",
-            list(&cold_but_used),
+            crate::format::code_list(&cold_but_used),
             if cold_but_used.len() == 1 {
                 "is"
             } else {
@@ -142,14 +142,6 @@ pub(crate) fn field_advice(data: &Results) -> Vec<String> {
         }
     }
     lines
-}
-
-fn list(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// What to do with one `String` field, and why.
