@@ -4,7 +4,7 @@
 //! Throughput of every pipeline stage, for every registered layout, at every size in
 //! [`common::SIZES`]. Benchmark ids are `stage/layout/records`, with `stage` one of
 //! `ingest`, `filter`, `normalize`, `rolling`, `aggregate` and `end_to_end`, and each
-//! reports `Throughput::Elements(records)`.
+//! reports `Throughput::ElementsAndBytes` (the records, and their bytes in the layout).
 //!
 //! The bench body is written once, generic over [`Layout`], and the registry drives it
 //! through a [`LayoutFn`], so a newly registered layout is benchmarked without a line
