@@ -119,6 +119,10 @@ pub(crate) struct Crossover {
     pub above: String,
     /// The last size `below` led at, and the first `above` led at.
     pub between: (u64, u64),
+    /// The last size of `above`'s run of clear leads, when a larger size had a clear
+    /// leader that was someone else (a layout `above` was not raced against there, say):
+    /// the sentence then says how far the lead held instead of claiming every size above.
+    pub until: Option<u64>,
 }
 
 impl Crossover {
@@ -131,8 +135,13 @@ impl Crossover {
 
     /// The sentence the guide states.
     pub(crate) fn sentence(&self) -> String {
+        let until = self
+            .until
+            .map(|n| format!("; its lead is clear up to {} records, not beyond", thousands(n)))
+            .unwrap_or_default();
         format!(
-            "below about {} records `{}` leads `{}`; above, `{}` (measured at {} and {} records)",
+            "below about {} records `{}` leads `{}`; above, `{}` (measured at {} and {} \
+             records{until})",
             thousands(self.about()),
             self.below,
             self.figure,
@@ -158,17 +167,24 @@ fn round2(x: f64) -> u64 {
 /// one called where the earlier leader simply was not measured at the larger size (a sweep
 /// stops each layout where its own data reaches the target).
 pub(crate) fn crossovers(results: &Results, figure: &str) -> Vec<Crossover> {
-    deciding(results, figure)
-        .windows(2)
-        .filter_map(|w| {
-            let (below, above) = (&w[0].ranked[0].0, &w[1].ranked[0].0);
+    let sizes = deciding(results, figure);
+    let leader = |i: usize| &sizes[i].ranked[0].0;
+    (1..sizes.len())
+        .filter_map(|i| {
+            let (w, below, above) = (&sizes[i - 1..=i], leader(i - 1), leader(i));
             let raced = w[1].ranked.iter().any(|(l, _)| l == below)
                 && w[0].ranked.iter().any(|(l, _)| l == above);
+            // How far `above` keeps the lead: to the end, or to the size before another leads.
+            let last = (i..sizes.len())
+                .take_while(|&j| leader(j) == above)
+                .last()
+                .unwrap_or(i);
             (below != above && raced).then(|| Crossover {
                 figure: figure.to_owned(),
                 below: below.clone(),
                 above: above.clone(),
                 between: (w[0].records, w[1].records),
+                until: (last + 1 < sizes.len()).then(|| sizes[last].records),
             })
         })
         .collect()

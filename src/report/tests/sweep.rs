@@ -147,3 +147,40 @@ fn a_step_at_a_cache_boundary_is_named() {
     );
     assert!(md.contains("`boxy` is flat"), "{md}");
 }
+
+#[test]
+fn a_lead_that_a_larger_size_does_not_confirm_says_how_far_it_held() {
+    // `boxy` takes the lead above 100 000 records, but is not measured at 10 000 000, where
+    // `compact` leads a field of three: the crossover stands (it was raced), and its
+    // sentence says the new lead held up to 1 000 000 records, not beyond.
+    let mut data = swept(|l, n, r| {
+        let base = match (l, n <= 100_000) {
+            ("compact", true) => 1.0,
+            ("compact", false) => 3.0,
+            (_, true) => 2.0,
+            (_, false) => 1.5,
+        };
+        base * noise(r)
+    });
+    let extra: Vec<ScalePoint> = data
+        .scaling
+        .iter()
+        .filter(|p| p.layout == "slow_map" && p.records == 10_000_000)
+        .map(|p| ScalePoint {
+            layout: "other_map".to_owned(),
+            ..p.clone()
+        })
+        .collect();
+    data.scaling.extend(extra);
+    data.scaling
+        .retain(|p| !(p.layout == "boxy" && p.records == 10_000_000));
+    let md = markdown(&data);
+    assert!(
+        md.contains(
+            "Below about 320 000 records `compact` leads `aggregate`; above, `boxy` (measured \
+             at 100 000 and 1 000 000 records; its lead is clear up to 1 000 000 records, not \
+             beyond)"
+        ),
+        "{md}"
+    );
+}
