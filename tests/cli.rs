@@ -357,6 +357,8 @@ fn usage_errors_exit_2_with_one_line() {
             "{args:?}: {}",
             stderr(&out)
         );
+        // Hidden flags of the profiling children are never offered to a user.
+        assert!(!stderr(&out).contains("input-env"), "{}", stderr(&out));
     }
 }
 

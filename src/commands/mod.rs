@@ -67,7 +67,7 @@ pub(crate) struct SourceArgs {
     #[arg(long, hide = true, conflicts_with = "input")]
     input_env: bool,
     /// With --input: skip and count bad rows instead of stopping at the first.
-    #[arg(long, requires = "input_source")]
+    #[arg(long)]
     skip_invalid: bool,
     #[command(flatten)]
     generated: GeneratorArgs,
@@ -83,7 +83,18 @@ impl SourceArgs {
             .input_env
             .then(|| std::env::var_os(crate::measure::child_args::INPUT_ENV).map(PathBuf::from))
             .flatten();
-        let source = match from_env.as_ref().or(self.input.as_ref()) {
+        let input = from_env.as_ref().or(self.input.as_ref());
+        if self.skip_invalid && input.is_none() {
+            // Checked here rather than by clap, whose message would name the hidden
+            // `--input-env` of profiling children beside `--input`.
+            return Err(UsageError(
+                "--skip-invalid needs --input FILE: it skips the bad rows of a CSV file, and \
+                 generated readings have none"
+                    .to_owned(),
+            )
+            .into());
+        }
+        let source = match input {
             Some(path) => SourceSpec::Csv {
                 path: path.clone(),
                 skip_invalid: self.skip_invalid,
