@@ -154,12 +154,14 @@ pub(crate) fn across(results: &[(String, Results)]) -> Vec<FigureAcross> {
     let Some(first) = guides.first() else {
         return Vec::new();
     };
-    let layouts: Vec<String> = results[0]
-        .1
-        .layouts
-        .iter()
-        .map(|l| l.layout.clone())
-        .collect();
+    // Every layout of any file, in the order first met: a layout only one machine ran
+    // still gets its row (dashes elsewhere) instead of vanishing.
+    let mut layouts: Vec<String> = Vec::new();
+    for l in results.iter().flat_map(|(_, r)| &r.layouts) {
+        if !layouts.contains(&l.layout) {
+            layouts.push(l.layout.clone());
+        }
+    }
     first
         .iter()
         .enumerate()
