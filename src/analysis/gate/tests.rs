@@ -371,6 +371,14 @@ fn different_workloads_cannot_be_compared() {
 }
 
 #[test]
+fn an_empty_baseline_cannot_pass_anything() {
+    let empty = results(Vec::new());
+    let e = compare(&empty, &two(), &Limits::default()).unwrap_err();
+    assert_eq!(e, GateError::EmptyBaseline);
+    assert!(e.to_string().contains("holds no layout"), "{e}");
+}
+
+#[test]
 fn workload_differences_read_as_values_not_debug_text() {
     let baseline = two();
     let differs = |change: &dyn Fn(&mut Results)| {
