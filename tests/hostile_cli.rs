@@ -490,3 +490,48 @@ fn stopping_compare_while_it_profiles_leaves_no_child_behind() {
         );
     }
 }
+
+#[test]
+fn merge_refuses_one_file_twice_and_keeps_every_layout_and_line() {
+    let dir = temp_dir("merge");
+    let runs = dir.join("runs");
+    let measured = layoutlab(&compare_args(&runs), &[]);
+    assert!(measured.status.success(), "{}", stderr(&measured));
+    let results = runs.join("results.json");
+    let merge = |files: &[&Path], out: &Path| {
+        let mut args: Vec<&OsStr> = vec![OsStr::new("report"), OsStr::new("--merge")];
+        args.extend(files.iter().map(|f| f.as_os_str()));
+        args.extend([OsStr::new("--out"), out.as_os_str()]);
+        layoutlab(&args, &[])
+    };
+
+    // The same file twice, also under another name, is one machine, not two.
+    let out = dir.join("twice");
+    let err = assert_usage_error(&merge(&[&results, &results], &out), "same path twice");
+    assert!(err.contains("the same file"), "{err}");
+    let link = dir.join("link.json");
+    std::os::unix::fs::symlink(&results, &link).unwrap();
+    let err = assert_usage_error(&merge(&[&results, &link], &out), "a link to it");
+    assert!(err.contains("the same file"), "{err}");
+    assert!(!out.exists(), "nothing written for a refused merge");
+
+    // A layout that only a later file ran keeps its rows; a file name with a newline
+    // stays inside its table cell.
+    let mut json: Value = serde_json::from_slice(&std::fs::read(&results).unwrap()).unwrap();
+    json["layouts"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|l| l["layout"] != "packed");
+    let without = dir.join("no\npacked.json");
+    std::fs::write(&without, serde_json::to_vec(&json).unwrap()).unwrap();
+    let out = dir.join("merged");
+    let merged = merge(&[&without, &results], &out);
+    assert!(merged.status.success(), "{}", stderr(&merged));
+    let report = std::fs::read_to_string(out.join("REPORT.md")).unwrap();
+    assert!(report.contains("| `packed` | — |"), "{report}");
+    // (Markdown escapes the backslash of the `\n` that stands for the newline.)
+    assert!(report.contains("no\\\\npacked.json"), "{report}");
+    for line in report.lines().filter(|l| l.starts_with('|')) {
+        assert!(line.ends_with('|'), "a table row broken in two: {line:?}");
+    }
+}

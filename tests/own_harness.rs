@@ -225,7 +225,7 @@ fn a_bench_run_measures_every_layout_and_writes_the_report() {
         "# layoutlab report: `Event`",
         "### Workload `failed_latency`",
         "## Which fields the workloads touch",
-        "no workload touches `service`, `message`, `host`: 72 of the 80 bytes",
+        "no workload touches `service`, `message` and `host`: 72 of the 80 bytes",
         "`service`: **intern = u8 (as declared)**",
         "`message`: **",
         "## Heap",

@@ -5,6 +5,7 @@
 use std::fmt;
 
 use super::guide::{self, Advice};
+use crate::format::one_line;
 use crate::model::{Results, Workload};
 
 /// Why results cannot be merged: they measured different workloads.
@@ -19,22 +20,20 @@ pub(crate) struct DifferentWorkloads {
     pub what: String,
 }
 
+/// An optional figure of a workload as a message shows it: the value, or `none` where the
+/// workload has none (a file has no seed, a user's record no sensors or window).
+fn shown<T: fmt::Display>(value: Option<T>) -> String {
+    value.map_or_else(|| "none".to_owned(), |v| v.to_string())
+}
+
 /// What differs between two workloads, if anything.
 fn difference(a: &Workload, b: &Workload) -> Option<String> {
     let pairs: [(&str, String, String); 6] = [
-        ("source", a.source.clone(), b.source.clone()),
+        ("source", one_line(&a.source), one_line(&b.source)),
         ("records", a.records.to_string(), b.records.to_string()),
-        (
-            "sensors",
-            format!("{:?}", a.sensors),
-            format!("{:?}", b.sensors),
-        ),
-        (
-            "window",
-            format!("{:?}", a.window),
-            format!("{:?}", b.window),
-        ),
-        ("seed", format!("{:?}", a.seed), format!("{:?}", b.seed)),
+        ("sensors", shown(a.sensors), shown(b.sensors)),
+        ("window", shown(a.window), shown(b.window)),
+        ("seed", shown(a.seed), shown(b.seed)),
         ("skipped rows", a.skipped.to_string(), b.skipped.to_string()),
     ];
     pairs
@@ -47,9 +46,14 @@ fn difference(a: &Workload, b: &Workload) -> Option<String> {
 /// the records), if anything: `records 3000 against 4000`. The skipped rows count: a file
 /// source that skipped other rows gave other readings.
 pub(crate) fn workload_difference(a: &Results, b: &Results) -> Option<String> {
-    let record = |r: &Results| r.record.as_ref().map(|s| s.name.clone());
+    let record = |r: &Results| {
+        r.record.as_ref().map_or_else(
+            || "the built-in reading".to_owned(),
+            |s| format!("`{}`", one_line(&s.name)),
+        )
+    };
     difference(&a.workload, &b.workload).or_else(|| {
-        (record(a) != record(b)).then(|| format!("record {:?} against {:?}", record(a), record(b)))
+        (record(a) != record(b)).then(|| format!("record {} against {}", record(a), record(b)))
     })
 }
 
@@ -150,12 +154,14 @@ pub(crate) fn across(results: &[(String, Results)]) -> Vec<FigureAcross> {
     let Some(first) = guides.first() else {
         return Vec::new();
     };
-    let layouts: Vec<String> = results[0]
-        .1
-        .layouts
-        .iter()
-        .map(|l| l.layout.clone())
-        .collect();
+    // Every layout of any file, in the order first met: a layout only one machine ran
+    // still gets its row (dashes elsewhere) instead of vanishing.
+    let mut layouts: Vec<String> = Vec::new();
+    for l in results.iter().flat_map(|(_, r)| &r.layouts) {
+        if !layouts.contains(&l.layout) {
+            layouts.push(l.layout.clone());
+        }
+    }
     first
         .iter()
         .enumerate()

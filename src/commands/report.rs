@@ -8,6 +8,7 @@ use clap::Args;
 
 use super::{emit, file_list};
 use crate::error::UsageError;
+use crate::format::one_line;
 use crate::report::{self, RESULTS_FILE};
 
 /// `report`'s arguments.
@@ -60,8 +61,9 @@ fn merge(args: &ReportArgs) -> Result<()> {
     let results = args
         .merge
         .iter()
-        .map(|path| Ok((path.display().to_string(), report::load(path)?)))
+        .map(|path| Ok((one_line(&path.display().to_string()), report::load(path)?)))
         .collect::<Result<Vec<_>>>()?;
+    same_file_twice(&args.merge)?;
     crate::analysis::merge::check_same(&results).map_err(|e| UsageError(e.to_string()))?;
     report::check_writable(&out)?;
     let markdown = crate::report::merged::markdown(&results);
@@ -81,4 +83,25 @@ fn merge(args: &ReportArgs) -> Result<()> {
         )
         .as_bytes(),
     )
+}
+
+/// Refuses a file given twice (under any name): the report would show one machine as two.
+fn same_file_twice(paths: &[PathBuf]) -> Result<()> {
+    let mut seen: Vec<(PathBuf, &PathBuf)> = Vec::new();
+    for path in paths {
+        // Every file has been read already, so it exists; a failure here is only odd.
+        let Ok(real) = std::fs::canonicalize(path) else {
+            continue;
+        };
+        if let Some((_, first)) = seen.iter().find(|(r, _)| *r == real) {
+            return Err(UsageError(format!(
+                "--merge: {} and {} are the same file; give one results.json per machine",
+                one_line(&first.display().to_string()),
+                one_line(&path.display().to_string())
+            ))
+            .into());
+        }
+        seen.push((real, path));
+    }
+    Ok(())
 }

@@ -90,6 +90,32 @@ pub(crate) fn load(path: &Path) -> Result<Results, InputError> {
     Ok(results)
 }
 
+/// Why a `compare --sweep` says nothing about where a lead flips, when it measured too few
+/// sizes (a small `--sweep-max-records`): without this the terminal printed a heading with
+/// nothing under it and the report left the sweep out without a word.
+pub(crate) fn sweep_too_short(results: &Results) -> Option<String> {
+    results.sweep.as_ref()?;
+    if crate::analysis::sweep::measured(results) {
+        return None;
+    }
+    let sizes: std::collections::BTreeSet<u64> = results
+        .scaling
+        .iter()
+        .filter(|p| !p.runs.is_empty())
+        .map(|p| p.records)
+        .collect();
+    let shown: Vec<String> = sizes.iter().map(|&n| crate::format::thousands(n)).collect();
+    let measured = match shown.as_slice() {
+        [] => "no size".to_owned(),
+        [one] => format!("1 size ({one} records)"),
+        more => format!("{} sizes ({} records)", more.len(), more.join(", ")),
+    };
+    Some(format!(
+        "the sweep measured {measured}; where a lead flips needs 3 or more, so raise \
+         --sweep-max-records (sizes go 1, 2, 5 per decade from 1 000 records)"
+    ))
+}
+
 /// Checks, before anything is measured, that `dir` can hold a report: it is a directory (or
 /// can be made one) and a file can be written in it.
 ///

@@ -158,7 +158,9 @@ pub(crate) fn compare(results: &Results) -> String {
     }
     out.push_str(&memory_notes(results));
     out.push_str(&costs(results));
-    if results.sweep.is_some() {
+    if let Some(why) = super::sweep_too_short(results) {
+        let _ = writeln!(out, "as the data grows: {why}");
+    } else if results.sweep.is_some() {
         let _ = writeln!(
             out,
             "as the data grows (the report has each size's ranking):"

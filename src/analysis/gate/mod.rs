@@ -45,6 +45,13 @@ pub(crate) enum GateError {
         /// What differs.
         what: String,
     },
+    /// The baseline holds no layout: nothing to hold the current results to, and passing
+    /// would wave any change through.
+    #[error(
+        "the baseline holds no layout to hold the current results to; give a results.json \
+         written by `layoutlab compare`"
+    )]
+    EmptyBaseline,
     /// A `FIGURE.SPAN=TOL` names a span neither file has.
     #[error("--limit {rule}: no span `{span}` in either file; {figure} has {known}")]
     UnknownSpan {
@@ -72,6 +79,9 @@ pub(crate) fn compare(
 ) -> Result<Outcome, GateError> {
     if let Some(what) = workload_difference(baseline, current) {
         return Err(GateError::DifferentWorkloads(what));
+    }
+    if baseline.layouts.is_empty() {
+        return Err(GateError::EmptyBaseline);
     }
     check_spans(baseline, current, limits)?;
     let mut gate = Gate {

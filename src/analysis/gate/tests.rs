@@ -371,6 +371,38 @@ fn different_workloads_cannot_be_compared() {
 }
 
 #[test]
+fn an_empty_baseline_cannot_pass_anything() {
+    let empty = results(Vec::new());
+    let e = compare(&empty, &two(), &Limits::default()).unwrap_err();
+    assert_eq!(e, GateError::EmptyBaseline);
+    assert!(e.to_string().contains("holds no layout"), "{e}");
+}
+
+#[test]
+fn workload_differences_read_as_values_not_debug_text() {
+    let baseline = two();
+    let differs = |change: &dyn Fn(&mut Results)| {
+        let mut current = two();
+        change(&mut current);
+        compare(&baseline, &current, &Limits::default())
+            .unwrap_err()
+            .to_string()
+    };
+    let seed = differs(&|r| r.workload.seed = Some(7));
+    assert!(seed.contains("(seed 42 against 7)"), "{seed}");
+    let file = differs(&|r| r.workload.seed = None);
+    assert!(file.contains("(seed 42 against none)"), "{file}");
+    let window = differs(&|r| r.workload.window = None);
+    assert!(window.contains("(window 16 against none)"), "{window}");
+    let source = differs(&|r| r.workload.source = "in\nput.csv".into());
+    assert!(
+        source.contains("(source generated against in\\nput.csv)"),
+        "{source}"
+    );
+    assert_eq!(source.lines().count(), 1, "{source}");
+}
+
+#[test]
 fn time_is_gated_only_when_asked_and_on_intervals() {
     let baseline = two();
     let mut slower = two();

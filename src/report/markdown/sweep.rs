@@ -12,6 +12,10 @@ use super::text::{chart_marker, table};
 
 /// `## Where the lead flips`, when the results hold enough sizes with their rounds.
 pub(crate) fn section(out: &mut String, data: &Results) {
+    if let Some(why) = crate::report::sweep_too_short(data) {
+        let _ = writeln!(out, "## Where the lead flips\n\nNot measured: {why}.\n");
+        return;
+    }
     if !sweep::measured(data) {
         return;
     }

@@ -184,3 +184,32 @@ fn a_lead_that_a_larger_size_does_not_confirm_says_how_far_it_held() {
         "{md}"
     );
 }
+
+#[test]
+fn a_sweep_of_too_few_sizes_says_so_in_the_terminal_and_the_report() {
+    let mut data = swept(|_, _, r| noise(r));
+    data.scaling.retain(|p| p.records == 1_000);
+    data.sweep = Some(crate::model::SweepSection {
+        target_bytes: Bytes(1 << 30),
+        layouts: Vec::new(),
+        estimated_seconds: 1.0,
+        elapsed_seconds: 1.0,
+    });
+    let why = "the sweep measured 1 size (1 000 records); where a lead flips needs 3 or more";
+    let terminal = crate::report::terminal::compare(&data);
+    assert!(
+        terminal.contains(&format!("as the data grows: {why}")),
+        "{terminal}"
+    );
+    assert!(
+        !terminal.contains("as the data grows (the report has"),
+        "{terminal}"
+    );
+    let md = markdown(&data);
+    assert!(md.contains(&format!("Not measured: {why}")), "{md}");
+
+    // Without --sweep, nothing is said.
+    data.sweep = None;
+    assert!(!crate::report::terminal::compare(&data).contains("as the data grows"));
+    assert!(!markdown(&data).contains("Where the lead flips"));
+}
