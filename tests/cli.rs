@@ -348,6 +348,7 @@ fn usage_errors_exit_2_with_one_line() {
         vec!["run", "--skip-invalid"],
         vec!["run", "--jobs", "2"],
         vec!["run", "--profiles", "/tmp/x"],
+        vec!["compare", "--sweep", "--sweep-max-records", "0"],
     ] {
         let out = layoutlab(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -360,6 +361,13 @@ fn usage_errors_exit_2_with_one_line() {
         // Hidden flags of the profiling children are never offered to a user.
         assert!(!stderr(&out).contains("input-env"), "{}", stderr(&out));
     }
+    // A cap below the sweep's first size says what the least one is, in records.
+    let out = layoutlab(&["compare", "--sweep", "--sweep-max-records", "999"]);
+    assert!(
+        stderr(&out).contains("must be at least 1 000"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

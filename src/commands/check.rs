@@ -35,8 +35,9 @@ Exit status: 0 nothing regressed (one summary line); 1 regressions (one line
 each on stdout); 2 the files cannot be compared (different workloads, costs
 measured on other records or caches, an unreadable file) or a bad --limit.
 
-Refresh the baseline after a reviewed change:
-  cp reports/results.json .ci/baseline.json";
+Refresh the baseline after a reviewed change, with the results just checked
+(this repository's CI: target/ci-report/results.json):
+  cp target/ci-report/results.json .ci/baseline.json";
 
 /// `check`'s arguments.
 #[derive(Debug, Args)]

@@ -64,7 +64,7 @@ pub(crate) struct CompareArgs {
     #[arg(long)]
     sweep: bool,
     /// With --sweep: no size above N records (a quicker, shorter sweep).
-    #[arg(long, value_name = "N", requires = "sweep", value_parser = clap::value_parser!(u64).range(1_000..))]
+    #[arg(long, value_name = "N", requires = "sweep", value_parser = sweep_cap)]
     sweep_max_records: Option<u64>,
 }
 
@@ -271,3 +271,16 @@ fn plan_sweep(
 
 /// The last-level cache a sweep assumes where the OS does not report one.
 const ASSUMED_LLC: u64 = 32 << 20;
+
+/// `--sweep-max-records`: a record count of at least 1 000, the sweep's smallest size.
+fn sweep_cap(text: &str) -> Result<u64, String> {
+    let n: u64 = text
+        .parse()
+        .map_err(|_| format!("expected a whole number of records, found {text:?}"))?;
+    if n < 1_000 {
+        return Err(format!(
+            "the sweep starts at 1 000 records, so its cap must be at least 1 000 (found {n})"
+        ));
+    }
+    Ok(n)
+}
