@@ -114,7 +114,7 @@ fn main() {
     if as_bench {
         return bench();
     }
-    let tests: [(&str, fn()); 4] = [
+    let tests: [(&str, fn()); 6] = [
         (
             "a_bench_run_measures_every_layout_and_writes_the_report",
             a_bench_run_measures_every_layout_and_writes_the_report,
@@ -130,6 +130,14 @@ fn main() {
         (
             "cargo_test_runs_a_quick_agreement_check",
             cargo_test_runs_a_quick_agreement_check,
+        ),
+        (
+            "a_no_memory_run_says_the_heap_was_not_profiled",
+            a_no_memory_run_says_the_heap_was_not_profiled,
+        ),
+        (
+            "criterion_estimates_are_marked_in_the_summary",
+            criterion_estimates_are_marked_in_the_summary,
         ),
     ];
     for (name, test) in tests {
@@ -225,10 +233,14 @@ fn a_bench_run_measures_every_layout_and_writes_the_report() {
         "# layoutlab report: `Event`",
         "### Workload `failed_latency`",
         "## Which fields the workloads touch",
-        "no workload touches `service`, `message`, `host`: 72 of the 80 bytes",
+        "no workload touches `service`, `message` and `host`: 72 of the 80 bytes of an `Event`",
         "`service`: **intern = u8 (as declared)**",
         "`message`: **",
         "## Heap",
+        // The bench target by name: a bare `cargo bench -- --quick` also reaches a library's
+        // libtest harness, which rejects `--quick`.
+        "`cargo bench --bench own_harness -- --quick` runs 3 rounds",
+        "heap figures come from dhat in a separate process per layout",
     ] {
         assert!(md.contains(needle), "REPORT.md lacks {needle:?}:\n{md}");
     }
@@ -317,4 +329,91 @@ fn cargo_test_runs_a_quick_agreement_check() {
         stdout.contains("outputs: the same on all 8 timed layouts"),
         "{stdout}"
     );
+}
+
+/// `--no-memory` measures no heap, so neither the terminal nor the report may say where heap
+/// figures came from.
+fn a_no_memory_run_says_the_heap_was_not_profiled() {
+    let out = temp_dir("no-memory");
+    let run = itself(
+        &[
+            "--bench",
+            "--records",
+            "2000",
+            "--rounds",
+            "3",
+            "--no-memory",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let stdout = text(&run.stdout);
+    assert!(run.status.success(), "{stdout}\n{}", text(&run.stderr));
+    assert!(
+        stdout.contains("heap: not profiled in this run"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("from dhat"), "{stdout}");
+    let md = std::fs::read_to_string(out.join("REPORT.md")).unwrap();
+    assert!(md.contains("the heap was not profiled in this run"), "{md}");
+    assert!(
+        md.contains("the run skipped heap profiling (`--no-memory`)"),
+        "{md}"
+    );
+    for claim in [
+        "heap figures come from dhat",
+        "Heap figures are those of building",
+    ] {
+        assert!(!md.contains(claim), "REPORT.md claims {claim:?}:\n{md}");
+    }
+    // No criterion run, no ᶜ, and no note about one.
+    assert!(!md.contains('ᶜ'), "{md}");
+}
+
+/// `Harness::criterion`'s `workload/layout/records` estimates, where they exist under the
+/// target directory, stand in for the rounds' medians in the summary, marked ᶜ.
+fn criterion_estimates_are_marked_in_the_summary() {
+    let out = temp_dir("criterion");
+    let target = temp_dir("criterion-target");
+    let new = target.join("criterion/failed_latency/aos/2000/new");
+    std::fs::create_dir_all(&new).unwrap();
+    std::fs::write(
+        new.join("benchmark.json"),
+        r#"{"full_id":"failed_latency/aos/2000"}"#,
+    )
+    .unwrap();
+    // 7 ns per record over 2000 records, interval 6–8.
+    std::fs::write(
+        new.join("estimates.json"),
+        r#"{"mean":{"point_estimate":14000.0,"confidence_interval":{"confidence_level":0.95,"lower_bound":12000.0,"upper_bound":16000.0}}}"#,
+    )
+    .unwrap();
+    let run = itself(
+        &[
+            "--bench",
+            "--records",
+            "2000",
+            "--rounds",
+            "3",
+            "--no-memory",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[("CARGO_TARGET_DIR", &target)],
+    );
+    assert!(
+        run.status.success(),
+        "{}\n{}",
+        text(&run.stdout),
+        text(&run.stderr)
+    );
+    let md = std::fs::read_to_string(out.join("REPORT.md")).unwrap();
+    let aos = md
+        .lines()
+        .find(|l| l.starts_with("| `aos` |"))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(aos.contains("7.00 (6.00–8.00)ᶜ"), "{aos}");
+    assert!(md.contains("Times marked ᶜ are criterion's mean"), "{md}");
+    let _ = std::fs::remove_dir_all(&target);
 }

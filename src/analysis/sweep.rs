@@ -137,7 +137,12 @@ impl Crossover {
     pub(crate) fn sentence(&self) -> String {
         let until = self
             .until
-            .map(|n| format!("; its lead is clear up to {} records, not beyond", thousands(n)))
+            .map(|n| {
+                format!(
+                    "; its lead is clear up to {} records, not beyond",
+                    thousands(n)
+                )
+            })
             .unwrap_or_default();
         format!(
             "below about {} records `{}` leads `{}`; above, `{}` (measured at {} and {} \

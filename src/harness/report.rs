@@ -139,6 +139,7 @@ fn record_section<R: Record>(
         access,
         strings: string_stats::<R>(source, records)?,
         record_type: R::type_info(),
+        bench: super::bench_target(),
     })
 }
 

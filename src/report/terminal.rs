@@ -320,22 +320,26 @@ pub(crate) fn own(results: &Results, name: &str) -> String {
         return out;
     };
     let w = &results.workload;
+    let profiled = results.profiled().next().is_some();
     let _ = writeln!(
         out,
         "{name}: `{}` in {} layouts — {} {} records, {} paired round(s)\n\
          time: ns per record, median ± the wider side of its 95 % interval (every workload \
-         runs on a freshly built store); heap: building the store, from dhat, each layout in a \
-         process of its own",
+         runs on a freshly built store); heap: {}",
         record.name,
         results.layouts.len(),
         w.records,
         crate::format::one_line(&w.source),
-        results.repeat
+        results.repeat,
+        if profiled {
+            "building the store, from dhat, each layout in a process of its own"
+        } else {
+            "not profiled in this run"
+        }
     );
     let phases: Vec<String> = std::iter::once("ingest".to_owned())
         .chain(record.workloads.iter().cloned())
         .collect();
-    let profiled = results.profiled().next().is_some();
     let mut columns: Vec<(&str, Align)> = vec![("layout", Align::Left)];
     columns.extend(phases.iter().map(|p| (p.as_str(), Align::Right)));
     if profiled {
