@@ -15,7 +15,8 @@ pub enum StoreError {
     /// An interned field met more distinct values than its id type holds.
     #[error(
         "layout `{layout}`: field `{record}.{field}` holds at most {limit} distinct values \
-         ({id_type} ids); this input has more"
+         ({id_type} ids); this input has more{}",
+        wider_id(id_type)
     )]
     InternFull {
         /// The layout's name.
@@ -68,6 +69,15 @@ impl StoreError {
             id_type: full.type_name,
             limit: full.capacity,
         }
+    }
+}
+
+/// What to declare instead when an id type is too narrow: the next width up, if there is one.
+fn wider_id(id_type: &str) -> &'static str {
+    match id_type {
+        "u8" => ": declare `#[record(intern = u16)]` on the field",
+        "u16" => ": declare `#[record(intern = u32)]` on the field",
+        _ => "",
     }
 }
 
