@@ -243,6 +243,11 @@ fn measured(
             crate::format::code_list(interned),
             per_record(soa)
         ),
+        None if is_interned => format!(
+            "; measured: `aos` (text in `String`s) {} B/record; `soa`, which keeps `{field}` \
+             as ids, has no heap figure this run",
+            per_record(aos)
+        ),
         _ => format!(
             "; measured: `aos` (text in `String`s) {} B/record; `{field}` was a `String` in \
              every layout this run, so no layout measured this advice",
@@ -365,6 +370,13 @@ mod tests {
             "{message}"
         );
         assert_eq!(measured("host", true, &interned, None, Some(1.0)), "");
+        // Interned, but `soa` could not hold the data (or was not profiled): no claim that
+        // the field was a `String` everywhere.
+        let failed = measured("host", true, &interned, Some(150.0), None);
+        assert!(
+            failed.contains("`soa`, which keeps `host` as ids, has no heap figure"),
+            "{failed}"
+        );
         assert_eq!(
             advise_string(&stats(90_000, 80), 100_000, None).0,
             "keep String"
