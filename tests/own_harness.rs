@@ -317,6 +317,29 @@ fn csv_records_read_through_serde_and_bad_rows_name_line_and_field() {
         err.contains("bad.csv: line 4: field `latency_us`: expected u32"),
         "{err}"
     );
+    // The file is at fault, not the layout that read it first.
+    assert!(!err.contains("layout "), "{err}");
+    // A header and no rows: nothing to measure, so an error, not a report of zero records.
+    let empty = dir.join("empty.csv");
+    std::fs::write(&empty, header).unwrap();
+    let run = itself(
+        &[
+            "--bench",
+            "--rounds",
+            "1",
+            "--no-memory",
+            "--out",
+            dir.join("e").to_str().unwrap(),
+        ],
+        &[("EVENTS_CSV", &empty)],
+    );
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    let err = text(&run.stderr);
+    assert!(
+        err.contains("empty.csv: line 2: no records after the header"),
+        "{err}"
+    );
+    assert!(!dir.join("e/REPORT.md").exists());
 }
 
 fn cargo_test_runs_a_quick_agreement_check() {
