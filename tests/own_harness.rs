@@ -352,6 +352,13 @@ fn cargo_test_runs_a_quick_agreement_check() {
         stdout.contains("outputs: the same on all 8 timed layouts"),
         "{stdout}"
     );
+    // One round of a debug build: no table of times, no "fastest" verdict.
+    for claim in ["ns per record", "fastest", "ingest"] {
+        assert!(
+            !stdout.contains(claim),
+            "{claim:?} in a test run:\n{stdout}"
+        );
+    }
 }
 
 /// `--no-memory` measures no heap, so neither the terminal nor the report may say where heap
