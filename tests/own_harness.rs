@@ -133,7 +133,7 @@ fn main() {
     if as_bench {
         return bench();
     }
-    let tests: [(&str, fn()); 7] = [
+    let tests: [(&str, fn()); 8] = [
         (
             "a_bench_run_measures_every_layout_and_writes_the_report",
             a_bench_run_measures_every_layout_and_writes_the_report,
@@ -161,6 +161,10 @@ fn main() {
         (
             "a_setter_out_of_ids_fails_its_layout_not_the_bench",
             a_setter_out_of_ids_fails_its_layout_not_the_bench,
+        ),
+        (
+            "zero_records_is_a_usage_error",
+            zero_records_is_a_usage_error,
         ),
     ];
     for (name, test) in tests {
@@ -505,4 +509,17 @@ fn a_setter_out_of_ids_fails_its_layout_not_the_bench() {
     );
     let md = std::fs::read_to_string(out.join("REPORT.md")).unwrap();
     assert!(md.contains("## Failures"), "{md}");
+}
+
+/// `--records 0` would measure empty stores and write a report of them: a usage error.
+fn zero_records_is_a_usage_error() {
+    let out = temp_dir("zero");
+    let run = itself(
+        &["--bench", "--records", "0", "--out", out.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    let err = text(&run.stderr);
+    assert!(err.contains("no records to measure"), "{err}");
+    assert!(!out.join("REPORT.md").exists());
 }

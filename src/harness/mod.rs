@@ -217,11 +217,15 @@ impl<R: Record> Harness<R> {
             .clone()
             .or_else(|| self.out.clone())
             .unwrap_or_else(|| target_dir().join("layoutlab").join(&self.name));
-        report::run(
-            &own,
-            &args.settings(self.rounds, self.memory, self.records),
-            &out,
-        )
+        let settings = args.settings(self.rounds, self.memory, self.records);
+        if settings.records == 0 {
+            // Zero records would be measured and reported: every per-record figure a
+            // division by zero, every output that of an empty store.
+            bail!(UsageError(
+                "no records to measure: --records and .records(…) need at least 1".to_owned()
+            ));
+        }
+        report::run(&own, &settings, &out)
     }
 }
 
