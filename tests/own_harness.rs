@@ -189,24 +189,21 @@ fn itself(args: &[&str], env: &[(&str, &Path)]) -> Output {
     command.output().unwrap()
 }
 
+/// This file run as `cargo bench` runs it, with `flags`, writing its report into `out`.
+fn bench_into(out: &Path, flags: &[&str], env: &[(&str, &Path)]) -> Output {
+    let mut args = vec!["--bench"];
+    args.extend_from_slice(flags);
+    args.extend(["--out", out.to_str().unwrap()]);
+    itself(&args, env)
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn a_bench_run_measures_every_layout_and_writes_the_report() {
     let out = temp_dir("report");
-    let run = itself(
-        &[
-            "--bench",
-            "--records",
-            "3000",
-            "--rounds",
-            "3",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        &[],
-    );
+    let run = bench_into(&out, &["--records", "3000", "--rounds", "3"], &[]);
     assert!(
         run.status.success(),
         "{}\n{}",
@@ -279,17 +276,9 @@ fn a_bench_run_measures_every_layout_and_writes_the_report() {
 
 fn a_layout_dependent_output_is_reported_and_exits_1() {
     let out = temp_dir("mismatch");
-    let run = itself(
-        &[
-            "--bench",
-            "--records",
-            "500",
-            "--rounds",
-            "1",
-            "--no-memory",
-            "--out",
-            out.to_str().unwrap(),
-        ],
+    let run = bench_into(
+        &out,
+        &["--records", "500", "--rounds", "1", "--no-memory"],
         &[("EVENTS_BAD_WORKLOAD", Path::new("1"))],
     );
     assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
@@ -312,15 +301,9 @@ fn csv_records_read_through_serde_and_bad_rows_name_line_and_field() {
         format!("{header}Info,api,120,true,fine,h1\r\n\r\nError,db,900,false,\"slow, very\",h2\n"),
     )
     .unwrap();
-    let run = itself(
-        &[
-            "--bench",
-            "--rounds",
-            "1",
-            "--no-memory",
-            "--out",
-            dir.join("r").to_str().unwrap(),
-        ],
+    let run = bench_into(
+        &dir.join("r"),
+        &["--rounds", "1", "--no-memory"],
         &[("EVENTS_CSV", &good)],
     );
     assert!(run.status.success(), "{}", text(&run.stderr));
@@ -349,15 +332,9 @@ fn csv_records_read_through_serde_and_bad_rows_name_line_and_field() {
     // A header and no rows: nothing to measure, so an error, not a report of zero records.
     let empty = dir.join("empty.csv");
     std::fs::write(&empty, header).unwrap();
-    let run = itself(
-        &[
-            "--bench",
-            "--rounds",
-            "1",
-            "--no-memory",
-            "--out",
-            dir.join("e").to_str().unwrap(),
-        ],
+    let run = bench_into(
+        &dir.join("e"),
+        &["--rounds", "1", "--no-memory"],
         &[("EVENTS_CSV", &empty)],
     );
     assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
@@ -392,17 +369,9 @@ fn cargo_test_runs_a_quick_agreement_check() {
 /// figures came from.
 fn a_no_memory_run_says_the_heap_was_not_profiled() {
     let out = temp_dir("no-memory");
-    let run = itself(
-        &[
-            "--bench",
-            "--records",
-            "2000",
-            "--rounds",
-            "3",
-            "--no-memory",
-            "--out",
-            out.to_str().unwrap(),
-        ],
+    let run = bench_into(
+        &out,
+        &["--records", "2000", "--rounds", "3", "--no-memory"],
         &[],
     );
     let stdout = text(&run.stdout);
@@ -446,17 +415,9 @@ fn criterion_estimates_are_marked_in_the_summary() {
         r#"{"mean":{"point_estimate":14000.0,"confidence_interval":{"confidence_level":0.95,"lower_bound":12000.0,"upper_bound":16000.0}}}"#,
     )
     .unwrap();
-    let run = itself(
-        &[
-            "--bench",
-            "--records",
-            "2000",
-            "--rounds",
-            "3",
-            "--no-memory",
-            "--out",
-            out.to_str().unwrap(),
-        ],
+    let run = bench_into(
+        &out,
+        &["--records", "2000", "--rounds", "3", "--no-memory"],
         &[("CARGO_TARGET_DIR", &target)],
     );
     assert!(
@@ -480,16 +441,9 @@ fn criterion_estimates_are_marked_in_the_summary() {
 /// are measured and the bench does not panic.
 fn a_setter_out_of_ids_fails_its_layout_not_the_bench() {
     let out = temp_dir("rename");
-    let run = itself(
-        &[
-            "--bench",
-            "--records",
-            "1000",
-            "--rounds",
-            "3",
-            "--out",
-            out.to_str().unwrap(),
-        ],
+    let run = bench_into(
+        &out,
+        &["--records", "1000", "--rounds", "3"],
         &[("EVENTS_RENAME", Path::new("1"))],
     );
     let (stdout, stderr) = (text(&run.stdout), text(&run.stderr));
@@ -514,10 +468,7 @@ fn a_setter_out_of_ids_fails_its_layout_not_the_bench() {
 /// `--records 0` would measure empty stores and write a report of them: a usage error.
 fn zero_records_is_a_usage_error() {
     let out = temp_dir("zero");
-    let run = itself(
-        &["--bench", "--records", "0", "--out", out.to_str().unwrap()],
-        &[],
-    );
+    let run = bench_into(&out, &["--records", "0"], &[]);
     assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
     let err = text(&run.stderr);
     assert!(err.contains("no records to measure"), "{err}");
