@@ -77,6 +77,20 @@ impl Workload<Event> for LayoutDependent {
     }
 }
 
+/// Gives every event a service of its own: more distinct values than the `u8` ids of the
+/// compact layouts hold, written by a setter in the middle of a timed run.
+struct RenameServices;
+
+impl Workload<Event> for RenameServices {
+    type Output = usize;
+    fn run<S: Store<Event>>(&self, events: &mut S) -> usize {
+        for i in 0..events.len() {
+            events.set_service(i, &format!("service-{i}"));
+        }
+        events.len()
+    }
+}
+
 fn event(i: u64) -> Event {
     let h = i.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 20;
     Event {
@@ -104,6 +118,11 @@ fn bench() {
     } else {
         harness
     };
+    let harness = if std::env::var_os("EVENTS_RENAME").is_some() {
+        harness.workload("rename_services", RenameServices)
+    } else {
+        harness
+    };
     harness.run();
 }
 
@@ -114,7 +133,7 @@ fn main() {
     if as_bench {
         return bench();
     }
-    let tests: [(&str, fn()); 4] = [
+    let tests: [(&str, fn()); 8] = [
         (
             "a_bench_run_measures_every_layout_and_writes_the_report",
             a_bench_run_measures_every_layout_and_writes_the_report,
@@ -130,6 +149,22 @@ fn main() {
         (
             "cargo_test_runs_a_quick_agreement_check",
             cargo_test_runs_a_quick_agreement_check,
+        ),
+        (
+            "a_no_memory_run_says_the_heap_was_not_profiled",
+            a_no_memory_run_says_the_heap_was_not_profiled,
+        ),
+        (
+            "criterion_estimates_are_marked_in_the_summary",
+            criterion_estimates_are_marked_in_the_summary,
+        ),
+        (
+            "a_setter_out_of_ids_fails_its_layout_not_the_bench",
+            a_setter_out_of_ids_fails_its_layout_not_the_bench,
+        ),
+        (
+            "zero_records_is_a_usage_error",
+            zero_records_is_a_usage_error,
         ),
     ];
     for (name, test) in tests {
@@ -154,24 +189,21 @@ fn itself(args: &[&str], env: &[(&str, &Path)]) -> Output {
     command.output().unwrap()
 }
 
+/// This file run as `cargo bench` runs it, with `flags`, writing its report into `out`.
+fn bench_into(out: &Path, flags: &[&str], env: &[(&str, &Path)]) -> Output {
+    let mut args = vec!["--bench"];
+    args.extend_from_slice(flags);
+    args.extend(["--out", out.to_str().unwrap()]);
+    itself(&args, env)
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn a_bench_run_measures_every_layout_and_writes_the_report() {
     let out = temp_dir("report");
-    let run = itself(
-        &[
-            "--bench",
-            "--records",
-            "3000",
-            "--rounds",
-            "3",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        &[],
-    );
+    let run = bench_into(&out, &["--records", "3000", "--rounds", "3"], &[]);
     assert!(
         run.status.success(),
         "{}\n{}",
@@ -225,10 +257,14 @@ fn a_bench_run_measures_every_layout_and_writes_the_report() {
         "# layoutlab report: `Event`",
         "### Workload `failed_latency`",
         "## Which fields the workloads touch",
-        "no workload touches `service`, `message` and `host`: 72 of the 80 bytes",
+        "no workload touches `service`, `message` and `host`: 72 of the 80 bytes of an `Event`",
         "`service`: **intern = u8 (as declared)**",
         "`message`: **",
         "## Heap",
+        // The bench target by name: a bare `cargo bench -- --quick` also reaches a library's
+        // libtest harness, which rejects `--quick`.
+        "`cargo bench --bench own_harness -- --quick` runs 3 rounds",
+        "heap figures come from dhat in a separate process per layout",
     ] {
         assert!(md.contains(needle), "REPORT.md lacks {needle:?}:\n{md}");
     }
@@ -240,17 +276,9 @@ fn a_bench_run_measures_every_layout_and_writes_the_report() {
 
 fn a_layout_dependent_output_is_reported_and_exits_1() {
     let out = temp_dir("mismatch");
-    let run = itself(
-        &[
-            "--bench",
-            "--records",
-            "500",
-            "--rounds",
-            "1",
-            "--no-memory",
-            "--out",
-            out.to_str().unwrap(),
-        ],
+    let run = bench_into(
+        &out,
+        &["--records", "500", "--rounds", "1", "--no-memory"],
         &[("EVENTS_BAD_WORKLOAD", Path::new("1"))],
     );
     assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
@@ -273,15 +301,9 @@ fn csv_records_read_through_serde_and_bad_rows_name_line_and_field() {
         format!("{header}Info,api,120,true,fine,h1\r\n\r\nError,db,900,false,\"slow, very\",h2\n"),
     )
     .unwrap();
-    let run = itself(
-        &[
-            "--bench",
-            "--rounds",
-            "1",
-            "--no-memory",
-            "--out",
-            dir.join("r").to_str().unwrap(),
-        ],
+    let run = bench_into(
+        &dir.join("r"),
+        &["--rounds", "1", "--no-memory"],
         &[("EVENTS_CSV", &good)],
     );
     assert!(run.status.success(), "{}", text(&run.stderr));
@@ -305,6 +327,23 @@ fn csv_records_read_through_serde_and_bad_rows_name_line_and_field() {
         err.contains("bad.csv: line 4: field `latency_us`: expected u32"),
         "{err}"
     );
+    // The file is at fault, not the layout that read it first.
+    assert!(!err.contains("layout "), "{err}");
+    // A header and no rows: nothing to measure, so an error, not a report of zero records.
+    let empty = dir.join("empty.csv");
+    std::fs::write(&empty, header).unwrap();
+    let run = bench_into(
+        &dir.join("e"),
+        &["--rounds", "1", "--no-memory"],
+        &[("EVENTS_CSV", &empty)],
+    );
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    let err = text(&run.stderr);
+    assert!(
+        err.contains("empty.csv: line 2: no records after the header"),
+        "{err}"
+    );
+    assert!(!dir.join("e/REPORT.md").exists());
 }
 
 fn cargo_test_runs_a_quick_agreement_check() {
@@ -317,4 +356,121 @@ fn cargo_test_runs_a_quick_agreement_check() {
         stdout.contains("outputs: the same on all 8 timed layouts"),
         "{stdout}"
     );
+    // One round of a debug build: no table of times, no "fastest" verdict.
+    for claim in ["ns per record", "fastest", "ingest"] {
+        assert!(
+            !stdout.contains(claim),
+            "{claim:?} in a test run:\n{stdout}"
+        );
+    }
+}
+
+/// `--no-memory` measures no heap, so neither the terminal nor the report may say where heap
+/// figures came from.
+fn a_no_memory_run_says_the_heap_was_not_profiled() {
+    let out = temp_dir("no-memory");
+    let run = bench_into(
+        &out,
+        &["--records", "2000", "--rounds", "3", "--no-memory"],
+        &[],
+    );
+    let stdout = text(&run.stdout);
+    assert!(run.status.success(), "{stdout}\n{}", text(&run.stderr));
+    assert!(
+        stdout.contains("heap: not profiled in this run"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("from dhat"), "{stdout}");
+    let md = std::fs::read_to_string(out.join("REPORT.md")).unwrap();
+    assert!(md.contains("the heap was not profiled in this run"), "{md}");
+    assert!(
+        md.contains("the run skipped heap profiling (`--no-memory`)"),
+        "{md}"
+    );
+    for claim in [
+        "heap figures come from dhat",
+        "Heap figures are those of building",
+    ] {
+        assert!(!md.contains(claim), "REPORT.md claims {claim:?}:\n{md}");
+    }
+    // No criterion run, no ᶜ, and no note about one.
+    assert!(!md.contains('ᶜ'), "{md}");
+}
+
+/// `Harness::criterion`'s `workload/layout/records` estimates, where they exist under the
+/// target directory, stand in for the rounds' medians in the summary, marked ᶜ.
+fn criterion_estimates_are_marked_in_the_summary() {
+    let out = temp_dir("criterion");
+    let target = temp_dir("criterion-target");
+    let new = target.join("criterion/failed_latency/aos/2000/new");
+    std::fs::create_dir_all(&new).unwrap();
+    std::fs::write(
+        new.join("benchmark.json"),
+        r#"{"full_id":"failed_latency/aos/2000"}"#,
+    )
+    .unwrap();
+    // 7 ns per record over 2000 records, interval 6–8.
+    std::fs::write(
+        new.join("estimates.json"),
+        r#"{"mean":{"point_estimate":14000.0,"confidence_interval":{"confidence_level":0.95,"lower_bound":12000.0,"upper_bound":16000.0}}}"#,
+    )
+    .unwrap();
+    let run = bench_into(
+        &out,
+        &["--records", "2000", "--rounds", "3", "--no-memory"],
+        &[("CARGO_TARGET_DIR", &target)],
+    );
+    assert!(
+        run.status.success(),
+        "{}\n{}",
+        text(&run.stdout),
+        text(&run.stderr)
+    );
+    let md = std::fs::read_to_string(out.join("REPORT.md")).unwrap();
+    let aos = md
+        .lines()
+        .find(|l| l.starts_with("| `aos` |"))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(aos.contains("7.00 (6.00–8.00)ᶜ"), "{aos}");
+    assert!(md.contains("Times marked ᶜ are criterion's mean"), "{md}");
+    let _ = std::fs::remove_dir_all(&target);
+}
+
+/// A workload's setter that runs an interned field out of ids (in `soa`, `packed`, `aosoa`)
+/// fails those layouts, named with the field, as a `push` out of ids does; the other layouts
+/// are measured and the bench does not panic.
+fn a_setter_out_of_ids_fails_its_layout_not_the_bench() {
+    let out = temp_dir("rename");
+    let run = bench_into(
+        &out,
+        &["--records", "1000", "--rounds", "3"],
+        &[("EVENTS_RENAME", Path::new("1"))],
+    );
+    let (stdout, stderr) = (text(&run.stdout), text(&run.stderr));
+    assert!(run.status.success(), "{stdout}\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    for layout in ["soa", "packed", "aosoa"] {
+        assert!(
+            stderr.contains(&format!(
+                "{layout} failed: timed run: layout `{layout}`: field `Event.service` holds at most 256"
+            )),
+            "{stderr}"
+        );
+    }
+    assert!(
+        stdout.contains("outputs: the same on all 5 timed layouts"),
+        "{stdout}"
+    );
+    let md = std::fs::read_to_string(out.join("REPORT.md")).unwrap();
+    assert!(md.contains("## Failures"), "{md}");
+}
+
+/// `--records 0` would measure empty stores and write a report of them: a usage error.
+fn zero_records_is_a_usage_error() {
+    let out = temp_dir("zero");
+    let run = bench_into(&out, &["--records", "0"], &[]);
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    let err = text(&run.stderr);
+    assert!(err.contains("no records to measure"), "{err}");
+    assert!(!out.join("REPORT.md").exists());
 }

@@ -102,6 +102,11 @@ fn setters_panic_naming_the_field() {
             message.contains("256 distinct values (u8 ids)"),
             "{message}"
         );
+        // And what to do about it.
+        assert!(
+            message.contains("declare `#[record(intern = u16)]` on the field"),
+            "{message}"
+        );
     }
     // A layout that stores text takes any value.
     let mut aos = Aos::<Visit>::from_records((0..256).map(visit)).unwrap();

@@ -89,11 +89,12 @@ pub(crate) fn field_advice(data: &Results) -> Vec<String> {
             .map(|(f, _)| f.size)
             .sum();
         lines.push(format!(
-            "no workload touches {}: {} of the {struct_size} bytes of a `{}` that every whole-record \
+            "no workload touches {}: {} of the {struct_size} bytes of {} `{}` that every whole-record \
              layout drags through the cache on each scan; mark them `#[record(cold)]` and the \
              `hot_cold` layout keeps them out of the scanned array",
             crate::format::code_list(&untouched),
             bytes,
+            article(&record.name),
             record.name
         ));
     }
@@ -144,6 +145,14 @@ pub(crate) fn field_advice(data: &Results) -> Vec<String> {
     lines
 }
 
+/// "an `Event`", "a `Trade`": by the name's first letter, which is how most are read.
+fn article(name: &str) -> &'static str {
+    match name.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    }
+}
+
 /// What to do with one `String` field, and why.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct StringAdvice {
@@ -184,14 +193,12 @@ pub(crate) fn string_advice(data: &Results) -> Vec<StringAdvice> {
             .and_then(|l| l.memory.as_ref())
             .map(|m| m.bytes_per_record)
     };
-    let measured = match (bytes("aos"), bytes("soa")) {
-        (Some(aos), Some(soa)) => format!(
-            "; measured: `aos` (text in `String`s) {} B/record, `soa` (interned fields as ids) {} B/record",
-            per_record(aos),
-            per_record(soa)
-        ),
-        _ => String::new(),
-    };
+    let interned: Vec<&str> = record
+        .fields
+        .iter()
+        .filter(|f| f.intern.is_some())
+        .map(|f| f.name.as_str())
+        .collect();
     record
         .strings
         .iter()
@@ -199,6 +206,13 @@ pub(crate) fn string_advice(data: &Results) -> Vec<StringAdvice> {
             let field = record.fields.iter().find(|f| f.name == s.field);
             let declared = field.and_then(|f| f.intern.clone());
             let (advice, why) = advise_string(s, records, declared.as_deref());
+            let measured = measured(
+                &s.field,
+                declared.is_some(),
+                &interned,
+                bytes("aos"),
+                bytes("soa"),
+            );
             StringAdvice {
                 field: s.field.clone(),
                 advice,
@@ -206,6 +220,40 @@ pub(crate) fn string_advice(data: &Results) -> Vec<StringAdvice> {
             }
         })
         .collect()
+}
+
+/// What the layouts measured that bears on one `String` field. `soa` differs from `aos` by
+/// the fields declared interned, so its figure speaks for this field only when it is one of
+/// them; for any other field it would cite a saving this field had no part in.
+fn measured(
+    field: &str,
+    is_interned: bool,
+    interned: &[&str],
+    aos: Option<f64>,
+    soa: Option<f64>,
+) -> String {
+    let Some(aos) = aos else {
+        return String::new();
+    };
+    match soa {
+        Some(soa) if is_interned => format!(
+            "; measured: `aos` (text in `String`s) {} B/record, `soa` (ids for the interned {}) \
+             {} B/record",
+            per_record(aos),
+            crate::format::code_list(interned),
+            per_record(soa)
+        ),
+        None if is_interned => format!(
+            "; measured: `aos` (text in `String`s) {} B/record; `soa`, which keeps `{field}` \
+             as ids, has no heap figure this run",
+            per_record(aos)
+        ),
+        _ => format!(
+            "; measured: `aos` (text in `String`s) {} B/record; `{field}` was a `String` in \
+             every layout this run, so no layout measured this advice",
+            per_record(aos)
+        ),
+    }
 }
 
 fn advise_string(s: &StringStats, records: u64, declared: Option<&str>) -> (String, String) {
@@ -292,6 +340,42 @@ mod tests {
         assert_eq!(
             advise_string(&stats(90_000, 12), 100_000, None).0,
             "inline up to 12 bytes"
+        );
+        assert_eq!(
+            advise_string(&stats(90_000, 80), 100_000, None).0,
+            "keep String"
+        );
+    }
+
+    #[test]
+    fn the_article_follows_the_record_name() {
+        assert_eq!(article("Event"), "an");
+        assert_eq!(article("order"), "an");
+        assert_eq!(article("Trade"), "a");
+        assert_eq!(article(""), "a");
+    }
+
+    #[test]
+    fn only_an_interned_field_cites_what_soa_measured() {
+        let interned = ["host"];
+        let host = measured("host", true, &interned, Some(150.0), Some(108.0));
+        assert!(
+            host.contains("`soa` (ids for the interned `host`) 108 B/record"),
+            "{host}"
+        );
+        let message = measured("message", false, &interned, Some(150.0), Some(108.0));
+        assert!(!message.contains("soa"), "{message}");
+        assert!(
+            message.contains("`message` was a `String` in every layout this run"),
+            "{message}"
+        );
+        assert_eq!(measured("host", true, &interned, None, Some(1.0)), "");
+        // Interned, but `soa` could not hold the data (or was not profiled): no claim that
+        // the field was a `String` everywhere.
+        let failed = measured("host", true, &interned, Some(150.0), None);
+        assert!(
+            failed.contains("`soa`, which keeps `host` as ids, has no heap figure"),
+            "{failed}"
         );
         assert_eq!(
             advise_string(&stats(90_000, 80), 100_000, None).0,

@@ -66,7 +66,10 @@ fn number<T: std::str::FromStr>(flag: &str, value: Option<String>) -> Result<T> 
     value
         .as_deref()
         .and_then(|v| v.parse().ok())
-        .ok_or_else(|| UsageError(format!("{flag} needs a number, found {value:?}")).into())
+        .ok_or_else(|| {
+            let found = value.map_or_else(|| "nothing".to_owned(), |v| format!("{v:?}"));
+            UsageError(format!("{flag} needs a number, found {found}")).into()
+        })
 }
 
 /// Parses `args` (without the program name).
@@ -123,7 +126,10 @@ mod tests {
         assert!(a.bench);
         let s = a.settings(9, true, 1_000_000);
         assert_eq!((s.records, s.rounds, s.memory), (500, 4, true));
-        assert!(args(&["--records", "many"]).is_err());
+        let many = args(&["--records", "many"]).unwrap_err().to_string();
+        assert_eq!(many, r#"--records needs a number, found "many""#);
+        let none = args(&["--records"]).unwrap_err().to_string();
+        assert_eq!(none, "--records needs a number, found nothing");
         // No --bench: cargo test --benches, a small check.
         let s = args(&[]).unwrap().settings(9, true, 1_000_000);
         assert_eq!(

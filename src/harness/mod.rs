@@ -217,11 +217,15 @@ impl<R: Record> Harness<R> {
             .clone()
             .or_else(|| self.out.clone())
             .unwrap_or_else(|| target_dir().join("layoutlab").join(&self.name));
-        report::run(
-            &own,
-            &args.settings(self.rounds, self.memory, self.records),
-            &out,
-        )
+        let settings = args.settings(self.rounds, self.memory, self.records);
+        if settings.records == 0 {
+            // Zero records would be measured and reported: every per-record figure a
+            // division by zero, every output that of an empty store.
+            bail!(UsageError(
+                "no records to measure: --records and .records(…) need at least 1".to_owned()
+            ));
+        }
+        report::run(&own, &settings, &out)
     }
 }
 
@@ -289,6 +293,20 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("target"))
 }
 
+/// The cargo bench target this binary was built from: cargo names it
+/// `<target>-<16 hex digits>` under `deps/`, so `trades` for `benches/trades.rs` (with `-` in
+/// the target's name turned into `_`, as cargo does).
+fn bench_target() -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    target_from_exe(exe.file_stem()?.to_str()?)
+}
+
+fn target_from_exe(stem: &str) -> Option<String> {
+    let (name, hash) = stem.rsplit_once('-')?;
+    (hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) && !name.is_empty())
+        .then(|| name.to_owned())
+}
+
 /// Installs layoutlab's allocator as the program's global allocator: the system allocator,
 /// switched to dhat plus counters only in a heap-profiling child. One line at the top of a
 /// bench file; without it, heap profiling says so instead of measuring.
@@ -299,4 +317,24 @@ macro_rules! global_allocator {
         static LAYOUTLAB_ALLOCATOR: $crate::measure::heap::SwitchAlloc =
             $crate::measure::heap::SwitchAlloc;
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::target_from_exe;
+
+    #[test]
+    fn the_bench_target_is_the_exe_name_before_cargos_hash() {
+        assert_eq!(
+            target_from_exe("trades-32e9a597a346a248").as_deref(),
+            Some("trades")
+        );
+        assert_eq!(
+            target_from_exe("my_bench-0123456789abcdef").as_deref(),
+            Some("my_bench")
+        );
+        // Not built by cargo: no name rather than a wrong one.
+        assert_eq!(target_from_exe("trades"), None);
+        assert_eq!(target_from_exe("trades-v2"), None);
+    }
 }

@@ -77,7 +77,12 @@ pub(crate) fn run<R: Record>(own: &Own<'_, R>, settings: &Settings, out: &Path) 
     let criterion = super::target_dir().join("criterion");
     results.criterion = crate::import::criterion::load(&criterion).unwrap_or_default();
 
-    crate::commands::emit(crate::report::terminal::own(&results, own.name).as_bytes())?;
+    let printed = if settings.bench {
+        crate::report::terminal::own(&results, own.name)
+    } else {
+        crate::report::terminal::own_check(&results, own.name)
+    };
+    crate::commands::emit(printed.as_bytes())?;
     for l in &results.layouts {
         for e in &l.errors {
             eprintln!("layoutlab: {} failed: {e}", l.layout);
@@ -139,6 +144,7 @@ fn record_section<R: Record>(
         access,
         strings: string_stats::<R>(source, records)?,
         record_type: R::type_info(),
+        bench: super::bench_target(),
     })
 }
 

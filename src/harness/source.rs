@@ -223,5 +223,18 @@ pub(crate) fn read_csv<R: Record + serde::de::DeserializeOwned>(
         sink(record)?;
         count += 1;
     }
+    if count == 0 && limit > 0 {
+        // A header and no rows would be measured as zero records: every figure per record
+        // a division by zero, and a report that looks like a result.
+        return Err(error(
+            records.line(),
+            None,
+            format!(
+                "no records after the header: at least one row of {} is needed to measure",
+                R::SCHEMA.name
+            ),
+        )
+        .into());
+    }
     Ok(count)
 }

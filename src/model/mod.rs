@@ -216,6 +216,11 @@ pub struct RecordSection {
     pub strings: Vec<StringStats>,
     /// The size of the user's struct (`inspect`), with a padding-free order when it has one.
     pub record_type: TypeInfo,
+    /// The cargo bench target that ran the harness (`trades` for `benches/trades.rs`), so the
+    /// report can say which `cargo bench --bench …` reruns it; unknown when the harness ran
+    /// outside a cargo bench binary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bench: Option<String>,
 }
 
 /// One field of a user's record.

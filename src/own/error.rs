@@ -15,7 +15,8 @@ pub enum StoreError {
     /// An interned field met more distinct values than its id type holds.
     #[error(
         "layout `{layout}`: field `{record}.{field}` holds at most {limit} distinct values \
-         ({id_type} ids); this input has more"
+         ({id_type} ids); this input has more{}",
+        wider_id(id_type)
     )]
     InternFull {
         /// The layout's name.
@@ -71,12 +72,55 @@ impl StoreError {
     }
 }
 
+/// What to declare instead when an id type is too narrow: the next width up, if there is one.
+fn wider_id(id_type: &str) -> &'static str {
+    match id_type {
+        "u8" => ": declare `#[record(intern = u16)]` on the field",
+        "u16" => ": declare `#[record(intern = u32)]` on the field",
+        _ => "",
+    }
+}
+
+thread_local! {
+    /// Whether a [`catch_setter`] is running on this thread.
+    static CATCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The error of the setter that failed inside it.
+    static CAUGHT: std::cell::RefCell<Option<StoreError>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The unwinding payload of a setter failure that a [`catch_setter`] turns back into its
+/// error.
+struct SetterFailed;
+
 /// A setter could not store its value: a broken promise of the caller, so a panic whose
-/// message names the field (see `# Panics` on the generated setters).
+/// message names the field (see `# Panics` on the generated setters). Inside
+/// [`catch_setter`] (the harness running a workload) it unwinds without a panic message, and
+/// the harness reports the error as the layout's, like a `push` that could not store a record.
 #[cold]
 #[inline(never)]
 pub(crate) fn setter_failed(error: StoreError) -> ! {
+    if CATCHING.with(std::cell::Cell::get) {
+        CAUGHT.with(|c| *c.borrow_mut() = Some(error));
+        // `resume_unwind` skips the panic hook: no message or backtrace for an error the
+        // caller reports itself.
+        std::panic::resume_unwind(Box::new(SetterFailed));
+    }
     panic!("{error}")
+}
+
+/// Runs `f` (a workload on a store), returning the error of a setter that could not store
+/// its value instead of a panic. Any other panic goes on unwinding as it was.
+pub(crate) fn catch_setter<T>(f: impl FnOnce() -> T) -> Result<T, StoreError> {
+    let was = CATCHING.with(|c| c.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    CATCHING.with(|c| c.set(was));
+    match result {
+        Ok(value) => Ok(value),
+        Err(payload) => match CAUGHT.with(|c| c.borrow_mut().take()) {
+            Some(error) if payload.is::<SetterFailed>() => Err(error),
+            _ => std::panic::resume_unwind(payload),
+        },
+    }
 }
 
 /// How a layout stores one field of a record it is pushing.
@@ -123,4 +167,37 @@ pub(crate) fn take_elem<R: Record, F: Field<R>>(
 ) -> Result<Elem<R, F>, StoreError> {
     F::Kind::elem(F::Kind::take(value), F::table_mut(tables))
         .map_err(|full| StoreError::intern::<R, F>(layout, full))
+}
+
+#[cfg(test)]
+mod catch_tests {
+    use super::*;
+
+    fn full() -> StoreError {
+        StoreError::InternFull {
+            layout: "soa",
+            record: "Event",
+            field: "host",
+            id_type: "u8",
+            limit: 256,
+        }
+    }
+
+    #[test]
+    fn a_setter_failure_inside_catch_setter_is_its_error() {
+        let caught = catch_setter(|| -> u32 { setter_failed(full()) });
+        assert_eq!(caught, Err(full()));
+        // And outside it, still the panic naming the field.
+        let panic = std::panic::catch_unwind(|| setter_failed(full())).unwrap_err();
+        let message = panic.downcast_ref::<String>().unwrap();
+        assert!(message.contains("`Event.host`"), "{message}");
+    }
+
+    #[test]
+    fn other_panics_go_on_unwinding() {
+        let panic =
+            std::panic::catch_unwind(|| catch_setter(|| panic!("the workload's own"))).unwrap_err();
+        assert_eq!(panic.downcast_ref::<&str>(), Some(&"the workload's own"));
+        assert_eq!(catch_setter(|| 7), Ok(7));
+    }
 }

@@ -102,7 +102,7 @@ pub use self::arena::Arena;
 pub use self::boxed::Boxed;
 pub use self::counting::{Counting, FieldCounts};
 pub use self::error::StoreError;
-pub(crate) use self::error::{setter_failed, take_elem, try_scatter, TrySink};
+pub(crate) use self::error::{catch_setter, setter_failed, take_elem, try_scatter, TrySink};
 pub use self::heap_map::HeapMap;
 pub use self::hot_cold::HotCold;
 pub use self::packed::Packed;

@@ -255,9 +255,10 @@ fn time_once<S: Subject>(
                 .push(Failure::new(FailureKind::Capacity, format!("{e:#}")));
             return Ok(());
         }
-        Err(RunError::Capacity(e) | RunError::Input(e)) => {
-            return Err(e.context(format!("layout {name}")))
-        }
+        Err(RunError::Capacity(e)) => return Err(e.context(format!("layout {name}"))),
+        // The input's fault, whichever layout happened to read it first: naming that layout
+        // would suggest the layout is to blame.
+        Err(RunError::Input(e)) => return Err(e),
     };
     let (first, against) = match (track.runs.first(), reference.as_ref()) {
         (Some(own), _) => (name.clone(), &own.outcome),

@@ -100,33 +100,54 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         }
     }
 
-    let fields = fields
-        .iter()
-        .map(types::field)
-        .collect::<syn::Result<Vec<_>>>()?;
-    check_names(&fields)?;
+    // Every field's mistake at once, not one per build: a user fixing a record with several
+    // unsupported fields would otherwise recompile once per field.
+    let mut errors: Option<Error> = None;
+    let mut add = |e: Error| match &mut errors {
+        Some(all) => all.combine(e),
+        None => errors = Some(e),
+    };
+    let mut parsed = Vec::with_capacity(fields.len());
+    for field in fields {
+        match types::field(field) {
+            Ok(f) => parsed.push(f),
+            Err(e) => add(e),
+        }
+    }
+    if let Err(e) = check_names(&parsed) {
+        add(e);
+    }
+    if let Some(errors) = errors {
+        return Err(errors);
+    }
+    let fields = parsed;
 
     Ok(Generator::new(input, &fields, repr_c).generate())
 }
 
 /// Getter and setter names must not clash with each other or with `Store`'s methods.
 fn check_names(fields: &[RecordField<'_>]) -> syn::Result<()> {
+    let mut errors: Option<Error> = None;
+    let mut add = |e: Error| match &mut errors {
+        Some(all) => all.combine(e),
+        None => errors = Some(e),
+    };
     for field in fields {
         let name = &field.name;
         if STORE_METHODS.contains(&name.as_str()) || name.starts_with("__") {
-            return Err(Error::new(
+            add(Error::new(
                 field.ident.span(),
                 format!("field `{name}`: its getter `{name}(i)` would clash with a method of layoutlab::Store; rename the field (Store's methods: {}, and names starting with `__`)", STORE_METHODS.join(", ")),
             ));
         }
         if let Some(other) = fields.iter().find(|f| f.name == format!("set_{name}")) {
-            return Err(Error::new(
+            add(Error::new(
                 other.ident.span(),
                 format!("field `{}`: its getter would clash with the setter of field `{name}`; rename one of them", other.name),
             ));
         }
     }
-    Ok(())
+    errors.map_or(Ok(()), Err)
 }
 
 struct Generator<'a> {

@@ -11,7 +11,11 @@ pub(crate) fn memory(out: &mut String, data: &Results) {
     let _ = writeln!(out, "## Heap\n");
     let profiled: Vec<_> = data.profiled().collect();
     if profiled.is_empty() {
-        let _ = writeln!(out, "No layout was profiled.\n");
+        let _ = writeln!(
+            out,
+            "No layout was profiled: the run skipped heap profiling (`--no-memory`), or the \
+             failures below say why each layout could not be.\n"
+        );
         return;
     }
     let _ = writeln!(

@@ -26,13 +26,17 @@ pub(crate) fn render(data: &Results) -> String {
          same {} records ({}) and ran the same {} workload(s), each on a freshly built store; \
          every workload's output was identical on every layout. Times are wall-clock, the \
          median of {} paired rounds (each round runs every layout once, in a rotated order, so \
-         a disturbance hits all alike), with 95 % intervals; heap figures come from dhat in a \
-         separate process per layout.\n",
+         a disturbance hits all alike), with 95 % intervals; {}.\n",
         escape(&record.name),
         w.records,
         escape(&w.source),
         record.workloads.len(),
-        data.repeat
+        data.repeat,
+        if data.profiled().next().is_some() {
+            "heap figures come from dhat in a separate process per layout"
+        } else {
+            "the heap was not profiled in this run (see the heap section)"
+        }
     );
     machine(&mut out, data);
     summary(&mut out, data, record);
@@ -91,12 +95,23 @@ pub(crate) fn render(data: &Results) -> String {
     layouts::inspect(&mut out, data);
     layouts::failures(&mut out, data);
     let _ = writeln!(out, "## Reproduce\n");
-    let _ = writeln!(
-        out,
-        "`cargo bench` reruns the bench file that wrote this report and rewrites it; \
-         `cargo bench -- --quick` runs 3 rounds, `--records N` changes the size."
-    );
+    let _ = writeln!(out, "{}", reproduce(record.bench.as_deref()));
     out
+}
+
+/// How to rerun the bench that wrote the report. The bench target is named because a bare
+/// `cargo bench -- --quick` also hands `--quick` to the crate's other bench harnesses (a
+/// library's own libtest one rejects it: `Unrecognized option: 'quick'`).
+fn reproduce(bench: Option<&str>) -> String {
+    let bench = bench.map_or_else(
+        || "cargo bench --bench <the bench file's name>".to_owned(),
+        |b| format!("cargo bench --bench {b}"),
+    );
+    format!(
+        "`{bench}` reruns the bench file that wrote this report and rewrites it; \
+         `{bench} -- --quick` runs 3 rounds, `--records N` changes the size, `--no-memory` \
+         skips heap profiling."
+    )
 }
 
 /// Heap and time per record of every layout, and each workload's time against the fastest.
@@ -136,6 +151,16 @@ fn summary(out: &mut String, data: &Results, record: &RecordSection) {
                 std::iter::once("ingest").chain(record.workloads.iter().map(String::as_str))
             {
                 row.push(t.map_or("—".into(), |t| {
+                    // `Harness::criterion` registers `workload/layout/records`: its estimate,
+                    // where it has run, stands in for the rounds' median (marked ᶜ).
+                    if let Some(c) = data.criterion_estimate(phase, &l.layout, t.records) {
+                        return format!(
+                            "{} ({}–{})ᶜ",
+                            per_record(c.mean_ns),
+                            per_record(c.lower_ns),
+                            per_record(c.upper_ns)
+                        );
+                    }
                     let i = figures::stage(t, phase);
                     per_record_range(i.median, i.lower, i.upper)
                 }));
@@ -145,19 +170,23 @@ fn summary(out: &mut String, data: &Results, record: &RecordSection) {
         })
         .collect();
     table(out, &header, &rows);
-    let _ = writeln!(
-        out,
-        "Times marked ᶜ are criterion's mean and confidence interval for the same \
-         `workload/layout/records` (`Harness::criterion`), where it has run.\n"
-    );
-    let _ = writeln!(
-        out,
-        "Heap figures are those of building the store (phase `ingest`: the store and what \
-         building it costs, such as a `Vec`'s doubling; the allocations include those the \
-         source makes for each record it hands over, such as its `String`s, which every layout \
-         pays alike); the heap section below has every workload's peak too.\n\n{}\n",
-        chart_marker("bytes_per_record")
-    );
+    if rows.iter().flatten().any(|cell| cell.ends_with('ᶜ')) {
+        let _ = writeln!(
+            out,
+            "Times marked ᶜ are criterion's mean and confidence interval for the same \
+             `workload/layout/records` (`Harness::criterion`), where it has run.\n"
+        );
+    }
+    if data.profiled().next().is_some() {
+        let _ = writeln!(
+            out,
+            "Heap figures are those of building the store (phase `ingest`: the store and what \
+             building it costs, such as a `Vec`'s doubling; the allocations include those the \
+             source makes for each record it hands over, such as its `String`s, which every \
+             layout pays alike); the heap section below has every workload's peak too.\n\n{}\n",
+            chart_marker("bytes_per_record")
+        );
+    }
 }
 
 /// Each workload's time per layout against the fastest layout's, round by round.
@@ -261,4 +290,26 @@ fn strings(out: &mut String, data: &Results) {
         let _ = writeln!(out, "- `{}`: **{}** — {}", a.field, a.advice, a.why);
     }
     out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reproduce;
+
+    #[test]
+    fn reproduce_names_the_bench_target() {
+        // A bare `cargo bench -- --quick` also reaches a library's libtest harness, which
+        // rejects `--quick`.
+        let known = reproduce(Some("trades"));
+        assert!(
+            known.contains("`cargo bench --bench trades -- --quick`"),
+            "{known}"
+        );
+        assert!(!known.contains("`cargo bench -- "), "{known}");
+        let unknown = reproduce(None);
+        assert!(
+            unknown.contains("--bench <the bench file's name>"),
+            "{unknown}"
+        );
+    }
 }
