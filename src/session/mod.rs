@@ -12,8 +12,10 @@ mod heap;
 mod python;
 mod subject;
 pub(crate) mod sweep;
+mod took;
 
 pub(crate) use self::subject::{LayoutMeta, RunError, Sample, Subject};
+use self::took::Took;
 
 use std::path::PathBuf;
 
@@ -344,47 +346,6 @@ fn time_size<S: Subject>(
                 }
             }
         }
-    }
-}
-
-/// Where a session's time went, part by part (parts that took no time are left out).
-#[derive(Debug)]
-struct Took {
-    since: std::time::Instant,
-    parts: Vec<(&'static str, std::time::Duration)>,
-}
-
-impl Default for Took {
-    fn default() -> Self {
-        Took {
-            since: std::time::Instant::now(),
-            parts: Vec::new(),
-        }
-    }
-}
-
-impl Took {
-    /// Ends the part called `name`.
-    fn lap(&mut self, name: &'static str) {
-        let now = std::time::Instant::now();
-        let took = now - self.since;
-        self.since = now;
-        if took >= std::time::Duration::from_millis(50) {
-            self.parts.push((name, took));
-        }
-    }
-}
-
-/// `measured in 96 s: timed rounds 31 s, heap profiles 40 s, costs 25 s`.
-impl std::fmt::Display for Took {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let total: std::time::Duration = self.parts.iter().map(|(_, d)| *d).sum();
-        write!(f, "measured in {:.0} s", total.as_secs_f64())?;
-        for (i, (name, d)) in self.parts.iter().enumerate() {
-            let sep = if i == 0 { ": " } else { ", " };
-            write!(f, "{sep}{name} {:.0} s", d.as_secs_f64())?;
-        }
-        Ok(())
     }
 }
 

@@ -1,0 +1,133 @@
+//! The decision guide from doctored figures: rankings, winners and levels follow the numbers.
+
+use super::*;
+
+#[test]
+fn the_guide_follows_the_numbers() {
+    let data = fixture();
+    let guide = advise(&data);
+    let memory = guide
+        .iter()
+        .find(|a| a.profile.starts_with("memory"))
+        .unwrap();
+    assert_eq!(memory.ranking[0].layout, "compact");
+    assert!(
+        memory.ranking[0].why.contains("35.5 B/record"),
+        "{}",
+        memory.ranking[0].why
+    );
+    assert!(memory.excluded.iter().any(|(l, _)| l == "broken"));
+
+    // Make `boxy` the smallest: the advice must change with the figure.
+    let mut changed = data.clone();
+    changed.layouts[2].memory = Some(memory_of(1000, 10.0));
+    let memory = advise(&changed)
+        .into_iter()
+        .find(|a| a.profile.starts_with("memory"))
+        .unwrap();
+    assert_eq!(memory.ranking[0].layout, "boxy");
+
+    let schema = guide
+        .iter()
+        .find(|a| a.profile.starts_with("schema"))
+        .unwrap();
+    assert_eq!(schema.ranking.len(), 1);
+    assert_eq!(schema.ranking[0].layout, "slow_map");
+
+    let scans = guide.iter().find(|a| a.profile == "full scans").unwrap();
+    let order: Vec<_> = scans.ranking.iter().map(|r| r.layout.as_str()).collect();
+    assert_eq!(order, ["compact", "boxy", "slow_map"]);
+    assert!(scans.verdict().unwrap().contains("`compact`"));
+}
+
+/// A timing of `n` records whose pipeline takes `per_round[k]` ns per record in round `k`.
+fn rounds_timing(n: u64, per_round: &[u64]) -> Timing {
+    let runs: Vec<PerStage<Nanos>> = per_round
+        .iter()
+        .map(|&p| times(20 * n * p, n * p, n * p, n * p, n * p))
+        .collect();
+    Timing {
+        records: n,
+        kept: Some(n),
+        checksum: Some(0.0),
+        outputs: Default::default(),
+        best: crate::measure::best_of(&runs),
+        runs,
+        drop: Nanos(n),
+        access_reads: 0,
+        access: Nanos(0),
+        drops: Vec::new(),
+        accesses: Vec::new(),
+        extra: Default::default(),
+    }
+}
+
+#[test]
+fn the_guide_calls_noise_level_and_a_real_difference_a_win() {
+    let scans = |a: &[u64], b: &[u64]| {
+        let mut data = fixture();
+        data.layouts[1].timing = Some(rounds_timing(1000, a));
+        data.layouts[2].timing = Some(rounds_timing(1000, b));
+        advise(&data)
+            .into_iter()
+            .find(|a| a.profile == "full scans")
+            .unwrap()
+    };
+    // Round by round, sometimes one is ahead, sometimes the other: level.
+    let noisy = scans(
+        &[10, 12, 10, 11, 13, 10, 12, 11, 10],
+        &[11, 11, 12, 10, 12, 11, 11, 12, 11],
+    );
+    assert!(noisy.level(), "{:?}", noisy.runner_up);
+    assert!(
+        noisy.verdict().unwrap().contains("level with"),
+        "{}",
+        noisy.verdict().unwrap()
+    );
+    // Consistently 20 % apart, even in the round a disturbance slowed both threefold: a
+    // winner, with its interval.
+    let clear = scans(
+        &[10, 30, 10, 11, 10, 10, 12, 10, 10],
+        &[12, 36, 12, 13, 12, 12, 14, 12, 12],
+    );
+    assert!(!clear.level(), "{:?}", clear.runner_up);
+    let verdict = clear.verdict().unwrap();
+    assert!(
+        verdict.contains("better than `boxy`") && verdict.contains("96 % interval"),
+        "{verdict}"
+    );
+}
+
+#[test]
+fn every_layout_within_half_a_percent_of_the_smallest_is_named_level() {
+    let mut data = fixture();
+    for l in &mut data.layouts {
+        if l.layout == "boxy" || l.layout == "slow_map" {
+            l.memory = Some(memory_of(1000, 35.6));
+        }
+    }
+    let memory = advise(&data)
+        .into_iter()
+        .find(|a| a.profile.starts_with("memory"))
+        .unwrap();
+    let verdict = memory.verdict().unwrap();
+    assert!(
+        verdict.contains("choose `compact`, level with `boxy` and `slow_map` (all within 0.5 %"),
+        "{verdict}"
+    );
+    // One more byte and `slow_map` is no longer level.
+    for l in &mut data.layouts {
+        if l.layout == "slow_map" {
+            l.memory = Some(memory_of(1000, 36.6));
+        }
+    }
+    let memory = advise(&data)
+        .into_iter()
+        .find(|a| a.profile.starts_with("memory"))
+        .unwrap();
+    let verdict = memory.verdict().unwrap();
+    assert!(
+        verdict.contains("level with `boxy` (within 0.5 %"),
+        "{verdict}"
+    );
+}
