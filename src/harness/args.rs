@@ -90,7 +90,17 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Args> {
         match flag.as_str() {
             "--bench" => parsed.bench = true,
             "--records" => parsed.records = Some(number("--records", value())?),
-            "--rounds" => parsed.rounds = Some(number::<usize>("--rounds", value())?.max(1)),
+            "--rounds" => {
+                let rounds = number::<usize>("--rounds", value())?;
+                if rounds == 0 {
+                    // Zero rounds would be reported as one: a usage error, as --records 0 is.
+                    return Err(UsageError(
+                        "--rounds 0: no round would be timed; give at least 1".to_owned(),
+                    )
+                    .into());
+                }
+                parsed.rounds = Some(rounds);
+            }
             "--out" => {
                 parsed.out =
                     Some(PathBuf::from(value().ok_or_else(|| {
@@ -128,6 +138,12 @@ mod tests {
         assert_eq!((s.records, s.rounds, s.memory), (500, 4, true));
         let many = args(&["--records", "many"]).unwrap_err().to_string();
         assert_eq!(many, r#"--records needs a number, found "many""#);
+        let zero = args(&["--bench", "--rounds", "0"]).unwrap_err();
+        assert!(zero.downcast_ref::<UsageError>().is_some());
+        assert_eq!(
+            zero.to_string(),
+            "--rounds 0: no round would be timed; give at least 1"
+        );
         let none = args(&["--records"]).unwrap_err().to_string();
         assert_eq!(none, "--records needs a number, found nothing");
         // No --bench: cargo test --benches, a small check.
