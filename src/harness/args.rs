@@ -23,6 +23,8 @@ pub(crate) struct Args {
     pub no_memory: bool,
     /// `--quick`: 3 rounds.
     pub quick: bool,
+    /// `--force`: measure a size the memory available cannot hold.
+    pub force: bool,
 }
 
 /// What a run does, from the bench file's settings and the command line.
@@ -109,13 +111,14 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Args> {
             }
             "--no-memory" => parsed.no_memory = true,
             "--quick" => parsed.quick = true,
+            "--force" => parsed.force = true,
             _ => ignored.push(arg),
         }
     }
     if !ignored.is_empty() {
         eprintln!(
             "layoutlab: ignoring arguments this harness does not take: {} (it takes --records N, \
-             --rounds K, --out DIR, --no-memory, --quick)",
+             --rounds K, --out DIR, --no-memory, --quick, --force)",
             ignored.join(" ")
         );
     }
@@ -152,6 +155,7 @@ mod tests {
             (s.bench, s.records, s.rounds, s.memory),
             (false, 1000, 1, false)
         );
+        assert!(args(&["--bench", "--force"]).unwrap().force);
         let s = args(&["--bench", "--quick", "--no-memory"])
             .unwrap()
             .settings(9, true, 10);

@@ -7,6 +7,8 @@
 
 mod args;
 mod child;
+mod fits;
+mod panic;
 mod report;
 mod runner;
 mod source;
@@ -19,7 +21,7 @@ use anyhow::{bail, Context, Result};
 
 use self::runner::{Named, Runner};
 use self::source::RecordSource;
-use self::subject::{Own, CHILD_ENV};
+use self::subject::{LeftOut, Own, CHILD_ENV};
 use crate::error::UsageError;
 use crate::own::{Record, Workload};
 
@@ -202,11 +204,13 @@ impl<R: Record> Harness<R> {
     /// failed measurement (after everything that worked was printed and written).
     pub fn try_run(self) -> Result<()> {
         let source = self.check()?;
+        let left_out = LeftOut::default();
         let own = Own {
             name: &self.name,
             source,
             records: self.records,
             workloads: &self.workloads,
+            left_out: &left_out,
         };
         if std::env::var_os(CHILD_ENV).is_some() {
             return child::run(&own);
@@ -224,6 +228,9 @@ impl<R: Record> Harness<R> {
             bail!(UsageError(
                 "no records to measure: --records and .records(…) need at least 1".to_owned()
             ));
+        }
+        if !args.force {
+            fits::check(source, settings.records)?;
         }
         report::run(&own, &settings, &out)
     }

@@ -83,10 +83,8 @@ pub(crate) fn run<R: Record>(own: &Own<'_, R>, settings: &Settings, out: &Path) 
         crate::report::terminal::own_check(&results, own.name)
     };
     crate::commands::emit(printed.as_bytes())?;
-    for l in &results.layouts {
-        for e in &l.errors {
-            eprintln!("layoutlab: {} failed: {e}", l.layout);
-        }
+    for (failure, layouts) in grouped_failures(&results) {
+        eprintln!("layoutlab: {}: {failure}", layouts.join(", "));
     }
     if settings.bench {
         let written = crate::report::write_report(out, &results)?;
@@ -107,6 +105,22 @@ pub(crate) fn run<R: Record>(own: &Own<'_, R>, settings: &Settings, out: &Path) 
     crate::commands::failures(&results.failed_measurements())
 }
 
+/// Every failure once, with the layouts it happened on (a workload that panics usually
+/// panics on all of them), in the order first seen.
+fn grouped_failures(results: &Results) -> Vec<(String, Vec<&str>)> {
+    let mut grouped: Vec<(String, Vec<&str>)> = Vec::new();
+    for l in &results.layouts {
+        for e in &l.errors {
+            let line = e.to_string();
+            match grouped.iter_mut().find(|(f, _)| *f == line) {
+                Some((_, layouts)) => layouts.push(&l.layout),
+                None => grouped.push((line, vec![&l.layout])),
+            }
+        }
+    }
+    grouped
+}
+
 /// What the report says about the record itself: its fields, which of them each workload
 /// reads and writes (counted on one run per workload), and what its text fields hold.
 fn record_section<R: Record>(
@@ -115,17 +129,17 @@ fn record_section<R: Record>(
     records: u64,
 ) -> Result<RecordSection> {
     let schema = R::SCHEMA;
-    let access = workloads
-        .iter()
-        .map(|w| {
-            let counts = w.count(source, records)?;
-            Ok(WorkloadAccess {
+    let mut access = Vec::new();
+    for w in workloads {
+        // A workload that panics is reported from the timed rounds; it has no counts.
+        if let Ok(counts) = super::panic::catch(|| w.count(source, records)) {
+            access.push(WorkloadAccess {
                 workload: w.name().to_owned(),
                 records,
-                fields: counts.iter().map(|c| (c.reads, c.writes)).collect(),
-            })
-        })
-        .collect::<Result<Vec<_>, super::source::IngestError>>()?;
+                fields: counts?.iter().map(|c| (c.reads, c.writes)).collect(),
+            });
+        }
+    }
     Ok(RecordSection {
         name: schema.name.to_owned(),
         fields: schema

@@ -230,6 +230,8 @@ fn shorten(text: &str) -> String {
 #[derive(Debug, Default)]
 pub(crate) struct Clock {
     started: Option<Instant>,
+    /// Whether the store was built (a workload that panicked may have got that far).
+    pub built: bool,
     /// Building the store.
     pub build: Nanos,
     /// The workload.
@@ -252,6 +254,7 @@ impl Marks for Clock {
     }
     fn built(&mut self) {
         self.build = self.lap();
+        self.built = true;
     }
     fn work(&mut self) {
         self.started = Some(Instant::now());

@@ -6,6 +6,7 @@ use std::any::Any;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Mutex;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -13,9 +14,9 @@ use serde::{Deserialize, Serialize};
 use super::runner::{Clock, Marks, Runner};
 use super::source::{IngestError, RecordSource};
 use crate::measure::children::{self, ChildCommand, ChildFailure};
-use crate::model::{LayoutRun, MemorySummary, PerStage, Timing};
+use crate::model::{Failure, FailureKind, LayoutRun, MemorySummary, PerStage, Timing};
 use crate::own::{Record, Store, StoreFn};
-use crate::session::{LayoutMeta, RunError, Sample, Subject};
+use crate::session::{LayoutMeta, PartFailure, RunError, Sample, Subject};
 use crate::units::Nanos;
 
 /// Environment variables that make a user's bench binary a profiling child of itself.
@@ -23,6 +24,28 @@ pub(crate) const CHILD_ENV: &str = "LAYOUTLAB_OWN_CHILD";
 pub(crate) const LAYOUT_ENV: &str = "LAYOUTLAB_OWN_LAYOUT";
 pub(crate) const RECORDS_ENV: &str = "LAYOUTLAB_OWN_RECORDS";
 pub(crate) const PROFILE_ENV: &str = "LAYOUTLAB_OWN_PROFILE";
+/// The workloads a profiling child leaves out (one name a line): they panicked on its
+/// layout, or their output could not be checked.
+pub(crate) const SKIP_ENV: &str = "LAYOUTLAB_OWN_SKIP";
+
+/// The workloads left out of the runs: `(Some(layout), workload)` on one layout (it panicked
+/// there, or gave another output), `(None, workload)` on every layout (not deterministic).
+#[derive(Debug, Default)]
+pub(crate) struct LeftOut(Mutex<Vec<(Option<String>, String)>>);
+
+impl LeftOut {
+    fn add(&self, layout: Option<&str>, workload: &str) {
+        let mut list = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        list.push((layout.map(str::to_owned), workload.to_owned()));
+    }
+
+    /// Whether `workload` is left out on `layout`.
+    pub(crate) fn has(&self, layout: &str, workload: &str) -> bool {
+        let list = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        list.iter()
+            .any(|(l, w)| w == workload && l.as_deref().is_none_or(|l| l == layout))
+    }
+}
 
 /// A user's record `R`, its source and its workloads.
 pub(crate) struct Own<'h, R: Record> {
@@ -34,11 +57,14 @@ pub(crate) struct Own<'h, R: Record> {
     pub records: u64,
     /// The workloads, in the order they were added.
     pub workloads: &'h [Box<dyn Runner<R> + Send + Sync>],
+    /// The workloads left out of the runs so far.
+    pub left_out: &'h LeftOut,
 }
 
-/// What one timed run of a layout produced: each workload's output.
+/// What one timed run of a layout produced: each workload's output (`None`: it was left out,
+/// or it panicked).
 #[derive(Clone)]
-pub(crate) struct Outputs(pub Vec<Rc<dyn Any>>);
+pub(crate) struct Outputs(pub Vec<Option<Rc<dyn Any>>>);
 
 /// What a profiling child prints.
 #[derive(Debug, Serialize, Deserialize)]
@@ -118,35 +144,79 @@ impl<R: Record> Subject for Own<'_, R> {
 
     fn run_once(&self, layout: &str, records: Option<u64>) -> Result<Sample<Outputs>, RunError> {
         let records = records.unwrap_or(self.records);
-        let mut stages = vec![Nanos(0); self.workloads.len() + 1];
-        let (mut built_from, mut drop, mut outputs) = (0, Nanos(0), Vec::new());
+        let mut times: Vec<Option<Nanos>> = vec![None; self.workloads.len() + 1];
+        let (mut built_from, mut drop) = (records, Nanos(0));
+        let (mut outputs, mut notes) = (Vec::new(), Vec::new());
         for (k, workload) in self.workloads.iter().enumerate() {
-            let mut clock = Clock::default();
-            let ran = workload
-                .run_on(layout, self.source, records, &mut clock)
-                .map_err(run_error)?;
-            if k == 0 {
-                (stages[0], drop, built_from) = (clock.build, clock.drop, ran.records);
+            if self.left_out.has(layout, workload.name()) {
+                outputs.push(None);
+                continue;
             }
-            stages[k + 1] = clock.work;
-            outputs.push(ran.output);
+            let mut clock = Clock::default();
+            let ran =
+                super::panic::catch(|| workload.run_on(layout, self.source, records, &mut clock));
+            // The first store built gives the ingest time (a workload that panicked after its
+            // store was built still gave it).
+            if times[0].is_none() && clock.built {
+                (times[0], drop) = (Some(clock.build), clock.drop);
+            }
+            match ran {
+                Ok(ran) => {
+                    let ran = ran.map_err(run_error)?;
+                    built_from = ran.records;
+                    times[k + 1] = Some(clock.work);
+                    outputs.push(Some(ran.output));
+                }
+                Err(panic) => {
+                    self.left_out.add(Some(layout), workload.name());
+                    notes.push(PartFailure {
+                        part: workload.name().to_owned(),
+                        failure: Failure::new(
+                            FailureKind::Panic,
+                            format!("`{}`: {panic}", workload.name()),
+                        ),
+                    });
+                    outputs.push(None);
+                }
+            }
+        }
+        let mut stages = PerStage::from_names(&self.phases(), |i, _| times[i].unwrap_or_default());
+        for (name, time) in self.phases().iter().zip(&times) {
+            if time.is_none() {
+                stages.remove(name);
+            }
         }
         Ok(Sample {
             records: built_from,
-            stages: PerStage::from_names(&self.phases(), |i, _| stages[i]),
+            stages,
             drop,
             outcome: Outputs(outputs),
+            notes,
         })
     }
 
     fn disagreement(&self, a: &Outputs, b: &Outputs) -> Option<String> {
+        self.part_disagreements(a, b)
+            .into_iter()
+            .next()
+            .map(|(w, why)| format!("workload `{w}`: {why}"))
+    }
+
+    fn part_disagreements(&self, a: &Outputs, b: &Outputs) -> Vec<(String, String)> {
         self.workloads
             .iter()
             .zip(a.0.iter().zip(&b.0))
-            .find_map(|(w, (x, y))| {
-                w.disagreement(x.as_ref(), y.as_ref())
-                    .map(|why| format!("workload `{}`: {why}", w.name()))
+            .filter_map(|(w, pair)| match pair {
+                (Some(x), Some(y)) => w
+                    .disagreement(x.as_ref(), y.as_ref())
+                    .map(|why| (w.name().to_owned(), why)),
+                _ => None,
             })
+            .collect()
+    }
+
+    fn leave_out(&self, layout: Option<&str>, part: &str) {
+        self.left_out.add(layout, part);
     }
 
     fn explain_disagreement(&self, first: &str, other: &str, why: &str) -> anyhow::Error {
@@ -186,6 +256,15 @@ impl<R: Record> Subject for Own<'_, R> {
         if let Some(profile) = profile {
             env.push((PROFILE_ENV.into(), profile.into()));
         }
+        let skip: Vec<&str> = self
+            .workloads
+            .iter()
+            .map(|w| w.name())
+            .filter(|w| self.left_out.has(layout, w))
+            .collect();
+        if !skip.is_empty() {
+            env.push((SKIP_ENV.into(), skip.join("\n").into()));
+        }
         ChildCommand::new(
             std::env::current_exe().unwrap_or_else(|_| PathBuf::from(self.name)),
             // `--bench`, so that the child is not mistaken for a test run.
@@ -223,7 +302,8 @@ impl<R: Record> Subject for Own<'_, R> {
             .workloads
             .iter()
             .zip(&runs[0].outcome.0)
-            .map(|(w, o)| (w.name().to_owned(), w.describe(o.as_ref())))
+            .filter(|(w, _)| runs[0].stages.get(w.name()).is_some())
+            .filter_map(|(w, o)| Some((w.name().to_owned(), w.describe(o.as_ref()?.as_ref()))))
             .collect();
         Timing {
             records: runs[0].records,

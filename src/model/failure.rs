@@ -28,6 +28,11 @@ pub enum FailureKind {
     Costs,
     /// A workload gave another output on this layout than on the others.
     Mismatch,
+    /// A user's workload panicked on this layout: its figures are missing, the rest stand.
+    Panic,
+    /// A user's workload gave another output in two runs on the same layout, so no layout's
+    /// output can be checked against another's: its figures are missing everywhere.
+    Nondeterministic,
     /// Anything else (a smaller size of the scaling curves, or a failure saved by a version
     /// that did not say which part).
     Other,
@@ -42,22 +47,35 @@ impl FailureKind {
             FailureKind::Heap => "heap profile",
             FailureKind::Costs => "costs",
             FailureKind::Mismatch => "different output",
+            FailureKind::Panic => "workload panicked",
+            FailureKind::Nondeterministic => "not deterministic",
             FailureKind::Other => "",
         }
     }
 
-    const PREFIXED: [FailureKind; 5] = [
+    const PREFIXED: [FailureKind; 7] = [
         FailureKind::Capacity,
         FailureKind::Access,
         FailureKind::Heap,
         FailureKind::Costs,
         FailureKind::Mismatch,
+        FailureKind::Panic,
+        FailureKind::Nondeterministic,
     ];
 
     /// Whether a failure of this kind means a measurement failed (the command then exits 1),
     /// rather than that the layout cannot hold the input.
     pub const fn is_measurement(self) -> bool {
         !matches!(self, FailureKind::Capacity)
+    }
+
+    /// Whether the layout's remaining rounds are skipped: a failure of one workload on it
+    /// (a panic, another output) leaves its other workloads measured.
+    pub const fn stops_layout(self) -> bool {
+        !matches!(
+            self,
+            FailureKind::Mismatch | FailureKind::Panic | FailureKind::Nondeterministic
+        )
     }
 }
 
@@ -113,6 +131,11 @@ mod tests {
         let json = serde_json::to_string(&f).unwrap();
         assert_eq!(json, "\"heap profile: the child crashed\"");
         assert_eq!(serde_json::from_str::<Failure>(&json).unwrap(), f);
+        for kind in FailureKind::PREFIXED {
+            let f = Failure::new(kind, "`w`: x");
+            let back: Failure = serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
+            assert_eq!(back, f);
+        }
         let old: Failure = serde_json::from_str("\"heap profile at 1000 records: x\"").unwrap();
         assert_eq!(old.kind, FailureKind::Other);
     }

@@ -38,6 +38,12 @@ pub struct MemorySummary {
     pub reserved_bytes_per_record: Option<f64>,
     /// The same figures per pipeline phase.
     pub phases: PerStage<PhaseMemory>,
+    /// For a user's record: the source alone (its records made and dropped, one by one, in
+    /// the same process before the stores are built): what it allocates for the records it
+    /// hands over, such as a generator's `format!`, which phase `ingest` counts too and the
+    /// store's own figures take off. Absent for the built-in pipeline and older results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<PhaseMemory>,
     /// Where the dhat profile of this run was saved (open it in DHAT's `dh_view.html`).
     pub profile: Option<String>,
 }

@@ -105,6 +105,13 @@ impl<T> PerStage<T> {
         }
     }
 
+    /// Takes the stage called `name` out (a user's workload that could not be measured on
+    /// this layout), returning its value.
+    pub fn remove(&mut self, name: &str) -> Option<T> {
+        let at = self.entries.iter().position(|(n, _)| n == name)?;
+        Some(self.entries.remove(at).1)
+    }
+
     /// How many stages.
     pub fn len(&self) -> usize {
         self.entries.len()

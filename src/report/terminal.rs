@@ -352,6 +352,10 @@ pub(crate) fn own(results: &Results, name: &str) -> String {
         let mut row = vec![l.layout.clone()];
         match &l.timing {
             Some(t) => row.extend(phases.iter().map(|p| {
+                if t.best.get(p).is_none() {
+                    // Left out on this layout (it panicked, or its output differed).
+                    return "-".to_owned();
+                }
                 let i = figures::stage(t, p);
                 plus_minus(i.median, i.spread())
             })),
@@ -400,12 +404,17 @@ pub(crate) fn own_check(results: &Results, name: &str) -> String {
     };
     let _ = writeln!(
         out,
-        "{name}: `{}` in {} layouts — {} {} records: every workload ran once on every layout \
+        "{name}: `{}` in {} layouts — {} {} records: every workload ran once on every layout{} \
          (no times: a test build measures nothing worth reading)",
         record.name,
         results.layouts.len(),
         results.workload.records,
         crate::format::one_line(&results.workload.source),
+        if results.failed_measurements().is_empty() {
+            ""
+        } else {
+            " that did not fail (failures below)"
+        },
     );
     outputs(&mut out, results);
     out

@@ -7,6 +7,7 @@
 //! a few at a time, slowest first, so the last ones finish together.
 
 pub(crate) mod builtin;
+mod check;
 pub(crate) mod costs;
 mod heap;
 mod python;
@@ -14,7 +15,7 @@ mod subject;
 pub(crate) mod sweep;
 mod took;
 
-pub(crate) use self::subject::{LayoutMeta, RunError, Sample, Subject};
+pub(crate) use self::subject::{LayoutMeta, PartFailure, RunError, Sample, Subject};
 use self::took::Took;
 
 use std::path::PathBuf;
@@ -92,6 +93,13 @@ struct Track<O> {
     errors: Vec<Failure>,
 }
 
+impl<O> Track<O> {
+    /// Whether a failure ended this layout's rounds.
+    fn stopped(&self) -> bool {
+        self.errors.iter().any(|e| e.kind.stops_layout())
+    }
+}
+
 /// Runs `plan` over `subject`: timed rounds, then the profiling children.
 ///
 /// Every round runs every layout once, each round in a rotated order, so that whatever
@@ -141,9 +149,10 @@ pub(crate) fn measure<S: Subject>(
         for round in 0..rounds {
             let n = tracks.len();
             for k in 0..n {
-                let track = &mut tracks[(k + round) % n];
-                bar.set_message(format!("round {}/{rounds}: {}", round + 1, track.meta.name));
-                time_once(subject, plan, track, &mut reference)?;
+                let at = (k + round) % n;
+                let name = &tracks[at].meta.name;
+                bar.set_message(format!("round {}/{rounds}: {name}", round + 1));
+                check::time_once(subject, plan, &mut tracks, at, &mut reference)?;
                 bar.inc(main_weight);
             }
         }
@@ -237,63 +246,6 @@ pub(crate) fn measure<S: Subject>(
     })
 }
 
-/// One round of one layout: its timed run (checked against every other run) and its
-/// random-read probe.
-fn time_once<S: Subject>(
-    subject: &S,
-    plan: &Plan,
-    track: &mut Track<S::Outcome>,
-    reference: &mut Option<(String, S::Outcome)>,
-) -> anyhow::Result<()> {
-    if !track.errors.is_empty() {
-        return Ok(());
-    }
-    let name = track.meta.name.clone();
-    let sample = match subject.run_once(&name, None) {
-        Ok(sample) => sample,
-        Err(RunError::Capacity(e)) if !plan.stop_at_first_failure => {
-            track
-                .errors
-                .push(Failure::new(FailureKind::Capacity, format!("{e:#}")));
-            return Ok(());
-        }
-        Err(RunError::Capacity(e)) => return Err(e.context(format!("layout {name}"))),
-        // The input's fault, whichever layout happened to read it first: naming that layout
-        // would suggest the layout is to blame.
-        Err(RunError::Input(e)) => return Err(e),
-    };
-    let (first, against) = match (track.runs.first(), reference.as_ref()) {
-        (Some(own), _) => (name.clone(), &own.outcome),
-        (None, Some((first, outcome))) => (first.clone(), outcome),
-        (None, None) => (name.clone(), &sample.outcome),
-    };
-    if let Some(why) = subject.disagreement(against, &sample.outcome) {
-        let error = subject.explain_disagreement(&first, &name, &why);
-        if subject.disagreement_stops() {
-            return Err(error);
-        }
-        track
-            .errors
-            .push(Failure::new(FailureKind::Mismatch, format!("{error:#}")));
-        track.runs.clear();
-        return Ok(());
-    }
-    if reference.is_none() {
-        *reference = Some((name.clone(), sample.outcome.clone()));
-    }
-    let records = sample.records;
-    track.runs.push(sample);
-    if plan.access_reads > 0 {
-        match subject.access(&name, plan.access_reads.min(records * 4), 1) {
-            Ok(probe) => track.accesses.push(probe),
-            Err(e) => track
-                .errors
-                .push(Failure::new(FailureKind::Access, format!("{e:#}"))),
-        }
-    }
-    Ok(())
-}
-
 /// The rounds at one of the plan's other sizes: every layout of the step that ran cleanly at
 /// the workload's size, in a rotated order each round. A failure at this size is that
 /// layout's failure (said once), and it sits out the step's remaining rounds.
@@ -324,7 +276,7 @@ fn time_size<S: Subject>(
             let i = members[(k + round) % members.len()];
             let track = &mut tracks[i];
             bar.inc(step.records);
-            if failed[i] || !track.errors.is_empty() || track.runs.is_empty() {
+            if failed[i] || track.stopped() || track.runs.is_empty() {
                 continue;
             }
             bar.set_message(format!(

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::inspect::TypeInfo;
 use crate::measure::children::{ChildCommand, ChildFailure};
-use crate::model::{LayoutRun, MemorySummary, PerStage, Timing};
+use crate::model::{Failure, LayoutRun, MemorySummary, PerStage, Timing};
 use crate::units::Nanos;
 
 /// A layout as a subject lists it.
@@ -29,6 +29,18 @@ pub(crate) struct Sample<O> {
     pub drop: Nanos,
     /// What the run produced, which must agree across layouts.
     pub outcome: O,
+    /// Parts of the run (a user's workloads) that failed while the rest was measured: each
+    /// part's stage is missing from `stages`.
+    pub notes: Vec<PartFailure>,
+}
+
+/// A part of a run that failed (a user's workload that panicked on this layout).
+#[derive(Debug, Clone)]
+pub(crate) struct PartFailure {
+    /// The part's stage name.
+    pub part: String,
+    /// What happened.
+    pub failure: Failure,
 }
 
 /// Why a layout could not be timed.
@@ -126,4 +138,14 @@ pub(crate) trait Subject: Sync {
     fn disagreement_stops(&self) -> bool {
         true
     }
+
+    /// For a subject whose disagreements do not stop the run: the parts (stage names) of
+    /// two outcomes that differ, each with why; parts missing from either are not compared.
+    fn part_disagreements(&self, _a: &Self::Outcome, _b: &Self::Outcome) -> Vec<(String, String)> {
+        Vec::new()
+    }
+
+    /// From now on, leave `part` out of every run of `layout` (`None`: of every layout): its
+    /// output cannot be trusted there, so it is neither timed nor profiled.
+    fn leave_out(&self, _layout: Option<&str>, _part: &str) {}
 }

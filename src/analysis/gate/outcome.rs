@@ -108,6 +108,8 @@ impl fmt::Display for Regression {
                     FailureKind::Heap => "heap profile failed",
                     FailureKind::Costs => "costs failed",
                     FailureKind::Mismatch => "gave a different output",
+                    FailureKind::Panic => "a workload panicked",
+                    FailureKind::Nondeterministic => "a workload is not deterministic",
                     FailureKind::Other => "failed",
                 };
                 write!(

@@ -16,6 +16,7 @@ const RECORDS: u64 = 1000;
 fn memory(bytes_per_record: f64, allocations: u64) -> MemorySummary {
     let peak = Bytes((bytes_per_record * RECORDS as f64) as u64);
     MemorySummary {
+        source: None,
         peak_bytes: peak,
         allocations,
         bytes_per_record,

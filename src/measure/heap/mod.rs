@@ -296,6 +296,7 @@ pub fn measure_phases<T, E: Into<HeapError>>(
     };
     let reserved_peak = reserved(counts.reserved_peak);
     let summary = MemorySummary {
+        source: None,
         peak_bytes: Bytes(end.max_bytes as u64),
         allocations: end.total_blocks,
         bytes_per_record: per(end.max_bytes as u64, n),
@@ -334,6 +335,7 @@ pub fn count<L: Layout, S: Source>(
     Ok((
         outcome,
         MemorySummary {
+            source: None,
             peak_bytes: Bytes(peak),
             allocations: counts.blocks,
             bytes_per_record: per(peak, n),

@@ -20,17 +20,37 @@ pub(crate) fn render(data: &Results) -> String {
     };
     let w = &data.workload;
     let _ = writeln!(out, "# layoutlab report: `{}`\n", escape(&record.name));
+    let failed = data.failed_measurements();
+    if !failed.is_empty() {
+        let _ = writeln!(
+            out,
+            "**This report is incomplete**: a measurement failed on {} (a workload that \
+             panicked, or whose output differed, is left out where it did; see *Failures* at \
+             the end). Everything else below was measured.\n",
+            failed
+                .iter()
+                .map(|l| format!("`{l}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let _ = writeln!(
         out,
         "Which memory layout should `{}` records live in? Every layout below was built from the \
          same {} records ({}) and ran the same {} workload(s), each on a freshly built store; \
-         every workload's output was identical on every layout. Times are wall-clock, the \
+         {}. Times are wall-clock, the \
          median of {} paired rounds (each round runs every layout once, in a rotated order, so \
          a disturbance hits all alike), with 95 % intervals; {}.\n",
         escape(&record.name),
         w.records,
         escape(&w.source),
         record.workloads.len(),
+        if failed.is_empty() {
+            "every workload's output was identical on every layout"
+        } else {
+            "every figure shown is of a workload whose output was identical on every layout it \
+             is shown for"
+        },
         data.repeat,
         if data.profiled().next().is_some() {
             "heap figures come from dhat in a separate process per layout"
@@ -161,6 +181,10 @@ fn summary(out: &mut String, data: &Results, record: &RecordSection) {
                             per_record(c.upper_ns)
                         );
                     }
+                    if t.best.get(phase).is_none() {
+                        // Left out on this layout: see the failures.
+                        return "—".into();
+                    }
                     let i = figures::stage(t, phase);
                     per_record_range(i.median, i.lower, i.upper)
                 }));
@@ -181,12 +205,30 @@ fn summary(out: &mut String, data: &Results, record: &RecordSection) {
         let _ = writeln!(
             out,
             "Heap figures are those of building the store (phase `ingest`: the store and what \
-             building it costs, such as a `Vec`'s doubling; the allocations include those the \
-             source makes for each record it hands over, such as its `String`s, which every \
-             layout pays alike); the heap section below has every workload's peak too.\n\n{}\n",
+             building it costs, such as a `Vec`'s doubling). The allocations are the store's \
+             own: what the source allocates for the records it hands over (such as a \
+             generator's `format!`), measured alone in the same process, is taken off{}; a \
+             layout that keeps the source's `String`s as they are (`aos`) holds those blocks \
+             without allocating them. The heap section below has every workload's peak too.\n\n{}\n",
+            source_cost(data),
             chart_marker("bytes_per_record")
         );
     }
+}
+
+/// What the source alone allocated per record, as the profiled layouts measured it (the
+/// same in every process: the same records made the same way).
+fn source_cost(data: &Results) -> String {
+    let records = data.workload.records.max(1) as f64;
+    data.profiled()
+        .find_map(|(_, m)| m.source.as_ref())
+        .map_or_else(String::new, |s| {
+            format!(
+                " ({} allocations and {} bytes per record here)",
+                small(s.allocations as f64 / records),
+                small(s.total_bytes.0 as f64 / records)
+            )
+        })
 }
 
 /// Each workload's time per layout against the fastest layout's, round by round.
@@ -223,10 +265,13 @@ fn times(out: &mut String, data: &Results, record: &RecordSection) {
             let mut row = vec![format!("`{}`", l.layout)];
             for w in &record.workloads {
                 let w = w.as_str();
-                row.push(fastest(w).map_or("—".into(), |f| {
-                    let r = figures::stage_ratio(t, f, w);
-                    ratio_range(r.median, r.lower, r.upper)
-                }));
+                row.push(fastest(w).filter(|_| t.best.get(w).is_some()).map_or(
+                    "—".into(),
+                    |f| {
+                        let r = figures::stage_ratio(t, f, w);
+                        ratio_range(r.median, r.lower, r.upper)
+                    },
+                ));
             }
             row.push(per_record(t.drop.per(t.records)));
             row

@@ -39,6 +39,7 @@ fn memory_of(n: u64, bytes_per_record: f64) -> MemorySummary {
         live_bytes_at_end: Bytes(peak),
     };
     MemorySummary {
+        source: None,
         peak_bytes: Bytes(peak),
         allocations: n * 3,
         bytes_per_record,

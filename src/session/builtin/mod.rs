@@ -104,6 +104,7 @@ impl LayoutFn for TimeOnce<'_> {
                 streamed: outcome.streamed,
                 aggregates: outcome.aggregates,
             },
+            notes: Vec::new(),
         })
     }
 }
