@@ -70,13 +70,12 @@ pub use session::builtin::HEAP_CHILD_COMMAND;
 pub mod __private {
     pub use crate::inspect::{FieldLayout, TypeInfo};
     pub use crate::intern::Interner;
-    pub use crate::own::heap_map::Value;
+    pub use crate::own::kind::scalar::{bad_code, enum_from_dyn, enum_to_dyn};
     pub use crate::own::kind::{
         no_table, ArenaStr, Elem, Field, FieldNo, FieldSink, FieldSource, FieldVisitor, Interned,
-        Kind, Packed, Part, Ref, Slot, Table, TextSpan, Val, LANES,
+        Kind, Packed, Part, Ref, Slot, Table, TextSpan, Val, Value, LANES,
     };
     pub use crate::own::read_row;
-    pub use crate::own::scalar::{bad_code, enum_from_dyn, enum_to_dyn};
     pub use crate::own::schema::{FieldKind, FieldSchema, InternWidth, Schema};
 
     /// Compiles only for a type a record field may have: the derive's first check of each

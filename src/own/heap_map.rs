@@ -11,37 +11,12 @@ use std::marker::PhantomData;
 
 use crate::hash::FixedState;
 use crate::inspect::TypeInfo;
+#[doc(inline)]
+pub use crate::own::kind::Value;
 use crate::own::kind::{Field, FieldSink, Kind, Ref, Val};
 use crate::own::{record_at, Record, Row, Store, StoreError};
 
 pub(crate) const NAME: &str = "heap_map";
-
-/// A dynamically typed field value, as a dynamic language holds it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    /// A `bool`.
-    Bool(bool),
-    /// A signed integer up to 64 bits.
-    Int(i64),
-    /// An unsigned integer up to 64 bits.
-    UInt(u64),
-    /// An `i128`, boxed (as a dynamic language boxes big integers), so that the other
-    /// values are not widened to 16-byte alignment for it.
-    I128(Box<i128>),
-    /// A `u128`, boxed.
-    U128(Box<u128>),
-    /// An `f32`, kept as one (widening would quiet a signalling NaN).
-    F32(f32),
-    /// An `f64`.
-    Float(f64),
-    /// A `char`.
-    Char(char),
-    /// A `String`, owned.
-    Text(String),
-    /// An enum value, by its variant's name (shared, as a dynamic language shares an enum
-    /// member).
-    Enum(&'static str),
-}
 
 /// One record: field name to value.
 pub type FieldMap = std::collections::HashMap<String, Value, FixedState>;

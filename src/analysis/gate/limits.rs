@@ -4,8 +4,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::outcome::significant;
-
 /// A figure the gate can compare, by its name on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Figure {
@@ -314,6 +312,14 @@ impl Limits {
     pub(super) fn gates_time(&self) -> bool {
         self.rules.iter().any(|r| r.figure == Figure::Time)
     }
+}
+
+/// Decimals that give `x` at least three significant digits.
+pub(super) fn significant(x: f64) -> usize {
+    if x == 0.0 || !x.is_finite() {
+        return 0;
+    }
+    (2 - x.abs().log10().floor() as i64).clamp(0, 12) as usize
 }
 
 #[cfg(test)]

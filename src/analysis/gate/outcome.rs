@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use super::limits::{Figure, Limit};
+use super::limits::{significant, Figure, Limit};
 use crate::analysis::stats::Interval;
 use crate::model::{Failure, FailureKind};
 
@@ -123,14 +123,6 @@ impl fmt::Display for Regression {
             }
         }
     }
-}
-
-/// Decimals that give `x` at least three significant digits.
-pub(super) fn significant(x: f64) -> usize {
-    if x == 0.0 || !x.is_finite() {
-        return 0;
-    }
-    (2 - x.abs().log10().floor() as i64).clamp(0, 12) as usize
 }
 
 /// Decimals for `a` and `b` side by side: none for two whole numbers (counts), else three

@@ -11,24 +11,29 @@
 //! user's crate: the one layout that needs it (`arena`) keeps it in its own file.
 //!
 //! Everything here is `#[doc(hidden)]` (reached through `layoutlab::__private`): the derive's
-//! business, not the user's. This file holds [`Kind`] and the scalar kind; `string.rs` the
-//! two string kinds; `field.rs` [`Field`], the per-field visitors and the type shorthands.
+//! business, not the user's. This file holds [`Kind`]; each kind is a file of its own
+//! (`scalar.rs` the scalar kind, `string.rs` the two string kinds), `dynamic.rs` the
+//! [`Value`] every kind has a form in (the `heap_map` layout's), and `field.rs` [`Field`],
+//! the per-field visitors and the type shorthands.
 
+mod dynamic;
 mod field;
+pub mod scalar;
 mod string;
 
 use std::fmt::Debug;
 
 use bumpalo::Bump;
 
+use self::dynamic::wrong_dyn;
 use crate::intern::Full;
-use crate::own::heap_map::Value;
-use crate::own::scalar::Scalar;
 
+pub use self::dynamic::Value;
 pub use self::field::{
     no_table, Elem, Field, FieldNo, FieldSink, FieldSource, FieldVisitor, Packed, Part, Ref, Slot,
     Table, Val,
 };
+pub use self::scalar::Scalar;
 pub use self::string::{ArenaStr, TextSpan, TEXT_LIMIT};
 
 /// Records per block of the `aosoa` layout.
@@ -133,96 +138,4 @@ pub trait Kind: 'static {
     /// If the value is of another kind (a broken invariant: the layout writes only values
     /// of the field's kind).
     fn from_dyn(value: &Value) -> Self::Ref<'_>;
-}
-
-impl<T: Scalar> Kind for T {
-    type Value = T;
-    type Ref<'a> = T;
-    type Table = ();
-    type Elem = T;
-    type Packed = T::Packed;
-    type Slot = T;
-
-    #[inline(always)]
-    fn as_ref(value: &T) -> T {
-        *value
-    }
-    #[inline(always)]
-    fn assign(value: &mut T, x: T) {
-        *value = x;
-    }
-    #[inline(always)]
-    fn to_value(x: T) -> T {
-        x
-    }
-    #[inline(always)]
-    fn take(value: &mut T) -> T {
-        *value
-    }
-    #[inline(always)]
-    fn blank_value() -> T {
-        T::FILL
-    }
-    #[inline(always)]
-    fn elem(value: T, _: &mut ()) -> Result<T, Full> {
-        Ok(value)
-    }
-    #[inline(always)]
-    fn assign_elem(elem: &mut T, x: T, _: &mut ()) -> Result<(), Full> {
-        *elem = x;
-        Ok(())
-    }
-    #[inline(always)]
-    fn elem_ref<'a>(elem: &'a T, _: &'a ()) -> T {
-        *elem
-    }
-    #[inline(always)]
-    fn move_elem(src: &mut T, dst: &mut T) {
-        *dst = *src;
-    }
-    #[inline(always)]
-    fn blank_elem() -> T {
-        T::FILL
-    }
-    #[inline(always)]
-    fn pack(x: T, _: &mut (), _: &mut String) -> Result<T::Packed, Overflow> {
-        Ok(x.pack())
-    }
-    #[inline(always)]
-    fn unpack<'a>(packed: T::Packed, _: &'a (), _: &'a str) -> T {
-        T::unpack(packed)
-    }
-    #[inline(always)]
-    fn blank_slot() -> T {
-        T::FILL
-    }
-    #[inline(always)]
-    fn slot(x: T, _: &Bump) -> T {
-        x
-    }
-    #[inline(always)]
-    unsafe fn slot_ref(slot: &T) -> T {
-        *slot
-    }
-    #[inline]
-    fn to_dyn(x: T) -> Value {
-        x.to_dyn()
-    }
-    #[inline]
-    fn into_dyn(value: T) -> Value {
-        value.to_dyn()
-    }
-    #[inline]
-    fn from_dyn(value: &Value) -> T {
-        match T::from_dyn(value) {
-            Some(x) => x,
-            None => wrong_dyn(value),
-        }
-    }
-}
-
-#[cold]
-#[inline(never)]
-pub(super) fn wrong_dyn(value: &Value) -> ! {
-    panic!("heap_map field holds {value:?}, which is not of the field's kind (push writes every field by its kind)")
 }

@@ -7,9 +7,8 @@ use std::ptr::NonNull;
 
 use bumpalo::Bump;
 
-use super::{wrong_dyn, Interned, Kind, Overflow};
+use super::{wrong_dyn, Interned, Kind, Overflow, Value};
 use crate::intern::{Full, InternId, Interner};
-use crate::own::heap_map::Value;
 
 /// Where a `packed` row's plain `String` lives: `len` bytes at `offset` in the store's text
 /// buffer. 8 bytes in the row instead of a 24-byte `String` and a heap block of its own.

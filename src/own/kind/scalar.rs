@@ -1,5 +1,6 @@
-//! Plain values a record field can hold besides `String`: `bool`, every integer, `f32`,
-//! `f64`, `char`, and fieldless enums that `#[derive(Scalar)]`.
+//! The scalar kind: plain values a record field can hold besides `String` (`bool`, every
+//! integer, `f32`, `f64`, `char`, and fieldless enums that `#[derive(Scalar)]`), and how
+//! every [`Scalar`] lives in every layout ([`Kind`] for all of them at once).
 //!
 //! A [`Scalar`] is `Copy`, so every layout can hand it out by value. It says how it looks
 //! in the `packed` row (a `u8` code for `bool` and enums, a `u32` for `char`) and in the
@@ -8,7 +9,10 @@
 
 use std::fmt::Debug;
 
-use crate::own::heap_map::Value;
+use bumpalo::Bump;
+
+use super::{wrong_dyn, Kind, Overflow, Value};
+use crate::intern::Full;
 use crate::own::schema::FieldKind;
 
 /// A plain, `Copy` field type: `bool`, `i8` … `i128`, `u8` … `u128`, `isize`, `usize`,
@@ -164,9 +168,96 @@ pub fn bad_code(type_name: &str, code: u8) -> ! {
     panic!("{type_name}: no variant has code {code} (codes are written only by Scalar::pack)")
 }
 
+impl<T: Scalar> Kind for T {
+    type Value = T;
+    type Ref<'a> = T;
+    type Table = ();
+    type Elem = T;
+    type Packed = T::Packed;
+    type Slot = T;
+
+    #[inline(always)]
+    fn as_ref(value: &T) -> T {
+        *value
+    }
+    #[inline(always)]
+    fn assign(value: &mut T, x: T) {
+        *value = x;
+    }
+    #[inline(always)]
+    fn to_value(x: T) -> T {
+        x
+    }
+    #[inline(always)]
+    fn take(value: &mut T) -> T {
+        *value
+    }
+    #[inline(always)]
+    fn blank_value() -> T {
+        T::FILL
+    }
+    #[inline(always)]
+    fn elem(value: T, _: &mut ()) -> Result<T, Full> {
+        Ok(value)
+    }
+    #[inline(always)]
+    fn assign_elem(elem: &mut T, x: T, _: &mut ()) -> Result<(), Full> {
+        *elem = x;
+        Ok(())
+    }
+    #[inline(always)]
+    fn elem_ref<'a>(elem: &'a T, _: &'a ()) -> T {
+        *elem
+    }
+    #[inline(always)]
+    fn move_elem(src: &mut T, dst: &mut T) {
+        *dst = *src;
+    }
+    #[inline(always)]
+    fn blank_elem() -> T {
+        T::FILL
+    }
+    #[inline(always)]
+    fn pack(x: T, _: &mut (), _: &mut String) -> Result<T::Packed, Overflow> {
+        Ok(x.pack())
+    }
+    #[inline(always)]
+    fn unpack<'a>(packed: T::Packed, _: &'a (), _: &'a str) -> T {
+        T::unpack(packed)
+    }
+    #[inline(always)]
+    fn blank_slot() -> T {
+        T::FILL
+    }
+    #[inline(always)]
+    fn slot(x: T, _: &Bump) -> T {
+        x
+    }
+    #[inline(always)]
+    unsafe fn slot_ref(slot: &T) -> T {
+        *slot
+    }
+    #[inline]
+    fn to_dyn(x: T) -> Value {
+        x.to_dyn()
+    }
+    #[inline]
+    fn into_dyn(value: T) -> Value {
+        value.to_dyn()
+    }
+    #[inline]
+    fn from_dyn(value: &Value) -> T {
+        match T::from_dyn(value) {
+            Some(x) => x,
+            None => wrong_dyn(value),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::*;
+    // Not `Kind`, whose `from_dyn` has the same name.
+    use super::{Scalar, Value};
 
     fn round_trip<T: Scalar>(values: &[T]) {
         for &v in values {
