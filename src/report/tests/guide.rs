@@ -100,34 +100,26 @@ fn the_guide_calls_noise_level_and_a_real_difference_a_win() {
 
 #[test]
 fn every_layout_within_half_a_percent_of_the_smallest_is_named_level() {
+    // The memory verdict once `layouts` hold `bytes` per record each.
     let mut data = fixture();
-    for l in &mut data.layouts {
-        if l.layout == "boxy" || l.layout == "slow_map" {
-            l.memory = Some(memory_of(1000, 35.6));
+    let mut verdict = |layouts: &[&str], bytes: f64| {
+        for l in &mut data.layouts {
+            if layouts.contains(&l.layout.as_str()) {
+                l.memory = Some(memory_of(1000, bytes));
+            }
         }
-    }
-    let memory = advise(&data)
-        .into_iter()
-        .find(|a| a.profile.starts_with("memory"))
-        .unwrap();
-    let verdict = memory.verdict().unwrap();
+        let memory = advise(&data)
+            .into_iter()
+            .find(|a| a.profile.starts_with("memory"))
+            .unwrap();
+        memory.verdict().unwrap()
+    };
+    let level = verdict(&["boxy", "slow_map"], 35.6);
     assert!(
-        verdict.contains("choose `compact`, level with `boxy` and `slow_map` (all within 0.5 %"),
-        "{verdict}"
+        level.contains("choose `compact`, level with `boxy` and `slow_map` (all within 0.5 %"),
+        "{level}"
     );
     // One more byte and `slow_map` is no longer level.
-    for l in &mut data.layouts {
-        if l.layout == "slow_map" {
-            l.memory = Some(memory_of(1000, 36.6));
-        }
-    }
-    let memory = advise(&data)
-        .into_iter()
-        .find(|a| a.profile.starts_with("memory"))
-        .unwrap();
-    let verdict = memory.verdict().unwrap();
-    assert!(
-        verdict.contains("level with `boxy` (within 0.5 %"),
-        "{verdict}"
-    );
+    let level = verdict(&["slow_map"], 36.6);
+    assert!(level.contains("level with `boxy` (within 0.5 %"), "{level}");
 }

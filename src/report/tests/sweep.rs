@@ -44,17 +44,19 @@ fn noise(round: u64) -> f64 {
 
 #[test]
 fn the_guide_states_the_crossover_the_figures_show_and_follows_them() {
-    // `compact` leads `aggregate` up to 100 000 records, `boxy` beyond.
-    let data = swept(|l, n, r| {
-        let base = match (l, n <= 100_000) {
-            ("compact", true) => 1.0,
-            ("compact", false) => 3.0,
-            (_, true) => 2.0,
-            (_, false) => 1.5,
-        };
-        base * noise(r)
-    });
-    let md = markdown(&data);
+    // `compact` leads `aggregate` up to `flip` records, `boxy` beyond.
+    let flipping_at = |flip: u64| {
+        swept(move |l, n, r| {
+            let base = match (l, n <= flip) {
+                ("compact", true) => 1.0,
+                ("compact", false) => 3.0,
+                (_, true) => 2.0,
+                (_, false) => 1.5,
+            };
+            base * noise(r)
+        })
+    };
+    let md = markdown(&flipping_at(100_000));
     let sentence = "Below about 320 000 records `compact` leads `aggregate`; above, `boxy` \
                     (measured at 100 000 and 1 000 000 records)";
     assert!(md.contains(sentence), "{md}");
@@ -62,16 +64,7 @@ fn the_guide_states_the_crossover_the_figures_show_and_follows_them() {
     assert!(md.contains("## Where the lead flips"));
 
     // Move the flip one size down: the sentence moves with it.
-    let data = swept(|l, n, r| {
-        let base = match (l, n <= 10_000) {
-            ("compact", true) => 1.0,
-            ("compact", false) => 3.0,
-            (_, true) => 2.0,
-            (_, false) => 1.5,
-        };
-        base * noise(r)
-    });
-    let md = markdown(&data);
+    let md = markdown(&flipping_at(10_000));
     assert!(!md.contains(sentence));
     assert!(md.contains(
         "Below about 32 000 records `compact` leads `aggregate`; above, `boxy` (measured at \
@@ -80,12 +73,18 @@ fn the_guide_states_the_crossover_the_figures_show_and_follows_them() {
 
     // No flip at all: the guide says the ranking does not change.
     let data = swept(|l, _, r| if l == "compact" { 1.0 } else { 2.0 } * noise(r));
-    let md = markdown(&data);
-    assert!(!md.contains("leads `aggregate`; above"));
-    assert!(md.contains(
+    no_crossover(
+        &data,
         "`compact` leads `aggregate` wherever a lead is clear (5 of 5 sizes, from 1 000 to \
-         10 000 000 records); no crossover"
-    ));
+         10 000 000 records); no crossover",
+    );
+}
+
+/// The report of `data` names no crossover, and says `sentence` instead.
+fn no_crossover(data: &Results, sentence: &str) {
+    let md = markdown(data);
+    assert!(!md.contains("leads `aggregate`; above"), "{md}");
+    assert!(md.contains(sentence), "{md}");
 }
 
 #[test]
@@ -105,12 +104,7 @@ fn a_lead_within_the_noise_is_never_called_a_crossover() {
         };
         lead * jitter
     });
-    let md = markdown(&data);
-    assert!(!md.contains("leads `aggregate`; above"), "{md}");
-    assert!(
-        md.contains("No layout leads `aggregate` clearly at any size"),
-        "{md}"
-    );
+    no_crossover(&data, "No layout leads `aggregate` clearly at any size");
 }
 
 #[test]
@@ -120,12 +114,11 @@ fn a_leader_among_too_few_is_no_crossover() {
     let mut data = swept(|l, _, r| if l == "compact" { 1.0 } else { 2.0 } * noise(r));
     data.scaling
         .retain(|p| !(p.layout == "compact" && p.records == 10_000_000));
-    let md = markdown(&data);
-    assert!(!md.contains("leads `aggregate`; above"), "{md}");
-    assert!(md.contains(
+    no_crossover(
+        &data,
         "`compact` leads `aggregate` wherever a lead is clear (4 of 5 sizes, from 1 000 to \
-         1 000 000 records); no crossover"
-    ));
+         1 000 000 records); no crossover",
+    );
 }
 
 #[test]
