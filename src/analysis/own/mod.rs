@@ -1,11 +1,15 @@
 //! Advice for a user's own record, computed from its run: which layout for each workload,
 //! which fields the workloads never touch (and what moving them aside measured to save), and
-//! what to do with each `String` field given the values it held.
+//! (in `strings.rs`) what to do with each `String` field given the values it held. Advice
+//! names only changes the user has not made: a field already `#[record(cold)]` or interned
+//! as the data asks is said to be right, not advised again.
 
+mod strings;
+
+pub(crate) use self::strings::string_advice;
 use super::figures;
 use super::guide::{self, timed, with_interval, Advice, TimedProfile};
-use crate::format::per_record;
-use crate::model::{RecordSection, Results, StringStats};
+use crate::model::{RecordField, RecordSection, Results};
 
 /// The guide's rankings: heap, each workload, building and dropping, reading by index.
 pub(crate) fn advise(data: &Results) -> Vec<Advice> {
@@ -66,38 +70,7 @@ pub(crate) fn field_advice(data: &Results) -> Vec<String> {
         return Vec::new();
     };
     let touched = touched(record);
-    let mut lines = Vec::new();
-    let untouched: Vec<&str> = record
-        .fields
-        .iter()
-        .zip(&touched)
-        .filter(|(_, t)| !**t)
-        .map(|(f, _)| f.name.as_str())
-        .collect();
-    let struct_size = record.record_type.size;
-    if untouched.is_empty() {
-        lines.push(
-            "every field is read or written by some workload: no field can move aside for free"
-                .to_owned(),
-        );
-    } else {
-        let bytes: usize = record
-            .fields
-            .iter()
-            .zip(&touched)
-            .filter(|(_, t)| !**t)
-            .map(|(f, _)| f.size)
-            .sum();
-        lines.push(format!(
-            "no workload touches {}: {} of the {struct_size} bytes of {} `{}` that every whole-record \
-             layout drags through the cache on each scan; mark them `#[record(cold)]` and the \
-             `hot_cold` layout keeps them out of the scanned array",
-            crate::format::code_list(&untouched),
-            bytes,
-            article(&record.name),
-            record.name
-        ));
-    }
+    let mut lines = vec![untouched_advice(record, &touched)];
     let cold_but_used: Vec<&str> = record
         .fields
         .iter()
@@ -145,6 +118,55 @@ pub(crate) fn field_advice(data: &Results) -> Vec<String> {
     lines
 }
 
+/// What the fields no workload touches call for: `#[record(cold)]` on those that are not
+/// cold yet (the advice names only changes the user has not made; a field already cold is
+/// said to be where it belongs).
+fn untouched_advice(record: &RecordSection, touched: &[bool]) -> String {
+    let untouched = |cold: bool| -> Vec<&RecordField> {
+        record
+            .fields
+            .iter()
+            .zip(touched)
+            .filter(|(f, t)| !**t && f.cold == cold)
+            .map(|(f, _)| f)
+            .collect()
+    };
+    let (to_mark, already) = (untouched(false), untouched(true));
+    let names = |fields: &[&RecordField]| {
+        let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+        crate::format::code_list(&names)
+    };
+    let already_cold = format!("{}, already `#[record(cold)]`", names(&already));
+    if to_mark.is_empty() {
+        return if already.is_empty() {
+            "every field is read or written by some workload: no field can move aside for free"
+                .to_owned()
+        } else {
+            format!(
+                "no workload touches {already_cold}; every other field is read or written by \
+                 some workload: no other field can move aside for free"
+            )
+        };
+    }
+    let bytes: usize = to_mark.iter().map(|f| f.size).sum();
+    let besides = if already.is_empty() {
+        String::new()
+    } else {
+        format!(" (nor {already_cold})")
+    };
+    format!(
+        "no workload touches {}{besides}: {bytes} of the {} bytes of {} `{}` that every \
+         whole-record layout drags through the cache on each scan; mark {} `#[record(cold)]` \
+         and the `hot_cold` layout keeps {} out of the scanned array",
+        names(&to_mark),
+        record.record_type.size,
+        article(&record.name),
+        record.name,
+        if to_mark.len() == 1 { "it" } else { "them" },
+        if to_mark.len() == 1 { "it" } else { "them" },
+    )
+}
+
 /// "an `Event`", "a `Trade`": by the name's first letter, which is how most are read.
 fn article(name: &str) -> &'static str {
     match name.chars().next().map(|c| c.to_ascii_lowercase()) {
@@ -153,197 +175,76 @@ fn article(name: &str) -> &'static str {
     }
 }
 
-/// What to do with one `String` field, and why.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct StringAdvice {
-    /// The field.
-    pub field: String,
-    /// The advice, short (`intern = u8`, `inline up to 12 bytes`, `keep String`).
-    pub advice: String,
-    /// Why, citing the data and the measured layouts.
-    pub why: String,
-}
-
-/// The narrowest id type that holds `distinct` values.
-fn id_width(distinct: u64) -> Option<(&'static str, usize)> {
-    [
-        ("u8", 1usize, 1u64 << 8),
-        ("u16", 2, 1 << 16),
-        ("u32", 4, 1 << 32),
-    ]
-    .into_iter()
-    .find(|&(_, _, cap)| distinct <= cap)
-    .map(|(name, bytes, _)| (name, bytes))
-}
-
-/// Bytes of inline storage small strings need (a `SmallVec<[u8; N]>`-like type keeps up to
-/// this many bytes without a heap block).
-const INLINE_LIMIT: usize = 23;
-
-/// Advice for every `String` field, from the values it held and the bytes the layouts used.
-pub(crate) fn string_advice(data: &Results) -> Vec<StringAdvice> {
-    let Some(record) = &data.record else {
-        return Vec::new();
-    };
-    let records = data.workload.records.max(1);
-    let bytes = |layout: &str| {
-        data.layouts
-            .iter()
-            .find(|l| l.layout == layout)
-            .and_then(|l| l.memory.as_ref())
-            .map(|m| m.bytes_per_record)
-    };
-    let interned: Vec<&str> = record
-        .fields
-        .iter()
-        .filter(|f| f.intern.is_some())
-        .map(|f| f.name.as_str())
-        .collect();
-    record
-        .strings
-        .iter()
-        .map(|s| {
-            let field = record.fields.iter().find(|f| f.name == s.field);
-            let declared = field.and_then(|f| f.intern.clone());
-            let (advice, why) = advise_string(s, records, declared.as_deref());
-            let measured = measured(
-                &s.field,
-                declared.is_some(),
-                &interned,
-                bytes("aos"),
-                bytes("soa"),
-            );
-            StringAdvice {
-                field: s.field.clone(),
-                advice,
-                why: format!("{why}{measured}"),
-            }
-        })
-        .collect()
-}
-
-/// What the layouts measured that bears on one `String` field. `soa` differs from `aos` by
-/// the fields declared interned, so its figure speaks for this field only when it is one of
-/// them; for any other field it would cite a saving this field had no part in.
-fn measured(
-    field: &str,
-    is_interned: bool,
-    interned: &[&str],
-    aos: Option<f64>,
-    soa: Option<f64>,
-) -> String {
-    let Some(aos) = aos else {
-        return String::new();
-    };
-    match soa {
-        Some(soa) if is_interned => format!(
-            "; measured: `aos` (text in `String`s) {} B/record, `soa` (ids for the interned {}) \
-             {} B/record",
-            per_record(aos),
-            crate::format::code_list(interned),
-            per_record(soa)
-        ),
-        None if is_interned => format!(
-            "; measured: `aos` (text in `String`s) {} B/record; `soa`, which keeps `{field}` \
-             as ids, has no heap figure this run",
-            per_record(aos)
-        ),
-        _ => format!(
-            "; measured: `aos` (text in `String`s) {} B/record; `{field}` was a `String` in \
-             every layout this run, so no layout measured this advice",
-            per_record(aos)
-        ),
-    }
-}
-
-fn advise_string(s: &StringStats, records: u64, declared: Option<&str>) -> (String, String) {
-    let distinct = if s.capped {
-        format!("over {} distinct values", s.distinct)
-    } else {
-        format!("{} distinct values", s.distinct)
-    };
-    let data = format!(
-        "{distinct} in {records} records; length median {} B, 99th percentile {} B, longest {} B",
-        s.len_median, s.len_p99, s.len_max
-    );
-    let repeats = s.distinct.saturating_mul(4) <= records;
-    match id_width(s.distinct).filter(|_| !s.capped && repeats) {
-        Some((width, id_bytes)) => {
-            let fits = match declared {
-                Some(d) if d == width => " (as declared)".to_owned(),
-                Some(d) => format!(" (declared `intern = {d}`)"),
-                None => String::new(),
-            };
-            (
-                format!("intern = {width}{fits}"),
-                format!(
-                    "{data}: each value repeats about {:.0} times, so a {id_bytes}-byte id per \
-                     record plus one table of the {} values beats a 24-byte `String` header plus \
-                     {:.1} B of text in every record",
-                    records as f64 / s.distinct.max(1) as f64,
-                    s.distinct,
-                    s.len_mean
-                ),
-            )
-        }
-        None if s.len_p99 <= INLINE_LIMIT => (
-            format!("inline up to {} bytes", s.len_p99.max(1)),
-            format!(
-                "{data}: values rarely repeat, so an id table would hold nearly every value; but \
-                 99 % are at most {} bytes, which a small inline string (such as \
-                 `SmallVec<[u8; {}]>`) keeps in the record without a heap block",
-                s.len_p99,
-                s.len_p99.max(1)
-            ),
-        ),
-        None => (
-            "keep String".to_owned(),
-            format!(
-                "{data}: values rarely repeat and are too long to inline, so a `String` (one heap \
-                 block each) is the honest layout{}",
-                declared.map_or(String::new(), |d| format!(
-                    "; the declared `intern = {d}` keeps a table as large as the data"
-                ))
-            ),
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn stats(distinct: u64, p99: usize) -> StringStats {
-        StringStats {
-            field: "f".into(),
-            distinct,
-            capped: false,
-            len_median: p99 / 2,
-            len_p99: p99,
-            len_max: p99 + 3,
-            len_mean: p99 as f64 / 2.0,
-        }
+    /// A `Trade` whose only workload reads `price`; `venue` cold or not.
+    fn trade(venue_cold: bool) -> (RecordSection, Vec<bool>) {
+        let field = |name: &str, size, cold| RecordField {
+            name: name.to_owned(),
+            ty: if size == 24 { "String" } else { "f64" }.to_owned(),
+            size,
+            packed_size: 8,
+            intern: None,
+            cold,
+        };
+        let record = RecordSection {
+            name: "Trade".to_owned(),
+            fields: vec![
+                field("price", 8, false),
+                field("venue", 24, venue_cold),
+                field("note", 24, false),
+            ],
+            workloads: vec!["vwap".to_owned()],
+            access: vec![crate::model::WorkloadAccess {
+                workload: "vwap".to_owned(),
+                records: 10,
+                fields: vec![(10, 0), (0, 0), (0, 0)],
+            }],
+            strings: Vec::new(),
+            record_type: crate::inspect::TypeInfo::from_spans(
+                "Trade",
+                56,
+                8,
+                vec![("price", 0..8), ("venue", 8..32), ("note", 32..56)],
+            ),
+            bench: None,
+        };
+        let touched = touched(&record);
+        (record, touched)
     }
 
     #[test]
-    fn string_advice_follows_the_data() {
-        assert!(advise_string(&stats(50, 8), 100_000, None)
-            .0
-            .starts_with("intern = u8"));
-        assert!(advise_string(&stats(5_000, 8), 100_000, None)
-            .0
-            .starts_with("intern = u16"));
-        assert_eq!(
-            advise_string(&stats(5_000, 8), 100_000, Some("u32")).0,
-            "intern = u16 (declared `intern = u32`)"
+    fn cold_advice_names_only_fields_not_cold_yet() {
+        let (record, touched) = trade(false);
+        let advice = untouched_advice(&record, &touched);
+        assert!(
+            advice.starts_with("no workload touches `venue` and `note`: 48 of the 56 bytes"),
+            "{advice}"
         );
-        assert_eq!(
-            advise_string(&stats(90_000, 12), 100_000, None).0,
-            "inline up to 12 bytes"
+        assert!(advice.contains("mark them `#[record(cold)]`"), "{advice}");
+
+        let (record, touched) = trade(true);
+        let advice = untouched_advice(&record, &touched);
+        assert!(
+            advice.starts_with(
+                "no workload touches `note` (nor `venue`, already `#[record(cold)]`): 24 of the \
+                 56 bytes"
+            ),
+            "{advice}"
         );
-        assert_eq!(
-            advise_string(&stats(90_000, 80), 100_000, None).0,
-            "keep String"
+        assert!(advice.contains("mark it `#[record(cold)]`"), "{advice}");
+        assert!(!advice.contains("mark them"), "{advice}");
+
+        // Every untouched field already cold: nothing left to mark.
+        let (mut record, _) = trade(true);
+        record.fields[2].cold = true;
+        let advice = untouched_advice(&record, &touched);
+        assert!(!advice.contains("mark"), "{advice}");
+        assert!(
+            advice.starts_with("no workload touches `venue` and `note`, already `#[record(cold)]`"),
+            "{advice}"
         );
     }
 
@@ -353,33 +254,5 @@ mod tests {
         assert_eq!(article("order"), "an");
         assert_eq!(article("Trade"), "a");
         assert_eq!(article(""), "a");
-    }
-
-    #[test]
-    fn only_an_interned_field_cites_what_soa_measured() {
-        let interned = ["host"];
-        let host = measured("host", true, &interned, Some(150.0), Some(108.0));
-        assert!(
-            host.contains("`soa` (ids for the interned `host`) 108 B/record"),
-            "{host}"
-        );
-        let message = measured("message", false, &interned, Some(150.0), Some(108.0));
-        assert!(!message.contains("soa"), "{message}");
-        assert!(
-            message.contains("`message` was a `String` in every layout this run"),
-            "{message}"
-        );
-        assert_eq!(measured("host", true, &interned, None, Some(1.0)), "");
-        // Interned, but `soa` could not hold the data (or was not profiled): no claim that
-        // the field was a `String` everywhere.
-        let failed = measured("host", true, &interned, Some(150.0), None);
-        assert!(
-            failed.contains("`soa`, which keeps `host` as ids, has no heap figure"),
-            "{failed}"
-        );
-        assert_eq!(
-            advise_string(&stats(90_000, 80), 100_000, None).0,
-            "keep String"
-        );
     }
 }
