@@ -1,50 +1,77 @@
 //! Every number layoutlab prints, formatted in one place, so a figure reads the same in the
 //! terminal, the Markdown and the charts.
 
-/// A per-record figure in reports: no decimals from 100, one from 10, two below.
+/// A per-record figure (a time, a byte or instruction count): at least three significant
+/// digits — `0.587`, `1.14`, `12.3`, `1234` — and `0` for none.
 pub(crate) fn per_record(x: f64) -> String {
-    if x >= 100.0 {
-        format!("{x:.0}")
-    } else if x >= 10.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.2}")
+    if x == 0.0 {
+        return "0".to_owned();
     }
+    let decimals = significant_decimals(x);
+    format!("{x:.decimals$}")
 }
 
-/// A per-record figure with its interval: `6.42 (6.31–6.60)`; just the figure when the
-/// interval is a point (one round, or an exact count).
+/// Decimals that give `x` three significant digits, none from 100: from the exponent of `x`
+/// rounded to three digits, so 9.996 counts as 10.0 and the power-of-ten edges are exact.
+fn significant_decimals(x: f64) -> usize {
+    decimals_for(x, 2)
+}
+
+/// Decimals that show the first significant digit of `spread` (`0.012` → 2), none from 1.
+fn first_digit_decimals(spread: f64) -> usize {
+    decimals_for(spread, 0)
+}
+
+/// The decimals that keep `digits` digits after the first significant one of `x`.
+fn decimals_for(x: f64, digits: usize) -> usize {
+    if x == 0.0 || !x.is_finite() {
+        return 0;
+    }
+    let scientific = format!("{:.digits$e}", x.abs());
+    let exponent: i64 = scientific
+        .rsplit('e')
+        .next()
+        .and_then(|e| e.parse().ok())
+        .unwrap_or(0);
+    usize::try_from(digits as i64 - exponent).unwrap_or(0)
+}
+
+/// The decimals of a figure printed with an interval of half-width `spread`: the figure's
+/// three significant digits, or more until the interval's first digit shows (never `±0.0`).
+fn interval_decimals(median: f64, spread: f64) -> usize {
+    significant_decimals(median).max(first_digit_decimals(spread))
+}
+
+/// A per-record figure with its interval, figure and bounds to the same decimals:
+/// `6.42 (6.31–6.60)`, `0.587 (0.575–0.599)`; just the figure when the interval is a point
+/// (one round, or an exact count).
 pub(crate) fn per_record_range(median: f64, lower: f64, upper: f64) -> String {
-    with_interval(median, lower, upper, per_record, per_record)
+    if lower == upper {
+        return per_record(median);
+    }
+    let d = interval_decimals(median, (upper - median).max(median - lower));
+    format!("{median:.d$} ({lower:.d$}–{upper:.d$})")
 }
 
-/// A figure with the larger half-width of its interval: `6.4±0.2` (terminal tables).
+/// A figure with the larger half-width of its interval, both to the same decimals:
+/// `0.587±0.012`, `8.31±0.23`, `618.0±0.3` (terminal tables); just the figure when the
+/// interval is a point.
 pub(crate) fn plus_minus(median: f64, spread: f64) -> String {
     if spread > 0.0 {
-        format!("{median:.1}±{spread:.1}")
+        let d = interval_decimals(median, spread);
+        format!("{median:.d$}±{spread:.d$}")
     } else {
-        format!("{median:.1}")
+        per_record(median)
     }
 }
 
-/// A ratio with its interval: `1.09× (1.05–1.12)`.
+/// A ratio with its interval: `1.09× (1.05–1.12)`; just the ratio when the interval is a
+/// point.
 pub(crate) fn ratio_range(median: f64, lower: f64, upper: f64) -> String {
-    with_interval(median, lower, upper, ratio, |x| format!("{x:.2}"))
-}
-
-/// `median (lower–upper)`, the median written by `figure` and the bounds by `bound`; just
-/// the median when the interval is a point.
-fn with_interval(
-    median: f64,
-    lower: f64,
-    upper: f64,
-    figure: fn(f64) -> String,
-    bound: fn(f64) -> String,
-) -> String {
     if lower == upper {
-        figure(median)
+        ratio(median)
     } else {
-        format!("{} ({}–{})", figure(median), bound(lower), bound(upper))
+        format!("{} ({lower:.2}–{upper:.2})", ratio(median))
     }
 }
 
@@ -60,8 +87,7 @@ pub(crate) fn small(x: f64) -> String {
     if x == 0.0 || x >= 1.0 || !x.is_finite() {
         format!("{x:.2}")
     } else {
-        let decimals = (-x.log10()).floor() as usize + 3;
-        format!("{x:.decimals$}")
+        per_record(x)
     }
 }
 
@@ -87,19 +113,6 @@ pub(crate) fn times(x: f64) -> String {
         format!("{x:.0}×")
     } else {
         format!("{x:.1}×")
-    }
-}
-
-/// A count per record that may be far below 1 (cache misses): `0` for none, three
-/// significant digits below 1 (`0.00645`), as [`per_record`] from 1.
-pub(crate) fn count_per_record(x: f64) -> String {
-    if x == 0.0 {
-        "0".to_owned()
-    } else if x < 1.0 {
-        let decimals = (2.0 - x.log10().floor()) as usize;
-        format!("{x:.decimals$}")
-    } else {
-        per_record(x)
     }
 }
 
@@ -160,12 +173,43 @@ mod tests {
     }
 
     #[test]
-    fn per_record_decimals_follow_magnitude_and_intervals_show_their_bounds() {
+    fn per_record_figures_keep_three_significant_digits() {
+        assert_eq!(per_record(1234.4), "1234");
         assert_eq!(per_record(510.2), "510");
         assert_eq!(per_record(35.04), "35.0");
-        assert_eq!(per_record(1.234), "1.23");
-        // With an interval, unless it is a point.
+        assert_eq!(per_record(12.34), "12.3");
+        assert_eq!(per_record(1.14), "1.14");
+        assert_eq!(per_record(0.5871), "0.587");
+        assert_eq!(per_record(0.006451), "0.00645");
+        assert_eq!(per_record(0.1), "0.100");
+        assert_eq!(per_record(0.0), "0");
+        // Rounding up to the next power of ten keeps three digits, not four.
+        assert_eq!(per_record(9.996), "10.0");
+        assert_eq!(per_record(0.9996), "1.00");
+        assert_eq!(per_record(99.96), "100");
+    }
+
+    #[test]
+    fn intervals_print_to_the_figures_decimals_and_never_as_zero() {
+        assert_eq!(plus_minus(0.5871, 0.0123), "0.587±0.012");
+        assert_eq!(plus_minus(8.31, 0.23), "8.31±0.23");
+        assert_eq!(plus_minus(627.0, 17.0), "627±17");
+        // A spread below the figure's last digit gets the decimals of its first digit.
+        assert_eq!(plus_minus(2.04, 0.004), "2.040±0.004");
+        assert_eq!(plus_minus(618.2, 0.3), "618.2±0.3");
+        assert_eq!(plus_minus(1.7, 0.0), "1.70");
+        for (median, spread) in [(2.0, 0.049), (1.7, 0.0004), (1234.0, 0.06), (0.01, 1e-5)] {
+            let shown = plus_minus(median, spread);
+            let (_, interval) = shown.split_once('±').unwrap();
+            assert!(
+                interval.chars().any(|c| ('1'..='9').contains(&c)),
+                "{shown}"
+            );
+        }
         assert_eq!(per_record_range(6.423, 6.31, 6.6), "6.42 (6.31–6.60)");
+        assert_eq!(per_record_range(10.2, 9.96, 10.5), "10.2 (10.0–10.5)");
+        assert_eq!(per_record_range(0.587, 0.575, 0.599), "0.587 (0.575–0.599)");
+        assert_eq!(per_record_range(20.1, 20.08, 20.11), "20.10 (20.08–20.11)");
         assert_eq!(per_record_range(35.04, 35.04, 35.04), "35.0");
         assert_eq!(ratio_range(1.094, 1.051, 1.123), "1.09× (1.05–1.12)");
         assert_eq!(ratio_range(1.0, 1.0, 1.0), "1.00×");
@@ -175,12 +219,6 @@ mod tests {
     fn counts_and_ratios_read_at_a_glance() {
         assert_eq!(times(7.94), "7.9×");
         assert_eq!(times(16.4), "16×");
-        assert_eq!(count_per_record(0.0), "0");
-        assert_eq!(count_per_record(0.006451), "0.00645");
-        assert_eq!(count_per_record(0.1), "0.100");
-        assert_eq!(count_per_record(0.5), "0.500");
-        assert_eq!(count_per_record(2.8), "2.80");
-        assert_eq!(count_per_record(133.2), "133");
     }
 
     #[test]

@@ -46,6 +46,10 @@ pub(crate) struct Ranked {
     pub why: String,
 }
 
+/// What the guide says of a profile in which no layout could be ranked, in REPORT.md and on
+/// the terminal alike.
+pub(crate) const UNRANKED: &str = "no layout could be ranked: the figures are missing";
+
 /// Heap figures within this ratio are level.
 const EXACT_TOLERANCE: f64 = 1.005;
 
@@ -114,7 +118,7 @@ impl Advice {
                 (vec![next.layout.as_str()], within)
             };
             format!(
-                "choose `{}`, level with {} ({within}); the ranking below decides the rest",
+                "choose `{}`, level with {} ({within}); the full ranking decides the rest",
                 best.layout,
                 crate::format::code_list(&level)
             )

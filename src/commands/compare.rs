@@ -10,7 +10,7 @@ use super::{emit, file_list, HeapArgs, SourceArgs};
 use crate::error::UsageError;
 use crate::format::thousands;
 use crate::model::SweepSection;
-use crate::report::{self, terminal};
+use crate::report::{self, brief};
 use crate::session::builtin::Builtin;
 use crate::session::sweep::{self, SweepPlan};
 use crate::session::{HeapPlan, Plan, SizeStep};
@@ -66,6 +66,10 @@ pub(crate) struct CompareArgs {
     /// With --sweep: no size above N records (a quicker, shorter sweep).
     #[arg(long, value_name = "N", requires = "sweep", value_parser = sweep_cap)]
     sweep_max_records: Option<u64>,
+    /// Print only the headline (per layout: pipeline time, vs best, bytes per record) and
+    /// the decision guide's recommendations, in 100 columns; the report is complete as ever.
+    #[arg(long)]
+    brief: bool,
 }
 
 /// Runs the command.
@@ -136,17 +140,19 @@ pub(crate) fn run(args: &CompareArgs) -> Result<()> {
     }
     results.criterion = crate::import::criterion::load(&args.criterion).unwrap_or_default();
 
-    emit(terminal::compare(&results).as_bytes())?;
+    let width = args.brief.then_some(brief::WIDTH);
+    emit(report::terminal_view(&results, args.brief).as_bytes())?;
     for l in &results.layouts {
         for e in &l.errors {
             eprintln!("layoutlab: {} failed: {e}", l.layout);
         }
     }
     if let crate::model::PythonSection::Skipped { reason } = &results.python {
-        emit(format!("Python reference skipped: {reason}\n").as_bytes())?;
+        emit(brief::fit(&format!("Python reference skipped: {reason}"), width).as_bytes())?;
     }
+    emit(brief::recommendations(&results, width).as_bytes())?;
     let written = report::write_report(&args.out, &results)?;
-    emit(format!("report: {}\n", file_list(&written)).as_bytes())?;
+    emit(brief::fit(&format!("report: {}", file_list(&written)), width).as_bytes())?;
     super::failures(&results.failed_measurements())
 }
 

@@ -9,7 +9,7 @@ use clap::Args;
 use super::{emit, file_list};
 use crate::error::UsageError;
 use crate::format::one_line;
-use crate::report::{self, RESULTS_FILE};
+use crate::report::{self, brief, RESULTS_FILE};
 
 /// `report`'s arguments.
 #[derive(Debug, Args)]
@@ -26,6 +26,10 @@ pub(crate) struct ReportArgs {
     /// criterion's output directory; its estimates replace the saved ones when present.
     #[arg(long, value_name = "DIR", default_value = "target/criterion")]
     criterion: PathBuf,
+    /// Print only the headline and the decision guide's recommendations, in 100 columns,
+    /// instead of `compare`'s wide tables (the built-in pipeline's results).
+    #[arg(long, conflicts_with = "merge")]
+    brief: bool,
 }
 
 /// Runs the command.
@@ -41,15 +45,23 @@ pub(crate) fn run(args: &ReportArgs) -> Result<()> {
         results.criterion = estimates;
     }
     let written = report::write_report(dir, &results)?;
-    emit(
-        format!(
-            "report rebuilt from {} ({} criterion estimates): {}\n",
+    let width = args.brief.then_some(brief::WIDTH);
+    let mut out = String::new();
+    if results.record.is_none() {
+        // What `compare` printed, from the saved results, and the same recommendations.
+        out.push_str(&report::terminal_view(&results, args.brief));
+        out.push_str(&brief::recommendations(&results, width));
+    }
+    out.push_str(&brief::fit(
+        &format!(
+            "report rebuilt from {} ({} criterion estimates): {}",
             crate::format::one_line(&source.display().to_string()),
             results.criterion.len(),
             file_list(&written)
-        )
-        .as_bytes(),
-    )
+        ),
+        width,
+    ));
+    emit(out.as_bytes())
 }
 
 /// `report --merge`: several machines' results side by side.

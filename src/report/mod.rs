@@ -8,6 +8,7 @@
 //! that was killed is removed by the next run.
 
 pub(crate) mod bmf;
+pub(crate) mod brief;
 pub(crate) mod charts;
 pub(crate) mod html;
 pub(crate) mod markdown;
@@ -88,6 +89,16 @@ pub(crate) fn load(path: &Path) -> Result<Results, InputError> {
         )));
     }
     Ok(results)
+}
+
+/// What `compare` and `report` print of the built-in pipeline's results before the
+/// recommendations: the wide tables, or with `brief` only the headline.
+pub(crate) fn terminal_view(results: &Results, brief: bool) -> String {
+    if brief {
+        brief::headline(results)
+    } else {
+        terminal::compare(results)
+    }
 }
 
 /// Why a `compare --sweep` says nothing about where a lead flips, when it measured too few

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::analysis::{costs, figures};
-use crate::format::{count_per_record, one_decimal, per_record, plus_minus, ratio_x, small};
+use crate::format::{one_decimal, per_record, plus_minus, ratio_x, small};
 use crate::inspect::TypeInfo;
 use crate::model::{LayoutRun, MemorySummary, Results, Timing};
 use crate::pipeline::Stage;
@@ -132,14 +132,7 @@ pub(crate) fn compare(results: &Results) -> String {
                     let i = figures::stage(t, s.name());
                     plus_minus(i.median, i.spread())
                 }));
-                let i = figures::pipeline(t);
-                row.push(plus_minus(i.median, i.spread()));
-                let r = figures::pipeline_ratio(t, fastest);
-                row.push(if r.lower == r.upper {
-                    ratio_x(r.median)
-                } else {
-                    format!("{} ({:.2}–{:.2})", ratio_x(r.median), r.lower, r.upper)
-                });
+                row.extend(pipeline_cells(t, fastest));
             }
             _ => row.extend(std::iter::repeat_n("-".to_owned(), Stage::ALL.len() + 2)),
         }
@@ -170,6 +163,21 @@ pub(crate) fn compare(results: &Results) -> String {
         }
     }
     out
+}
+
+/// The `pipeline` and `vs best` cells of a timed layout: its pipeline time ± its interval,
+/// and its pipeline over the fastest layout's, round by round, with that ratio's interval.
+pub(crate) fn pipeline_cells(t: &Timing, fastest: &Timing) -> [String; 2] {
+    let i = figures::pipeline(t);
+    let r = figures::pipeline_ratio(t, fastest);
+    [
+        plus_minus(i.median, i.spread()),
+        if r.lower == r.upper {
+            ratio_x(r.median)
+        } else {
+            format!("{} ({:.2}–{:.2})", ratio_x(r.median), r.lower, r.upper)
+        },
+    ]
 }
 
 /// Peak live bytes per record in each phase, and where the dhat profiles went.
@@ -251,8 +259,8 @@ fn costs(results: &Results) -> String {
         let w = &c.whole_run.per_record;
         row.extend([
             per_record(w.instructions),
-            count_per_record(w.d1_misses),
-            count_per_record(w.ll_misses),
+            per_record(w.d1_misses),
+            per_record(w.ll_misses),
             per_record(w.est_cycles),
         ]);
         table.row(row);

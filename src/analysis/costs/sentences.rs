@@ -2,7 +2,7 @@
 //! line for the decision guide and the terminal, every figure in it computed.
 
 use super::{Cause, Fit, Gap, Verdict, ALMOST_NONE, LEVEL, NEAR};
-use crate::format::{count_per_record, per_record, times};
+use crate::format::{per_record, times};
 
 impl Gap<'_> {
     /// `Among layouts with a fixed schema, ` when the slow side is the slowest of those:
@@ -48,9 +48,9 @@ impl Gap<'_> {
             cause.count(&self.slow.counts),
         );
         let how = if f == 0.0 {
-            format!("none against {} per record", count_per_record(s))
+            format!("none against {} per record", per_record(s))
         } else if s / f >= ALMOST_NONE {
-            format!("almost none against {} per record", count_per_record(s))
+            format!("almost none against {} per record", per_record(s))
         } else {
             format!("{} fewer", times(s / f))
         };
@@ -222,22 +222,18 @@ fn instructions(fast: f64, slow: f64) -> String {
 /// `misses D1 8.5× less often (0.290 vs 2.47 per record)`, `almost never misses LL (…)`;
 /// `None` when neither misses.
 fn misses(cache: &str, fast: f64, slow: f64, slow_layout: &str) -> Option<String> {
-    let values = format!(
-        "({} vs {} per record)",
-        count_per_record(fast),
-        count_per_record(slow)
-    );
+    let values = format!("({} vs {} per record)", per_record(fast), per_record(slow));
     Some(if fast == 0.0 && slow == 0.0 {
         return None;
     } else if fast == 0.0 {
         format!(
             "never misses {cache} (`{slow_layout}`: {} per record)",
-            count_per_record(slow)
+            per_record(slow)
         )
     } else if slow == 0.0 {
         format!(
             "misses {cache} {} times per record where `{slow_layout}` never does",
-            count_per_record(fast)
+            per_record(fast)
         )
     } else if slow / fast >= ALMOST_NONE {
         format!("almost never misses {cache} {values}")

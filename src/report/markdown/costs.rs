@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use crate::analysis::costs::{gaps, headline, measured, setup, FIT, LEVEL, MODEL_LEVEL, SHARE};
-use crate::format::{count_per_record, per_record};
+use crate::format::per_record;
 use crate::model::costs::{Costs, CostsPerRecord};
 use crate::model::Results;
 
@@ -20,12 +20,12 @@ const FIGURES: [Figure; 4] = [
     (
         "D1 misses (data reads and writes)",
         |c| c.d1_misses,
-        count_per_record,
+        per_record,
     ),
     (
         "LL misses (data reads and writes)",
         |c| c.ll_misses,
-        count_per_record,
+        per_record,
     ),
     ("Estimated cycles", |c| c.est_cycles, per_record),
 ];

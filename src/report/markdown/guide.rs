@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::analysis::guide::Advice;
+use crate::analysis::guide::{Advice, UNRANKED};
 
 use super::text::capitalise;
 
@@ -25,10 +25,7 @@ pub(crate) fn guide(out: &mut String, advice: &[Advice], data: &crate::model::Re
                 let _ = writeln!(out, "**Recommendation: {v}.**\n");
             }
             None => {
-                let _ = writeln!(
-                    out,
-                    "**No layout could be ranked: the figures are missing.**\n"
-                );
+                let _ = writeln!(out, "**{}.**\n", capitalise(UNRANKED));
             }
         }
         for (i, r) in advice.ranking.iter().enumerate() {

@@ -174,12 +174,7 @@ fn summary(out: &mut String, data: &Results, record: &RecordSection) {
                     // `Harness::criterion` registers `workload/layout/records`: its estimate,
                     // where it has run, stands in for the rounds' median (marked ᶜ).
                     if let Some(c) = data.criterion_estimate(phase, &l.layout, t.records) {
-                        return format!(
-                            "{} ({}–{})ᶜ",
-                            per_record(c.mean_ns),
-                            per_record(c.lower_ns),
-                            per_record(c.upper_ns)
-                        );
+                        return format!("{}ᶜ", per_record_range(c.mean_ns, c.lower_ns, c.upper_ns));
                     }
                     if t.best.get(phase).is_none() {
                         // Left out on this layout: see the failures.

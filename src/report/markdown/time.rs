@@ -12,12 +12,7 @@ use super::text::{capitalise, chart_marker, escape, table};
 
 fn stage_cell(data: &Results, layout: &str, t: &Timing, stage: Stage) -> String {
     if let Some(c) = data.criterion_estimate(stage.name(), layout, t.records) {
-        return format!(
-            "{} ({}–{})ᶜ",
-            per_record(c.mean_ns),
-            per_record(c.lower_ns),
-            per_record(c.upper_ns)
-        );
+        return format!("{}ᶜ", per_record_range(c.mean_ns, c.lower_ns, c.upper_ns));
     }
     let i = figures::stage(t, stage.name());
     per_record_range(i.median, i.lower, i.upper)
