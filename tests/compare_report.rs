@@ -1,5 +1,6 @@
 //! `compare` and `report` from outside: the files, every layout in each, determinism of
-//! `report`, and a failing layout that does not sink the report.
+//! `report`, a failing layout that does not sink the report, and the recommendations the
+//! terminal ends with (REPORT.md's, in full or `--brief`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -45,6 +46,11 @@ fn compare_writes_every_file_with_every_layout_and_report_is_deterministic() {
     let md = read(&dir, "REPORT.md");
     let html = read(&dir, "index.html");
     let json = read(&dir, "results.json");
+    assert_eq!(
+        printed_recommendations(&String::from_utf8_lossy(&out.stdout)),
+        report_recommendations(&md),
+        "compare ends with REPORT.md's recommendations"
+    );
     for layout in layoutlab::layouts::LAYOUTS {
         let name = layout.name;
         assert!(md.contains(&format!("`{name}`")), "{name} in REPORT.md");
@@ -230,4 +236,147 @@ fn a_sweep_needs_the_generated_workload() {
         "{stderr}"
     );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+/// `(profile, recommendation)` of each profile of REPORT.md's *Decision guide*, in order.
+fn report_recommendations(md: &str) -> Vec<(String, String)> {
+    let guide = md
+        .split("## Decision guide")
+        .nth(1)
+        .expect("a decision guide");
+    let guide = guide.split("\n## ").next().unwrap();
+    let mut profile = String::new();
+    let mut found = Vec::new();
+    for line in guide.lines() {
+        if let Some(heading) = line.strip_prefix("### ") {
+            let mut c = heading.chars();
+            profile = c.next().unwrap().to_lowercase().chain(c).collect();
+        } else if let Some(v) = line.strip_prefix("**Recommendation: ") {
+            found.push((profile.clone(), v.strip_suffix(".**").unwrap().to_owned()));
+        }
+    }
+    found
+}
+
+/// `(profile, recommendation)` of each line the terminal prints under `decision guide`,
+/// continuation lines of a wrapped one joined back.
+fn printed_recommendations(stdout: &str) -> Vec<(String, String)> {
+    let mut lines = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("decision guide ("));
+    assert!(lines.next().is_some(), "a decision guide in {stdout}");
+    let mut found: Vec<String> = Vec::new();
+    for line in lines {
+        if let Some(continued) = line.strip_prefix("      ") {
+            found.last_mut().unwrap().push_str(&format!(" {continued}"));
+        } else if let Some(first) = line.strip_prefix("  ") {
+            found.push(first.to_owned());
+        } else {
+            break;
+        }
+    }
+    found
+        .iter()
+        .map(|l| {
+            let (profile, verdict) = l.split_once(": ").unwrap();
+            (profile.to_owned(), verdict.to_owned())
+        })
+        .collect()
+}
+
+/// A report directory holding a copy of the committed sample's `results.json` (nine rounds
+/// at 1 000 000 records): `report` rebuilds from it without measuring anything.
+fn sample_results(name: &str) -> PathBuf {
+    let dir = out_dir(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/results.json");
+    std::fs::copy(sample, dir.join("results.json")).unwrap();
+    dir
+}
+
+fn report_stdout(dir: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
+        "report",
+        "--out",
+        dir.to_str().unwrap(),
+        "--criterion",
+        "/nonexistent",
+    ];
+    args.extend(extra);
+    let out = layoutlab(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn report_ends_with_the_recommendations_report_md_carries_then_where_it_is() {
+    let dir = sample_results("recommendations");
+    let stdout = report_stdout(&dir, &[]);
+    let printed = printed_recommendations(&stdout);
+    let expected = report_recommendations(&read(&dir, "REPORT.md"));
+    let profiles: Vec<&str> = expected.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        profiles,
+        [
+            "memory-bound at large N",
+            "full scans",
+            "per-record access by index",
+            "schema that changes at run time",
+            "short-lived batches dropped at once",
+        ]
+    );
+    assert_eq!(printed, expected, "{stdout}");
+    assert!(
+        printed[1].1.starts_with("choose `soa` (") && printed[1].1.contains("interval"),
+        "the chosen layout, the runner-up and the ratio's interval: {printed:?}"
+    );
+    // The wide tables come first, as `compare` prints them; where the report is comes last.
+    assert!(stdout.contains("heap peak per record by phase"), "{stdout}");
+    let last = stdout.lines().last().unwrap();
+    assert!(last.starts_with("report rebuilt from "), "{last}");
+    assert!(last.contains("REPORT.md"), "{last}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn brief_prints_the_headline_and_the_same_recommendations_in_100_columns() {
+    let dir = sample_results("brief");
+    let stdout = report_stdout(&dir, &["--brief"]);
+    for line in stdout.lines() {
+        assert!(
+            line.chars().count() <= 100,
+            "{} columns: {line}",
+            line.chars().count()
+        );
+    }
+    assert_eq!(
+        printed_recommendations(&stdout),
+        report_recommendations(&read(&dir, "REPORT.md")),
+        "{stdout}"
+    );
+    let header = stdout
+        .lines()
+        .find(|l| l.starts_with("layout "))
+        .expect("the headline's header");
+    let columns: Vec<&str> = header.split_whitespace().collect();
+    assert_eq!(columns, ["layout", "pipeline", "vs", "best", "B/rec"]);
+    for layout in layoutlab::layouts::LAYOUTS {
+        let row = format!("{} ", layout.name);
+        assert!(
+            stdout.lines().any(|l| l.starts_with(&row)),
+            "a headline row for {}: {stdout}",
+            layout.name
+        );
+    }
+    assert!(
+        !stdout.contains("heap peak per record by phase"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("costs: callgrind"), "{stdout}");
+    assert!(stdout.contains("report rebuilt from "), "{stdout}");
+    std::fs::remove_dir_all(&dir).ok();
 }
