@@ -33,6 +33,12 @@ pub(crate) struct Advice {
     pub exact: bool,
     /// Layouts left out of the ranking, and why.
     pub excluded: Vec<(String, String)>,
+    /// The layouts after the best that cannot be told from it, in ranking order: exact
+    /// figures within 0.5 %; timings whose paired ratio to the best reaches down to 1, or is
+    /// within 3 %. Noise widens intervals, so under load this set grows, and a layout level
+    /// with the best on a quiet machine stays named on a busy one. Each with its figure over
+    /// the best's.
+    pub level_with: Vec<(String, Interval)>,
 }
 
 /// A layout's place in one ranking.
@@ -53,6 +59,10 @@ pub(crate) const UNRANKED: &str = "no layout could be ranked: the figures are mi
 /// Heap figures within this ratio are level.
 const EXACT_TOLERANCE: f64 = 1.005;
 
+/// Timings whose median ratio to the best is below this are level with it whatever their
+/// interval: a few per cent is within what a busy neighbour moves a figure by.
+const TIMED_TOLERANCE: f64 = 1.03;
+
 /// The least confidence of a timing interval that may name a winner: 5 rounds give 94 %
 /// (their full range), 3 rounds only 75 %, too little to tell a difference from noise.
 const MIN_CONFIDENCE: f64 = 0.9;
@@ -62,13 +72,10 @@ impl Advice {
     /// or timings whose ratio interval reaches 1 — or that have no interval at all (a single
     /// round says nothing about noise).
     pub(crate) fn level(&self) -> bool {
-        self.runner_up.is_some_and(|r| {
-            if self.exact {
-                r.median < EXACT_TOLERANCE
-            } else {
-                r.confidence < MIN_CONFIDENCE || r.lower <= 1.0
-            }
-        })
+        !self.level_with.is_empty()
+            || self
+                .runner_up
+                .is_some_and(|r| !self.exact && r.confidence < MIN_CONFIDENCE)
     }
 
     /// The one-sentence recommendation, or `None` when nothing could be ranked.
@@ -100,22 +107,31 @@ impl Advice {
                 best.layout, r.median, next.layout, self.metric
             )
         } else if self.level() {
-            let (level, within) = if self.exact {
-                // Exact figures: every layout within the tolerance of the best is level
-                // with it, not only the runner-up.
-                let level: Vec<&str> = self.ranking[1..]
-                    .iter()
-                    .take_while(|l| best.score > 0.0 && l.score / best.score < EXACT_TOLERANCE)
-                    .map(|l| l.layout.as_str())
-                    .collect();
-                let all = if level.len() > 1 { "all " } else { "" };
-                (level, format!("{all}within 0.5 % on {}", self.metric))
-            } else {
-                let within = format!(
-                    "{:.2}× on {}{interval}, which includes 1",
-                    r.median, self.metric
-                );
-                (vec![next.layout.as_str()], within)
+            let level: Vec<&str> = self.level_with.iter().map(|(l, _)| l.as_str()).collect();
+            let all = if level.len() > 1 { "all " } else { "" };
+            let within = match self.level_with.first() {
+                Some((first, r)) if !self.exact => {
+                    let others = if level.len() > 1 {
+                        "; the others' intervals reach 1 too, or they are within 3 %"
+                    } else {
+                        ""
+                    };
+                    let reaches = if r.lower <= 1.0 {
+                        format!(
+                            ", {:.0} % interval {:.2}–{:.2}, which includes 1",
+                            r.confidence * 100.0,
+                            r.lower,
+                            r.upper
+                        )
+                    } else {
+                        ", within 3 %".to_owned()
+                    };
+                    format!(
+                        "`{first}` {:.2}× on {}{reaches}{others}",
+                        r.median, self.metric
+                    )
+                }
+                _ => format!("{all}within 0.5 % on {}", self.metric),
             };
             format!(
                 "choose `{}`, level with {} ({within}); the full ranking decides the rest",
@@ -129,6 +145,18 @@ impl Advice {
             )
         })
     }
+}
+
+/// Exact figures within [`EXACT_TOLERANCE`] of the best's, after it.
+fn level_exact(ranking: &[Ranked]) -> Vec<(String, Interval)> {
+    let Some(best) = ranking.first() else {
+        return Vec::new();
+    };
+    ranking[1..]
+        .iter()
+        .take_while(|l| best.score > 0.0 && l.score / best.score < EXACT_TOLERANCE)
+        .map(|l| (l.layout.clone(), Interval::exact(l.score / best.score)))
+        .collect()
 }
 
 fn rank(mut ranking: Vec<Ranked>) -> Vec<Ranked> {
@@ -217,10 +245,11 @@ pub(crate) fn memory_bound(data: &Results) -> Advice {
         question: "many records must fit in RAM at once; heap per record decides how many"
             .to_owned(),
         metric: "peak heap bytes per record".to_owned(),
-        ranking,
         runner_up,
         exact: true,
         excluded: missing(data, "heap profile", |l| l.memory.is_some()),
+        level_with: level_exact(&ranking),
+        ranking,
     }
 }
 
@@ -276,6 +305,16 @@ pub(crate) fn timed(
         },
         _ => None,
     };
+    let level_with = match ranking.first().and_then(|a| timing_of(&a.layout)) {
+        Some(ta) => ranking[1..]
+            .iter()
+            .filter_map(|l| {
+                let r = figures::ratio(timing_of(&l.layout)?, ta, &p.rounds, &p.figure);
+                (r.lower <= 1.0 || r.median < TIMED_TOLERANCE).then(|| (l.layout.clone(), r))
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let with_figure = |l: &LayoutRun| l.timing.as_ref().and_then(|t| (p.figure)(t)).is_some();
     Advice {
         profile: p.profile.clone(),
@@ -285,6 +324,7 @@ pub(crate) fn timed(
         runner_up,
         exact: false,
         excluded: missing(data, p.lacking, |l| !eligible(l) || with_figure(l)),
+        level_with,
     }
 }
 

@@ -192,6 +192,7 @@ impl<R: Record> Subject for Own<'_, R> {
             drop,
             outcome: Outputs(outputs),
             notes,
+            access: None,
         })
     }
 

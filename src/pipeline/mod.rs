@@ -216,6 +216,18 @@ pub fn run<L: Layout, S: Source, O: StageObserver>(
     window: NonZeroUsize,
     observer: &mut O,
 ) -> Result<Outcome, SourceError> {
+    run_then(source, window, observer, |_: &L| {})
+}
+
+/// [`run`], with `last` given the store after the aggregate stage and before the drop,
+/// outside every span: the timed rounds probe reads by index there, on the store the run
+/// built, instead of building another.
+pub fn run_then<L: Layout, S: Source, O: StageObserver>(
+    source: &mut S,
+    window: NonZeroUsize,
+    observer: &mut O,
+    last: impl FnOnce(&L),
+) -> Result<Outcome, SourceError> {
     observer.before(Stage::Ingest);
     let ingested = ingest::<L, S>(source);
     observer.after(Stage::Ingest);
@@ -237,6 +249,8 @@ pub fn run<L: Layout, S: Source, O: StageObserver>(
     observer.before(Stage::Aggregate);
     let aggregates = aggregate(&store);
     observer.after(Stage::Aggregate);
+
+    last(&store);
 
     observer.before_drop();
     drop(store);

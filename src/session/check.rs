@@ -23,7 +23,7 @@ pub(super) fn time_once<S: Subject>(
         return Ok(());
     }
     let name = tracks[at].meta.name.clone();
-    let mut sample = match subject.run_once(&name, None) {
+    let mut sample = match subject.run_probed(&name, plan.access_reads) {
         Ok(sample) => sample,
         Err(RunError::Capacity(e)) if !plan.stop_at_first_failure => {
             tracks[at]
@@ -56,9 +56,12 @@ pub(super) fn time_once<S: Subject>(
         *reference = Some((name.clone(), sample.outcome.clone()));
     }
     let records = sample.records;
+    let probed = sample.access.take();
     let track = &mut tracks[at];
     track.runs.push(sample);
-    if plan.access_reads > 0 {
+    if let Some(probe) = probed {
+        track.accesses.push(probe);
+    } else if plan.access_reads > 0 {
         match subject.access(&name, plan.access_reads.min(records * 4), 1) {
             Ok(probe) => track.accesses.push(probe),
             Err(e) => track

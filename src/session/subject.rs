@@ -32,6 +32,10 @@ pub(crate) struct Sample<O> {
     /// Parts of the run (a user's workloads) that failed while the rest was measured: each
     /// part's stage is missing from `stages`.
     pub notes: Vec<PartFailure>,
+    /// The by-index probe the run made on its own store, untimed by the stages, just before
+    /// dropping it: `(reads, their total time)`. `None` when the subject probes a store of
+    /// its own afterwards ([`Subject::access`]).
+    pub access: Option<(u64, Nanos)>,
 }
 
 /// A part of a run that failed (a user's workload that panicked on this layout).
@@ -70,6 +74,14 @@ pub(crate) trait Subject: Sync {
         layout: &str,
         records: Option<u64>,
     ) -> Result<Sample<Self::Outcome>, RunError>;
+
+    /// [`Subject::run_once`] at the workload's size, with the by-index probe of `reads`
+    /// reads (at most four per record) made on the run's own store where the subject can
+    /// (filling [`Sample::access`]), which spares building a store only to probe it.
+    fn run_probed(&self, layout: &str, reads: u64) -> Result<Sample<Self::Outcome>, RunError> {
+        let _ = reads;
+        self.run_once(layout, None)
+    }
 
     /// Why two layouts' outcomes differ, or `None` when they agree.
     fn disagreement(&self, a: &Self::Outcome, b: &Self::Outcome) -> Option<String>;

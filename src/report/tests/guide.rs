@@ -123,3 +123,37 @@ fn every_layout_within_half_a_percent_of_the_smallest_is_named_level() {
     let level = verdict(&["slow_map"], 36.6);
     assert!(level.contains("level with `boxy` (within 0.5 %"), "{level}");
 }
+
+#[test]
+fn a_layout_level_with_the_best_when_quiet_stays_named_when_busy() {
+    let named = |a: &[u64], b: &[u64], c: &[u64]| {
+        let mut data = fixture();
+        data.layouts[0].timing = Some(rounds_timing(1000, a));
+        data.layouts[1].timing = Some(rounds_timing(1000, b));
+        data.layouts[2].timing = Some(rounds_timing(1000, c));
+        let scans = advise(&data)
+            .into_iter()
+            .find(|a| a.profile == "full scans")
+            .unwrap();
+        let mut named: Vec<String> = scans.level_with.iter().map(|(l, _)| l.clone()).collect();
+        named.extend(scans.ranking.first().map(|r| r.layout.clone()));
+        (named, scans.verdict().unwrap())
+    };
+    // Quiet: two within 2 % of each other every round, a third clearly behind.
+    let (quiet, verdict) = named(
+        &[100, 100, 101, 100, 100, 100, 101, 100, 100],
+        &[102, 102, 102, 101, 102, 102, 102, 102, 102],
+        &[150, 150, 151, 150, 150, 150, 151, 150, 150],
+    );
+    assert_eq!(quiet.len(), 2, "{verdict}");
+    assert!(verdict.contains("level with"), "{verdict}");
+    // Busy: a neighbour slows random rounds of either; the order may flip, but both stay.
+    let (busy, verdict) = named(
+        &[100, 160, 101, 100, 130, 100, 101, 100, 100],
+        &[102, 102, 140, 101, 102, 170, 102, 102, 102],
+        &[150, 150, 151, 190, 150, 150, 151, 150, 150],
+    );
+    for layout in &quiet {
+        assert!(busy.contains(layout), "{layout} dropped out: {verdict}");
+    }
+}
