@@ -4,6 +4,13 @@
 //! To measure your own record instead, derive [`Record`] on it and write workloads against
 //! [`Store`]; see [`own`].
 //!
+//! The user guide is beside the code, in the repository's `docs/` folder — start at
+//! `docs/README.md`, one page per question: the record and the pipeline, the layouts,
+//! reading the report, memory, deterministic costs, the regression gate and CI, several
+//! machines, your own record, adding a layout, the command line, reliability and the tree.
+//! The README has the two commands, a sample from the committed report and the shortest
+//! complete bench file for your own record.
+//!
 //! The tree follows the data: [`record`] (the record and its rules) → [`source`] (generator
 //! and CSV, streaming) → [`layouts`] (one file per layout, one trait, one registry) →
 //! [`pipeline`] (the five stages, written once) → [`measure`] (time; heap) → [`model`]
