@@ -227,6 +227,15 @@ fn a_bench_run_measures_every_layout_and_writes_the_report() {
         for phase in ["ingest", "failed_latency", "keep_errors"] {
             assert!(t["best"][phase].is_u64(), "{} {phase}", l["layout"]);
         }
+        // `failed_latency` only reads: timed warm too, one median per round. `keep_errors`
+        // retains and writes: a first pass only.
+        let warm = t["warm"].as_array().unwrap();
+        assert_eq!(warm.len(), 3, "{}", l["layout"]);
+        for round in warm {
+            assert!(round["failed_latency"].as_u64().unwrap() > 0, "{round}");
+            assert!(round.get("keep_errors").is_none(), "{round}");
+            assert!(round.get("ingest").is_none(), "{round}");
+        }
         // Outputs identical across layouts.
         assert_eq!(t["outputs"], layouts[0]["timing"]["outputs"]);
         // Heap from dhat in a child: every phase.
@@ -255,6 +264,8 @@ fn a_bench_run_measures_every_layout_and_writes_the_report() {
     let md = std::fs::read_to_string(out.join("REPORT.md")).unwrap();
     for needle in [
         "# layoutlab report: `Event`",
+        "`failed_latency` warm vs fastest",
+        "First pass only (changes its store, or was not timed warm): `keep_errors`.",
         "### Workload `failed_latency`",
         "## Which fields the workloads touch",
         // `host` is `#[record(cold)]` already, `service` interned as its data asks: the

@@ -69,10 +69,18 @@ fn order(i: u64) -> Order {
 
 /// The bench side: a user's `main`, with the workloads the test asks for.
 fn bench() {
+    let generator_panics = std::env::var_os("ORDERS_GENERATOR_PANICS").is_some();
     let mut harness = Harness::<Order>::new("orders")
         .records(2_000)
-        .generate(order)
+        .generate(move |i| {
+            // A user's bug past the first thousand records (fits' sample): in the timed run.
+            assert!(!generator_panics || i != 1_500, "no price for order {i}");
+            order(i)
+        })
         .workload("notional", Notional);
+    if std::env::var_os("ORDERS_ZERO_ROUNDS").is_some() {
+        harness = harness.rounds(0);
+    }
     if std::env::var_os("ORDERS_PANIC").is_some() {
         harness = harness.workload("off_by_one", OffByOne);
     }
@@ -87,7 +95,15 @@ fn main() {
     {
         return bench();
     }
-    let tests: [(&str, fn()); 4] = [
+    let tests: [(&str, fn()); 6] = [
+        (
+            "zero_rounds_in_the_bench_file_is_a_usage_error",
+            zero_rounds_in_the_bench_file_is_a_usage_error,
+        ),
+        (
+            "a_panicking_generator_names_the_record_and_exits_2",
+            a_panicking_generator_names_the_record_and_exits_2,
+        ),
         (
             "the_stores_allocations_leave_out_the_sources",
             the_stores_allocations_leave_out_the_sources,
@@ -258,4 +274,35 @@ fn the_stores_allocations_leave_out_the_sources() {
         md.contains("measured alone in the same process, is taken off ("),
         "{md}"
     );
+}
+
+fn zero_rounds_in_the_bench_file_is_a_usage_error() {
+    let out = temp_dir("zero-rounds");
+    let run = bench_into(&out, &[], &["ORDERS_ZERO_ROUNDS"]);
+    let stderr = text(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(".rounds(0): no round would be timed; give at least 1"),
+        "{stderr}"
+    );
+    assert!(!out.join("REPORT.md").exists());
+}
+
+fn a_panicking_generator_names_the_record_and_exits_2() {
+    let out = temp_dir("generator-panic");
+    let run = bench_into(
+        &out,
+        &["--rounds", "1", "--no-memory"],
+        &["ORDERS_GENERATOR_PANICS"],
+    );
+    let stderr = text(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("panicked at"), "{stderr}");
+    assert!(!stderr.contains("RUST_BACKTRACE"), "{stderr}");
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("the generator panicked: no price for order 1500"))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(line.contains("1500"), "{line}");
+    assert!(line.contains("own_harness_edges.rs:"), "{line}");
 }

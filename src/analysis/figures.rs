@@ -23,6 +23,18 @@ pub(crate) fn stage(t: &Timing, stage: &str) -> Interval {
     )
 }
 
+/// ns per record of one stage in the warm regime (the median pass over the same store, round
+/// by round); `None` when the stage was not timed warm.
+pub(crate) fn warm_stage(t: &Timing, stage: &str) -> Option<Interval> {
+    let rounds: Vec<Nanos> = t
+        .warm
+        .iter()
+        .filter_map(|r| r.get(stage).copied())
+        .collect();
+    let best = rounds.iter().min().copied()?;
+    Some(per_record(rounds.into_iter(), t.records, best))
+}
+
 /// ns per record of filter + normalize + rolling + aggregate.
 pub(crate) fn pipeline(t: &Timing) -> Interval {
     per_record(t.pipeline_runs().into_iter(), t.records, t.best_pipeline())
@@ -76,6 +88,21 @@ pub(crate) fn stage_ratio(t: &Timing, best: &Timing, stage_name: &str) -> Interv
                 .collect()
         },
         |t| Some(stage(t, stage_name)),
+    )
+}
+
+/// `t`'s warm time in `stage_name` over `best`'s (see [`ratio`]).
+pub(crate) fn warm_stage_ratio(t: &Timing, best: &Timing, stage_name: &str) -> Interval {
+    ratio(
+        t,
+        best,
+        |t| {
+            t.warm
+                .iter()
+                .filter_map(|r| r.get(stage_name).map(|n| n.0 as f64))
+                .collect()
+        },
+        |t| warm_stage(t, stage_name),
     )
 }
 

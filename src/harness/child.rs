@@ -68,7 +68,7 @@ pub(crate) fn run<R: Record>(own: &Own<'_, R>) -> Result<()> {
         for (k, workload) in workloads.iter().enumerate() {
             let mut marks = HeapMarks { hooks, workload: k };
             let ran = workload
-                .run_on(&layout, own.source, records, &mut marks)
+                .run_on(&layout, own.source, records, false, &mut marks)
                 .map_err(|e| HeapError::Run(e.into()))?;
             built_from = ran.records;
         }

@@ -18,20 +18,19 @@ const SAMPLE: u64 = 1_000;
 /// too, one at a time, and most hold more; this is the least any of them needs, so a size it
 /// refuses cannot run. A CSV file holds what it holds: it is not checked.
 pub(crate) fn check<R: Record>(source: &RecordSource<R>, records: u64) -> Result<()> {
-    let RecordSource::Generated(make) = source else {
+    let RecordSource::Generated(_) = source else {
         return Ok(());
     };
     let Some(available) = crate::measure::machine::available_memory() else {
         return Ok(());
     };
     let sampled = records.min(SAMPLE);
-    let text: u64 = (0..sampled)
-        .map(|i| {
-            let mut bytes = 0u64;
-            make(i).visit_strings(|_, s| bytes += s.len() as u64);
-            bytes
-        })
-        .sum();
+    let mut text = 0u64;
+    // Through the source, so that a generator that panics is reported as the source does.
+    source.stream(sampled, &mut |record: R| {
+        record.visit_strings(|_, s| text += s.len() as u64);
+        Ok(())
+    })?;
     let inline = std::mem::size_of::<R>() as u64;
     let per_record = inline + text.div_ceil(sampled.max(1));
     let need = u128::from(records) * u128::from(per_record);

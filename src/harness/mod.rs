@@ -95,8 +95,9 @@ impl<R: Record> Harness<R> {
     }
 
     /// Timed rounds: each runs every layout once, in a rotated order (default 9).
+    /// Zero is a usage error when the harness runs (exit 2), as `--rounds 0` is.
     pub fn rounds(mut self, rounds: usize) -> Self {
-        self.rounds = rounds.max(1);
+        self.rounds = rounds;
         self
     }
 
@@ -211,6 +212,7 @@ impl<R: Record> Harness<R> {
             records: self.records,
             workloads: &self.workloads,
             left_out: &left_out,
+            warm: &[],
         };
         if std::env::var_os(CHILD_ENV).is_some() {
             return child::run(&own);
@@ -227,6 +229,12 @@ impl<R: Record> Harness<R> {
             // division by zero, every output that of an empty store.
             bail!(UsageError(
                 "no records to measure: --records and .records(…) need at least 1".to_owned()
+            ));
+        }
+        if self.rounds == 0 {
+            // A mistake in the bench file even where the command line's --rounds overrides it.
+            bail!(UsageError(
+                ".rounds(0): no round would be timed; give at least 1".to_owned()
             ));
         }
         if !args.force {

@@ -9,12 +9,12 @@ use anyhow::Result;
 
 use super::args::Settings;
 use super::runner::Runner;
-use super::source::RecordSource;
+use super::source::{IngestError, RecordSource};
 use super::subject::Own;
 use crate::model::{
     RecordField, RecordSection, Results, StringStats, Workload, WorkloadAccess, FORMAT,
 };
-use crate::own::Record;
+use crate::own::{FieldCounts, Record};
 use crate::session::{self, HeapPlan, Plan};
 
 /// Random whole-record reads per layout and round.
@@ -22,13 +22,21 @@ const ACCESS_READS: u64 = 200_000;
 
 /// Measures, prints and (in a real run) writes the report into `out`.
 pub(crate) fn run<R: Record>(own: &Own<'_, R>, settings: &Settings, out: &Path) -> Result<()> {
-    let own = Own {
-        records: settings.records,
-        ..*own
-    };
     if settings.bench {
         crate::report::check_writable(out)?;
     }
+    // One counted run per workload, before anything is timed: which fields it touches (for
+    // the report) and whether it leaves its store unchanged (then it is timed warm too).
+    let counted = count(own.workloads, own.source, settings.records)?;
+    let warm: Vec<bool> = counted
+        .iter()
+        .map(|c| settings.bench && c.as_ref().is_some_and(|(_, unchanged)| *unchanged))
+        .collect();
+    let own = Own {
+        records: settings.records,
+        warm: &warm,
+        ..*own
+    };
     crate::interrupt::install();
     let plan = Plan {
         layouts: R::layouts().iter().map(|l| l.name.to_owned()).collect(),
@@ -50,7 +58,7 @@ pub(crate) fn run<R: Record>(own: &Own<'_, R>, settings: &Settings, out: &Path) 
         .iter()
         .find_map(|l| l.timing.as_ref().map(|t| t.records))
         .unwrap_or(settings.records);
-    let section = record_section::<R>(own.workloads, own.source, records)?;
+    let section = record_section::<R>(own.workloads, &counted, own.source, records)?;
     let mut results = Results {
         format: FORMAT,
         machine: crate::measure::machine::current(),
@@ -121,25 +129,46 @@ fn grouped_failures(results: &Results) -> Vec<(String, Vec<&str>)> {
     grouped
 }
 
+/// Each workload's field accesses on a counting store, and whether it left the store
+/// unchanged; `None` for a workload that panicked (the timed rounds report it).
+type Counted = Vec<Option<(Vec<FieldCounts>, bool)>>;
+
+fn count<R: Record>(
+    workloads: &[Box<dyn Runner<R> + Send + Sync>],
+    source: &RecordSource<R>,
+    records: u64,
+) -> Result<Counted> {
+    let mut counted = Vec::new();
+    for w in workloads {
+        counted.push(match super::panic::catch(|| w.count(source, records)) {
+            Ok(counts) => Some(counts.map_err(IngestError::into_anyhow)?),
+            Err(_) => None,
+        });
+    }
+    Ok(counted)
+}
+
 /// What the report says about the record itself: its fields, which of them each workload
 /// reads and writes (counted on one run per workload), and what its text fields hold.
 fn record_section<R: Record>(
     workloads: &[Box<dyn Runner<R> + Send + Sync>],
+    counted: &Counted,
     source: &RecordSource<R>,
     records: u64,
 ) -> Result<RecordSection> {
     let schema = R::SCHEMA;
-    let mut access = Vec::new();
-    for w in workloads {
-        // A workload that panics is reported from the timed rounds; it has no counts.
-        if let Ok(counts) = super::panic::catch(|| w.count(source, records)) {
-            access.push(WorkloadAccess {
+    let access = workloads
+        .iter()
+        .zip(counted)
+        .filter_map(|(w, c)| {
+            let (counts, _) = c.as_ref()?;
+            Some(WorkloadAccess {
                 workload: w.name().to_owned(),
                 records,
-                fields: counts?.iter().map(|c| (c.reads, c.writes)).collect(),
-            });
-        }
-    }
+                fields: counts.iter().map(|c| (c.reads, c.writes)).collect(),
+            })
+        })
+        .collect();
     Ok(RecordSection {
         name: schema.name.to_owned(),
         fields: schema

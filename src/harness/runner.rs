@@ -25,7 +25,17 @@ pub(crate) trait Marks {
     fn drop_start(&mut self);
     /// The store is dropped.
     fn dropped(&mut self);
+    /// The warm passes over the same store are done: the median of their times.
+    fn warm(&mut self, _median: Nanos) {}
 }
+
+/// Warm passes over one store: at least [`WARM_MIN`], then more until [`WARM_BUDGET`] is
+/// spent, at most [`WARM_MAX`]. A pass of a few microseconds gets hundreds, a pass of tens
+/// of milliseconds the minimum: enough for a stable median without a slow pass costing more
+/// than the minimum.
+const WARM_MIN: usize = 3;
+const WARM_MAX: usize = 200;
+const WARM_BUDGET: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// One run of one workload on one layout: its output (compared across layouts) and the
 /// time of each part when the marks were a [`Clock`].
@@ -41,12 +51,15 @@ pub(crate) trait Runner<R: Record> {
     /// The workload's name.
     fn name(&self) -> &str;
     /// Builds a store of `layout` from `source` (`records` records), runs the workload on
-    /// it and drops it, telling `marks` where it is.
+    /// it and drops it, telling `marks` where it is. With `warm` (a workload that leaves its
+    /// store unchanged), repeats it on the same store before the drop and tells
+    /// [`Marks::warm`] the median of the repeats.
     fn run_on(
         &self,
         layout: &str,
         source: &RecordSource<R>,
         records: u64,
+        warm: bool,
         marks: &mut dyn Marks,
     ) -> Result<Ran, IngestError>;
     /// Why two outputs of this workload differ, or `None`: equal by `PartialEq`, or with the
@@ -54,12 +67,13 @@ pub(crate) trait Runner<R: Record> {
     fn disagreement(&self, a: &dyn Any, b: &dyn Any) -> Option<String>;
     /// The `Debug` text of an output, shortened for reports.
     fn describe(&self, output: &dyn Any) -> String;
-    /// Runs the workload once on a counting store and returns its field accesses.
+    /// Runs the workload once on a counting store and returns its field accesses, and
+    /// whether it left the store as it found it (no write, no push, no record removed).
     fn count(
         &self,
         source: &RecordSource<R>,
         records: u64,
-    ) -> Result<Vec<FieldCounts>, IngestError>;
+    ) -> Result<(Vec<FieldCounts>, bool), IngestError>;
     /// Times the workload on `layout` with criterion: each iteration on a freshly built
     /// store (built and dropped outside the timing).
     fn criterion(
@@ -111,6 +125,7 @@ struct RunOn<'a, R: Record, W> {
     workload: &'a W,
     source: &'a RecordSource<R>,
     records: u64,
+    warm: bool,
     marks: &'a mut dyn Marks,
 }
 
@@ -132,6 +147,10 @@ where
         let output = crate::own::catch_setter(|| self.workload.run(&mut store));
         self.marks.worked();
         let output = std::hint::black_box(output);
+        if self.warm && output.is_ok() {
+            self.marks
+                .warm(warm_passes(|| self.workload.run(&mut store)));
+        }
         self.marks.drop_start();
         drop(store);
         self.marks.dropped();
@@ -140,6 +159,21 @@ where
             output: Rc::new(output.map_err(IngestError::Store)?),
         })
     }
+}
+
+/// Times `pass` over and over (see [`WARM_MIN`]) and returns the median pass. Each output is
+/// dropped after its pass's clock has stopped, as the first pass's is.
+fn warm_passes<T>(mut pass: impl FnMut() -> T) -> Nanos {
+    let started = Instant::now();
+    let mut times = Vec::new();
+    while times.len() < WARM_MIN || (times.len() < WARM_MAX && started.elapsed() < WARM_BUDGET) {
+        let t = Instant::now();
+        let output = std::hint::black_box(pass());
+        times.push(Nanos::from_duration(t.elapsed()));
+        drop(output);
+    }
+    times.sort_unstable();
+    times[times.len() / 2]
 }
 
 /// Text of at most this many characters describes an output in reports.
@@ -158,12 +192,14 @@ where
         layout: &str,
         source: &RecordSource<R>,
         records: u64,
+        warm: bool,
         marks: &mut dyn Marks,
     ) -> Result<Ran, IngestError> {
         let run = RunOn {
             workload: &self.workload,
             source,
             records,
+            warm,
             marks,
         };
         R::for_layout(layout, run).unwrap_or_else(|| {
@@ -206,13 +242,16 @@ where
         &self,
         source: &RecordSource<R>,
         records: u64,
-    ) -> Result<Vec<FieldCounts>, IngestError> {
+    ) -> Result<(Vec<FieldCounts>, bool), IngestError> {
         let mut store: Counting<Aos<R>> =
             Counting::new(Aos::with_capacity(source.expected(records)));
         source.stream(records, &mut |r| store.push(r))?;
         store.reset();
+        let before = store.len();
         std::hint::black_box(self.workload.run(&mut store));
-        Ok(store.counts())
+        let counts = store.counts();
+        let unchanged = store.len() == before && counts.iter().all(|c| c.writes == 0);
+        Ok((counts, unchanged))
     }
 }
 
@@ -238,6 +277,8 @@ pub(crate) struct Clock {
     pub work: Nanos,
     /// Dropping the store.
     pub drop: Nanos,
+    /// The median warm pass, when the workload was repeated on its store.
+    pub warm: Option<Nanos>,
 }
 
 impl Clock {
@@ -267,5 +308,8 @@ impl Marks for Clock {
     }
     fn dropped(&mut self) {
         self.drop = self.lap();
+    }
+    fn warm(&mut self, median: Nanos) {
+        self.warm = Some(median);
     }
 }

@@ -19,6 +19,17 @@ pub(crate) enum IngestError {
     Store(#[from] StoreError),
 }
 
+impl IngestError {
+    /// The error as `anyhow` sees it, with the cause [`crate::error::exit_code`] looks for
+    /// in its chain (`transparent` alone would hide it).
+    pub(crate) fn into_anyhow(self) -> anyhow::Error {
+        match self {
+            IngestError::Input(e) => e.into(),
+            IngestError::Store(e) => e.into(),
+        }
+    }
+}
+
 /// Reads every record of a CSV file into a sink (made where `R: DeserializeOwned` is known).
 type CsvReader<R> =
     fn(&Path, u64, &mut dyn FnMut(R) -> Result<(), StoreError>) -> Result<u64, IngestError>;
@@ -58,10 +69,30 @@ impl<R: Record> RecordSource<R> {
     ) -> Result<u64, IngestError> {
         match self {
             RecordSource::Generated(make) => {
-                for i in 0..records {
-                    sink(make(i))?;
+                // A generator that panics is a bug in the bench file, like bad input: it
+                // stops the run with the record it failed on (exit 2), not with Rust's panic
+                // and a backtrace through layoutlab. `making` says whose panic it was.
+                let making = std::cell::Cell::new(None);
+                let made = super::panic::catch(|| {
+                    for i in 0..records {
+                        making.set(Some(i));
+                        let record = make(i);
+                        making.set(None);
+                        sink(record)?;
+                    }
+                    Ok(records)
+                });
+                match (made, making.get()) {
+                    (Ok(made), _) => made,
+                    (Err(panic), Some(i)) => Err(InputError {
+                        location: Location::Generated(i),
+                        field: None,
+                        problem: format!("the generator panicked: {panic}"),
+                    }
+                    .into()),
+                    // Not the generator's: the store's, which the caller's catch reports.
+                    (Err(panic), None) => panic!("{panic}"),
                 }
-                Ok(records)
             }
             RecordSource::Csv { path, read } => read(path, records, sink),
         }

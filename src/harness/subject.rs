@@ -59,6 +59,9 @@ pub(crate) struct Own<'h, R: Record> {
     pub workloads: &'h [Box<dyn Runner<R> + Send + Sync>],
     /// The workloads left out of the runs so far.
     pub left_out: &'h LeftOut,
+    /// Per workload, whether it is also timed warm: it leaves its store unchanged, so it
+    /// can run again on the same one (empty: none is).
+    pub warm: &'h [bool],
 }
 
 /// What one timed run of a layout produced: each workload's output (`None`: it was left out,
@@ -145,6 +148,7 @@ impl<R: Record> Subject for Own<'_, R> {
     fn run_once(&self, layout: &str, records: Option<u64>) -> Result<Sample<Outputs>, RunError> {
         let records = records.unwrap_or(self.records);
         let mut times: Vec<Option<Nanos>> = vec![None; self.workloads.len() + 1];
+        let mut warm = PerStage::default();
         let (mut built_from, mut drop) = (records, Nanos(0));
         let (mut outputs, mut notes) = (Vec::new(), Vec::new());
         for (k, workload) in self.workloads.iter().enumerate() {
@@ -153,8 +157,10 @@ impl<R: Record> Subject for Own<'_, R> {
                 continue;
             }
             let mut clock = Clock::default();
-            let ran =
-                super::panic::catch(|| workload.run_on(layout, self.source, records, &mut clock));
+            let repeat = self.warm.get(k).copied().unwrap_or(false);
+            let ran = super::panic::catch(|| {
+                workload.run_on(layout, self.source, records, repeat, &mut clock)
+            });
             // The first store built gives the ingest time (a workload that panicked after its
             // store was built still gave it).
             if times[0].is_none() && clock.built {
@@ -165,6 +171,9 @@ impl<R: Record> Subject for Own<'_, R> {
                     let ran = ran.map_err(run_error)?;
                     built_from = ran.records;
                     times[k + 1] = Some(clock.work);
+                    if let Some(median) = clock.warm {
+                        warm.push(workload.name(), median);
+                    }
                     outputs.push(Some(ran.output));
                 }
                 Err(panic) => {
@@ -193,6 +202,7 @@ impl<R: Record> Subject for Own<'_, R> {
             outcome: Outputs(outputs),
             notes,
             access: None,
+            warm,
         })
     }
 
@@ -318,6 +328,11 @@ impl<R: Record> Subject for Own<'_, R> {
             access: Nanos(0),
             drops: runs.iter().map(|r| r.drop).collect(),
             accesses: Vec::new(),
+            warm: if runs.iter().any(|r| !r.warm.is_empty()) {
+                runs.iter().map(|r| r.warm.clone()).collect()
+            } else {
+                Vec::new()
+            },
             extra: Default::default(),
         }
     }

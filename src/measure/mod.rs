@@ -66,18 +66,7 @@ impl StageObserver for Stopwatch {
     }
 }
 
-/// The stage-wise minimum of several runs (the best estimate on a quiet machine).
-pub(crate) fn best_of(runs: &[PerStage<Nanos>]) -> PerStage<Nanos> {
-    match runs.first() {
-        None => PerStage::from_stages(|_| Nanos(0)),
-        Some(first) => first.map(|name, _| {
-            runs.iter()
-                .filter_map(|r| r.get(name).copied())
-                .min()
-                .unwrap_or_default()
-        }),
-    }
-}
+pub(crate) use crate::model::best_of;
 
 #[cfg(test)]
 mod tests {

@@ -24,6 +24,7 @@ use crate::units::{Bytes, Nanos};
 
 pub use self::failure::{Failure, FailureKind};
 pub use self::memory::{MemorySummary, PhaseMemory};
+pub(crate) use self::per_stage::best_of;
 pub use self::per_stage::PerStage;
 pub use self::record::{RecordField, RecordSection, StringStats, WorkloadAccess};
 pub use self::sweep::{SweepReach, SweepSection};
@@ -158,6 +159,12 @@ pub struct Timing {
     /// The time of the `access_reads` random reads in each round.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub accesses: Vec<Nanos>,
+    /// The warm regime, round by round (in the order of `runs`): for each workload that
+    /// leaves its store as it found it, the median of the passes after the first over the
+    /// same store. `runs` holds the first passes, each on a freshly built store; a workload
+    /// that changes its store has a first pass only, and no key here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warm: Vec<PerStage<Nanos>>,
     /// Keys this version does not know.
     #[serde(flatten)]
     pub extra: Extra,
@@ -173,6 +180,25 @@ impl Timing {
     /// Every stage's best time, summed.
     pub fn best_total(&self) -> Nanos {
         Nanos(self.best.values().map(|t| t.0).sum())
+    }
+
+    /// The warm regime as a timing of its own (`runs` the warm rounds, `best` their
+    /// minimum), so that every figure and ratio of the first passes applies to it; `None`
+    /// when no workload was timed warm.
+    pub fn warm_view(&self) -> Option<Timing> {
+        if self.warm.iter().all(PerStage::is_empty) {
+            return None;
+        }
+        Some(Timing {
+            best: best_of(&self.warm),
+            runs: self.warm.clone(),
+            warm: Vec::new(),
+            drops: Vec::new(),
+            accesses: Vec::new(),
+            access_reads: 0,
+            access: Nanos(0),
+            ..self.clone()
+        })
     }
 
     /// filter + normalize + rolling + aggregate in each round.

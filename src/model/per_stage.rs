@@ -112,6 +112,11 @@ impl<T> PerStage<T> {
         Some(self.entries.remove(at).1)
     }
 
+    /// Adds the stage `name` after the others.
+    pub fn push(&mut self, name: impl Into<String>, value: T) {
+        self.entries.push((Cow::Owned(name.into()), value));
+    }
+
     /// How many stages.
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -176,6 +181,19 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for PerStage<T> {
             }
         }
         deserializer.deserialize_map(Entries(PhantomData))
+    }
+}
+
+/// The stage-wise minimum of several runs (the best estimate on a quiet machine).
+pub(crate) fn best_of(runs: &[PerStage<super::Nanos>]) -> PerStage<super::Nanos> {
+    match runs.first() {
+        None => PerStage::from_stages(|_| super::Nanos(0)),
+        Some(first) => first.map(|name, _| {
+            runs.iter()
+                .filter_map(|r| r.get(name).copied())
+                .min()
+                .unwrap_or_default()
+        }),
     }
 }
 

@@ -36,6 +36,9 @@ pub(crate) struct Sample<O> {
     /// dropping it: `(reads, their total time)`. `None` when the subject probes a store of
     /// its own afterwards ([`Subject::access`]).
     pub access: Option<(u64, Nanos)>,
+    /// The warm regime of this round: per workload that leaves its store unchanged, the
+    /// median of the passes after the first over the same store (empty where none is).
+    pub warm: PerStage<Nanos>,
 }
 
 /// A part of a run that failed (a user's workload that panicked on this layout).

@@ -79,6 +79,7 @@ fn timing(ns_per_record: &[u64]) -> Timing {
         access: Nanos(0),
         drops: Vec::new(),
         accesses: Vec::new(),
+        warm: Vec::new(),
         extra: Default::default(),
     }
 }

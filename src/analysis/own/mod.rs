@@ -19,12 +19,15 @@ pub(crate) fn advise(data: &Results) -> Vec<Advice> {
     let mut advice = vec![guide::memory_bound(data)];
     for workload in &record.workloads {
         let w = workload.as_str();
+        let warm = data
+            .timed()
+            .any(|(_, t)| figures::warm_stage(t, w).is_some());
         advice.push(timed(
             data,
             &TimedProfile {
                 profile: format!("workload `{w}`"),
                 question: format!(
-                    "runs like the `{w}` workload (each run on a freshly built store)"
+                    "runs like the `{w}` workload, once on a store just built (first pass)"
                 ),
                 metric: format!("`{w}` ns per record"),
                 lacking: "timing",
@@ -45,10 +48,84 @@ pub(crate) fn advise(data: &Results) -> Vec<Advice> {
             },
             |_| true,
         ));
+        if warm {
+            advice.push(warm_advice(data, w));
+        }
     }
     advice.push(guide::short_lived(data));
     advice.push(guide::by_index(data));
     advice
+}
+
+/// The profile name of a workload's warm regime.
+fn warm_profile(w: &str) -> String {
+    format!("workload `{w}`, warm")
+}
+
+/// A read-only workload's ranking in the warm regime: the median of repeated passes over
+/// the same store, as criterion and the SoA crates' own benches time a loop.
+fn warm_advice(data: &Results, w: &str) -> Advice {
+    let w = w.to_owned();
+    let (figure_w, rounds_w) = (w.clone(), w.clone());
+    timed(
+        data,
+        &TimedProfile {
+            profile: warm_profile(&w),
+            question: format!(
+                "runs the `{w}` workload again and again over a store that stays (warm passes,                  as criterion times a loop)"
+            ),
+            metric: format!("`{w}` warm ns per record"),
+            lacking: "warm timing",
+            figure: Box::new(move |t| figures::warm_stage(t, &figure_w)),
+            rounds: Box::new(move |t| {
+                t.warm
+                    .iter()
+                    .filter_map(|r| r.get(&rounds_w).map(|n| n.0 as f64))
+                    .collect()
+            }),
+            why: Box::new(move |_, _, i, best| {
+                format!(
+                    "{} ns/record warm ({})",
+                    with_interval(i),
+                    guide::times_best(i.median, best)
+                )
+            }),
+        },
+        |_| true,
+    )
+}
+
+/// Where a workload's two regimes pick different layouts: one sentence each, for the guide.
+/// A layout the other regime names as best or level with it is not a disagreement.
+pub(crate) fn regime_sentences(data: &Results) -> Vec<String> {
+    let advice = advise(data);
+    let Some(record) = &data.record else {
+        return Vec::new();
+    };
+    let named = |a: &Advice| -> Vec<String> {
+        a.ranking
+            .first()
+            .map(|b| b.layout.clone())
+            .into_iter()
+            .chain(a.level_with.iter().map(|(l, _)| l.clone()))
+            .collect()
+    };
+    record
+        .workloads
+        .iter()
+        .filter_map(|w| {
+            let first = advice.iter().find(|a| a.profile == format!("workload `{w}`"))?;
+            let warm = advice.iter().find(|a| a.profile == warm_profile(w))?;
+            let (f, h) = (first.ranking.first()?, warm.ranking.first()?);
+            let disagree = !named(warm).contains(&f.layout) && !named(first).contains(&h.layout);
+            disagree.then(|| {
+                format!(
+                    "the regimes disagree on `{w}`: on a store just built `{}` is fastest, over                      a store that stays `{}` is; take the first if the program builds a store                      and reads it once, the warm one if it rereads the same store",
+                    f.layout, h.layout
+                )
+            })
+        })
+        .collect()
 }
 
 /// Per workload, the fields it reads or writes at all.

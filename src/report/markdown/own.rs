@@ -9,7 +9,7 @@ use crate::analysis::{figures, own};
 use crate::format::{per_record, per_record_range, ratio_range, small};
 use crate::model::{RecordSection, Results};
 
-use super::text::{chart_marker, escape, table};
+use super::text::{chart_marker, code, escape, table};
 use super::{guide, layouts, machine, memory};
 
 /// The whole report of a user's record.
@@ -19,7 +19,7 @@ pub(crate) fn render(data: &Results) -> String {
         return out;
     };
     let w = &data.workload;
-    let _ = writeln!(out, "# layoutlab report: `{}`\n", escape(&record.name));
+    let _ = writeln!(out, "# layoutlab report: {}\n", code(&record.name));
     let failed = data.failed_measurements();
     if !failed.is_empty() {
         let _ = writeln!(
@@ -37,8 +37,10 @@ pub(crate) fn render(data: &Results) -> String {
     let _ = writeln!(
         out,
         "Which memory layout should `{}` records live in? Every layout below was built from the \
-         same {} records ({}) and ran the same {} workload(s), each on a freshly built store; \
-         {}. Times are wall-clock, the \
+         same {} records ({}) and ran the same {} workload(s), each first on a freshly built \
+         store (the first pass) and, where the workload leaves the store unchanged, again and \
+         again over the same store (warm: the median of the passes after the first); {}. \
+         Times are wall-clock, the \
          median of {} paired rounds (each round runs every layout once, in a rotated order, so \
          a disturbance hits all alike), with 95 % intervals; {}.\n",
         escape(&record.name),
@@ -61,6 +63,14 @@ pub(crate) fn render(data: &Results) -> String {
     machine(&mut out, data);
     summary(&mut out, data, record);
     guide::guide(&mut out, &own::advise(data), data);
+    let regimes = own::regime_sentences(data);
+    if !regimes.is_empty() {
+        let _ = writeln!(out, "### First pass or warm\n");
+        for sentence in regimes {
+            let _ = writeln!(out, "- {}.", super::text::capitalise(&sentence));
+        }
+        out.push('\n');
+    }
     fields(&mut out, data, record);
     strings(&mut out, data);
     times(&mut out, data, record);
@@ -89,8 +99,8 @@ pub(crate) fn render(data: &Results) -> String {
         .iter()
         .map(|f| {
             vec![
-                format!("`{}`", escape(&f.name)),
-                format!("`{}`", escape(&f.ty)),
+                code(&f.name),
+                code(&f.ty),
                 f.size.to_string(),
                 f.packed_size.to_string(),
                 f.intern
@@ -148,7 +158,7 @@ fn summary(out: &mut String, data: &Results, record: &RecordSection) {
         record
             .workloads
             .iter()
-            .map(|w| format!("`{}` ns/record", escape(w))),
+            .map(|w| format!("{} ns/record", code(w))),
     );
     header.push("what it is".to_owned());
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
@@ -233,46 +243,82 @@ fn times(out: &mut String, data: &Results, record: &RecordSection) {
         out,
         "Each workload's nanoseconds per record over the fastest layout's for that workload, \
          round by round (median and 95 % interval): an interval that includes 1 means the two \
-         cannot be told apart. Drop: freeing a whole store.\n"
+         cannot be told apart. *First*: one pass on a freshly built store; *warm*: the median \
+         of the passes after the first over the same store, for the workloads that leave it \
+         unchanged (a workload that writes, pushes or removes has a first pass only). Drop: \
+         freeing a whole store.\n"
     );
+    // (workload, warm regime)
+    let columns: Vec<(&str, bool)> = record
+        .workloads
+        .iter()
+        .map(|w| (w.as_str(), false))
+        .chain(
+            record
+                .workloads
+                .iter()
+                .filter(|w| {
+                    data.timed()
+                        .any(|(_, t)| figures::warm_stage(t, w).is_some())
+                })
+                .map(|w| (w.as_str(), true)),
+        )
+        .collect();
     let mut header = vec!["layout".to_owned()];
-    header.extend(
-        record
-            .workloads
-            .iter()
-            .map(|w| format!("`{}` vs fastest", escape(w))),
-    );
+    header.extend(columns.iter().map(|(w, warm)| {
+        let regime = if *warm { "warm" } else { "first" };
+        format!("{} {regime} vs fastest", code(w))
+    }));
     header.push("drop ns/record".to_owned());
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    let fastest = |w: &str| {
+    let figure = |t: &crate::model::Timing, w: &str, warm: bool| {
+        if warm {
+            figures::warm_stage(t, w)
+        } else {
+            t.best.get(w).map(|_| figures::stage(t, w))
+        }
+    };
+    let fastest = |w: &str, warm: bool| {
         data.timed()
-            .filter(|(_, t)| t.best.get(w).is_some())
-            .min_by(|a, b| {
-                figures::stage(a.1, w)
-                    .median
-                    .total_cmp(&figures::stage(b.1, w).median)
-            })
-            .map(|(_, t)| t)
+            .filter_map(|(_, t)| Some((t, figure(t, w, warm)?.median)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(t, _)| t)
     };
     let rows: Vec<Vec<String>> = data
         .timed()
         .map(|(l, t)| {
             let mut row = vec![format!("`{}`", l.layout)];
-            for w in &record.workloads {
-                let w = w.as_str();
-                row.push(fastest(w).filter(|_| t.best.get(w).is_some()).map_or(
-                    "—".into(),
-                    |f| {
-                        let r = figures::stage_ratio(t, f, w);
+            for &(w, warm) in &columns {
+                let cell = fastest(w, warm)
+                    .filter(|_| figure(t, w, warm).is_some())
+                    .map(|f| {
+                        let r = if warm {
+                            figures::warm_stage_ratio(t, f, w)
+                        } else {
+                            figures::stage_ratio(t, f, w)
+                        };
                         ratio_range(r.median, r.lower, r.upper)
-                    },
-                ));
+                    });
+                row.push(cell.unwrap_or_else(|| "—".into()));
             }
             row.push(per_record(t.drop.per(t.records)));
             row
         })
         .collect();
     table(out, &header, &rows);
+    let first_only: Vec<String> = record
+        .workloads
+        .iter()
+        .filter(|w| !columns.contains(&(w.as_str(), true)))
+        .map(|w| code(w))
+        .collect();
+    if !first_only.is_empty() && data.timed().next().is_some() {
+        let _ = writeln!(
+            out,
+            "First pass only (changes its store, or was not timed warm): {}.\n",
+            first_only.join(", ")
+        );
+    }
     let _ = writeln!(out, "{}\n", chart_marker("stage_throughput"));
 }
 
@@ -290,7 +336,7 @@ fn fields(out: &mut String, data: &Results, record: &RecordSection) {
         record
             .access
             .iter()
-            .map(|a| format!("`{}` reads / writes", escape(&a.workload))),
+            .map(|a| format!("{} reads / writes", code(&a.workload))),
     );
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let rows: Vec<Vec<String>> = record
@@ -298,7 +344,7 @@ fn fields(out: &mut String, data: &Results, record: &RecordSection) {
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let mut row = vec![format!("`{}`", escape(&f.name))];
+            let mut row = vec![code(&f.name)];
             row.extend(record.access.iter().map(|a| {
                 let (r, w) = a.fields.get(i).copied().unwrap_or((0, 0));
                 let n = a.records.max(1) as f64;

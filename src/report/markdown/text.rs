@@ -24,6 +24,26 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
+/// `text` as a code span, shown literally: a code span prints a backslash escape as it is,
+/// so only a `|` is escaped (GitHub's tables would end the cell there even inside a span),
+/// and the fence is longer than any run of backticks inside.
+pub(crate) fn code(text: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let body = text.replace('|', "\\|").replace(['\n', '\r'], " ");
+    let pad = if body.starts_with('`') || body.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{body}{pad}{fence}")
+}
+
 pub(crate) fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     let line = |cells: &[String]| format!("| {} |\n", cells.join(" | "));
     out.push_str(&line(
@@ -43,4 +63,18 @@ pub(crate) fn capitalise(s: &str) -> String {
     c.next()
         .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code;
+
+    #[test]
+    fn a_code_span_shows_its_text_as_written() {
+        assert_eq!(code("failed_latency"), "`failed_latency`");
+        assert_eq!(code("a|b"), "`a\\|b`");
+        assert_eq!(code("x`y"), "``x`y``");
+        assert_eq!(code("`x"), "`` `x ``");
+        assert_eq!(code("two\nlines"), "`two lines`");
+    }
 }

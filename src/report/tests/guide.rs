@@ -58,6 +58,7 @@ fn rounds_timing(n: u64, per_round: &[u64]) -> Timing {
         access: Nanos(0),
         drops: Vec::new(),
         accesses: Vec::new(),
+        warm: Vec::new(),
         extra: Default::default(),
     }
 }

@@ -148,6 +148,7 @@ fn layout(
             access: Nanos(4000 * per_record_ns),
             drops: Vec::new(),
             accesses: Vec::new(),
+            warm: Vec::new(),
             extra: Default::default(),
         }),
         memory: Some(memory_of(n, bytes_per_record)),

@@ -18,7 +18,7 @@ use crate::measure::children::{self, ChildCommand, ChildFailure};
 use crate::measure::costs::child::CostChildReport;
 use crate::measure::heap::ChildReport;
 use crate::measure::{best_of, Stopwatch};
-use crate::model::{LayoutRun, MemorySummary, Timing, Workload};
+use crate::model::{LayoutRun, MemorySummary, PerStage, Timing, Workload};
 use crate::pipeline::{self, Aggregates};
 use crate::source::{GeneratorConfig, SourceSpec, Streamed};
 use crate::units::Nanos;
@@ -131,6 +131,7 @@ impl LayoutFn for TimeOnce<'_> {
             },
             notes: Vec::new(),
             access,
+            warm: PerStage::default(),
         })
     }
 }
@@ -393,6 +394,7 @@ impl Subject for Builtin {
             access: Nanos(0),
             drops: runs.iter().map(|r| r.drop).collect(),
             accesses: Vec::new(),
+            warm: Vec::new(),
             extra: Default::default(),
         }
     }
