@@ -62,6 +62,22 @@ fn compare_writes_every_file_with_every_layout_and_report_is_deterministic() {
     }
     assert!(md.contains("## Decision guide"));
     assert!(md.contains("## Machine"));
+    // `aggregate` only reads: every timed layout has its warm passes, one median per round.
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for l in doc["layouts"].as_array().unwrap() {
+        let Some(warm) = l["timing"]["warm"].as_array() else {
+            assert!(l["timing"].is_null(), "{} timed but not warm", l["layout"]);
+            continue;
+        };
+        assert_eq!(warm.len(), 1, "{}", l["layout"]);
+        assert!(
+            warm[0]["aggregate"].as_u64().unwrap() > 0,
+            "{}",
+            l["layout"]
+        );
+        assert!(warm[0].get("filter").is_none(), "{}", l["layout"]);
+    }
+    assert!(md.contains("| aggregate warm |"), "the warm column");
     assert!(html.contains("<svg"));
     if Command::new("python3").arg("--version").output().is_ok() {
         assert!(md.contains("python\\_dict (Python"), "the Python rows");

@@ -29,14 +29,6 @@ pub(crate) trait Marks {
     fn warm(&mut self, _median: Nanos) {}
 }
 
-/// Warm passes over one store: at least [`WARM_MIN`], then more until [`WARM_BUDGET`] is
-/// spent, at most [`WARM_MAX`]. A pass of a few microseconds gets hundreds, a pass of tens
-/// of milliseconds the minimum: enough for a stable median without a slow pass costing more
-/// than the minimum.
-const WARM_MIN: usize = 3;
-const WARM_MAX: usize = 200;
-const WARM_BUDGET: std::time::Duration = std::time::Duration::from_millis(20);
-
 /// One run of one workload on one layout: its output (compared across layouts) and the
 /// time of each part when the marks were a [`Clock`].
 pub(crate) struct Ran {
@@ -148,8 +140,9 @@ where
         self.marks.worked();
         let output = std::hint::black_box(output);
         if self.warm && output.is_ok() {
-            self.marks
-                .warm(warm_passes(|| self.workload.run(&mut store)));
+            self.marks.warm(crate::measure::warm_passes(|| {
+                self.workload.run(&mut store)
+            }));
         }
         self.marks.drop_start();
         drop(store);
@@ -159,21 +152,6 @@ where
             output: Rc::new(output.map_err(IngestError::Store)?),
         })
     }
-}
-
-/// Times `pass` over and over (see [`WARM_MIN`]) and returns the median pass. Each output is
-/// dropped after its pass's clock has stopped, as the first pass's is.
-fn warm_passes<T>(mut pass: impl FnMut() -> T) -> Nanos {
-    let started = Instant::now();
-    let mut times = Vec::new();
-    while times.len() < WARM_MIN || (times.len() < WARM_MAX && started.elapsed() < WARM_BUDGET) {
-        let t = Instant::now();
-        let output = std::hint::black_box(pass());
-        times.push(Nanos::from_duration(t.elapsed()));
-        drop(output);
-    }
-    times.sort_unstable();
-    times[times.len() / 2]
 }
 
 /// Text of at most this many characters describes an output in reports.

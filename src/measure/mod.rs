@@ -66,6 +66,29 @@ impl StageObserver for Stopwatch {
     }
 }
 
+/// Warm passes over one store: at least [`WARM_MIN`], then more until [`WARM_BUDGET`] is
+/// spent, at most [`WARM_MAX`]. A pass of a few microseconds gets hundreds, a pass of tens
+/// of milliseconds the minimum: enough for a stable median without a slow pass costing more
+/// than the minimum.
+const WARM_MIN: usize = 3;
+const WARM_MAX: usize = 200;
+const WARM_BUDGET: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// Times `pass` over and over (see [`WARM_MIN`]) and returns the median pass. Each output is
+/// dropped after its pass's clock has stopped, as the first pass's is.
+pub(crate) fn warm_passes<T>(mut pass: impl FnMut() -> T) -> Nanos {
+    let started = Instant::now();
+    let mut times = Vec::new();
+    while times.len() < WARM_MIN || (times.len() < WARM_MAX && started.elapsed() < WARM_BUDGET) {
+        let t = Instant::now();
+        let output = std::hint::black_box(pass());
+        times.push(Nanos::from_duration(t.elapsed()));
+        drop(output);
+    }
+    times.sort_unstable();
+    times[times.len() / 2]
+}
+
 pub(crate) use crate::model::best_of;
 
 #[cfg(test)]

@@ -116,8 +116,24 @@ pub(crate) fn stages(out: &mut String, data: &Results) {
          Random read: one whole record at a random index. Drop: freeing the whole store.\n",
         data.repeat
     );
+    // `aggregate` only reads the store: timed warm too (results of this version).
+    let aggregate = Stage::Aggregate.name();
+    let warm = data
+        .timed()
+        .any(|(_, t)| figures::warm_stage(t, aggregate).is_some());
+    if warm {
+        let _ = writeln!(
+            out,
+            "The stage columns are each stage's first pass over the store the previous stage \
+             left; *aggregate warm* is the median of repeated aggregate passes over that same \
+             store (the regime criterion, divan and a loop in one's own bench measure).\n"
+        );
+    }
     let mut header = vec!["layout"];
     header.extend(Stage::ALL.iter().map(|s| s.name()));
+    if warm {
+        header.push("aggregate warm");
+    }
     header.extend(["random read", "drop"]);
     let rows: Vec<Vec<String>> = data
         .timed()
@@ -128,6 +144,11 @@ pub(crate) fn stages(out: &mut String, data: &Results) {
                     .iter()
                     .map(|&s| stage_cell(data, &l.layout, t, s)),
             );
+            if warm {
+                row.push(figures::warm_stage(t, aggregate).map_or("—".into(), |i| {
+                    per_record_range(i.median, i.lower, i.upper)
+                }));
+            }
             row.push(figures::access(t).map_or("—".into(), |i| {
                 per_record_range(i.median, i.lower, i.upper)
             }));
@@ -140,7 +161,33 @@ pub(crate) fn stages(out: &mut String, data: &Results) {
         })
         .collect();
     table(out, &header, &rows);
+    if let Some(sentence) = warm.then(|| aggregate_regimes(data)).flatten() {
+        let _ = writeln!(out, "{sentence}\n");
+    }
     let _ = writeln!(out, "{}\n", chart_marker("stage_throughput"));
+}
+
+/// One sentence when the fastest aggregate of the first pass is not the fastest warm one.
+fn aggregate_regimes(data: &Results) -> Option<String> {
+    let aggregate = Stage::Aggregate.name();
+    let fastest = |figure: &dyn Fn(&crate::model::Timing) -> Option<f64>| {
+        data.timed()
+            .filter_map(|(l, t)| Some((l.layout.as_str(), figure(t)?)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(l, _)| l)
+    };
+    let first = fastest(&|t| {
+        t.best
+            .get(aggregate)
+            .map(|_| figures::stage(t, aggregate).median)
+    })?;
+    let warm = fastest(&|t| figures::warm_stage(t, aggregate).map(|i| i.median))?;
+    (first != warm).then(|| {
+        format!(
+            "The two regimes pick different aggregates: `{first}` is fastest on the first pass, \
+             `{warm}` warm."
+        )
+    })
 }
 
 pub(crate) fn scaling(out: &mut String, data: &Results) {

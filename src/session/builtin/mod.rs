@@ -10,15 +10,16 @@ use anyhow::anyhow;
 
 mod run;
 
+use self::run::TimeOnce;
+
 use super::{LayoutMeta, RunError, Sample, Subject};
-use crate::error::StreamError;
 use crate::layouts::{self, visit_named, Layout, LayoutFn, LAYOUTS};
+use crate::measure::best_of;
 use crate::measure::child_args::{path_arg, source_args, PROFILE_ENV};
 use crate::measure::children::{self, ChildCommand, ChildFailure};
 use crate::measure::costs::child::CostChildReport;
 use crate::measure::heap::ChildReport;
-use crate::measure::{best_of, Stopwatch};
-use crate::model::{LayoutRun, MemorySummary, PerStage, Timing, Workload};
+use crate::model::{LayoutRun, MemorySummary, Timing, Workload};
 use crate::pipeline::{self, Aggregates};
 use crate::source::{GeneratorConfig, SourceSpec, Streamed};
 use crate::units::Nanos;
@@ -93,46 +94,6 @@ impl Builtin {
             },
             skipped: streamed.skipped,
         }
-    }
-}
-
-/// Runs layout `L`'s pipeline once, timed, probing `reads` reads by index on its store
-/// before the drop (0: no probe).
-struct TimeOnce<'a> {
-    source: &'a SourceSpec,
-    window: NonZeroUsize,
-    reads: u64,
-}
-
-impl LayoutFn for TimeOnce<'_> {
-    type Out = Result<Sample<PipelineOutcome>, RunError>;
-
-    fn call<L: Layout>(&mut self) -> Self::Out {
-        let mut stopwatch = Stopwatch::default();
-        let mut source = self.source.open();
-        let mut access = None;
-        let reads = self.reads;
-        let outcome = pipeline::run_then(&mut source, self.window, &mut stopwatch, |store: &L| {
-            if reads > 0 {
-                access = Some(probe(store, reads, 1));
-            }
-        })
-        .map_err(|e| match e {
-            StreamError::Sink { .. } => RunError::Capacity(e.into()),
-            StreamError::Input(_) => RunError::Input(e.into()),
-        })?;
-        Ok(Sample {
-            records: outcome.records,
-            stages: stopwatch.times,
-            drop: stopwatch.drop,
-            outcome: PipelineOutcome {
-                streamed: outcome.streamed,
-                aggregates: outcome.aggregates,
-            },
-            notes: Vec::new(),
-            access,
-            warm: PerStage::default(),
-        })
     }
 }
 
@@ -394,7 +355,11 @@ impl Subject for Builtin {
             access: Nanos(0),
             drops: runs.iter().map(|r| r.drop).collect(),
             accesses: Vec::new(),
-            warm: Vec::new(),
+            warm: if runs.iter().any(|r| !r.warm.is_empty()) {
+                runs.iter().map(|r| r.warm.clone()).collect()
+            } else {
+                Vec::new()
+            },
             extra: Default::default(),
         }
     }

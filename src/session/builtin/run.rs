@@ -1,8 +1,16 @@
 //! Running the built-in subject: a plan's measurements turned into the workload's results,
 //! and the up-front check that a generated workload fits in memory.
 
-use super::Builtin;
+use std::num::NonZeroUsize;
+
+use super::{probe, Builtin, PipelineOutcome};
+use crate::error::StreamError;
 use crate::layouts::LAYOUTS;
+use crate::layouts::{Layout, LayoutFn};
+use crate::measure::{warm_passes, Stopwatch};
+use crate::model::PerStage;
+use crate::pipeline::{self, Stage};
+use crate::session::{RunError, Sample};
 use crate::source::SourceSpec;
 
 impl Builtin {
@@ -64,5 +72,51 @@ impl Builtin {
             crate::units::Bytes(available)
         ))
         .into())
+    }
+}
+
+/// Runs layout `L`'s pipeline once, timed, probing `reads` reads by index on its store
+/// before the drop (0: no probe).
+pub(super) struct TimeOnce<'a> {
+    pub(super) source: &'a SourceSpec,
+    pub(super) window: NonZeroUsize,
+    pub(super) reads: u64,
+}
+
+impl LayoutFn for TimeOnce<'_> {
+    type Out = Result<Sample<PipelineOutcome>, RunError>;
+
+    fn call<L: Layout>(&mut self) -> Self::Out {
+        let mut stopwatch = Stopwatch::default();
+        let mut source = self.source.open();
+        let mut access = None;
+        let mut warm = PerStage::default();
+        let reads = self.reads;
+        let outcome = pipeline::run_then(&mut source, self.window, &mut stopwatch, |store: &L| {
+            if reads > 0 {
+                access = Some(probe(store, reads, 1));
+            }
+            // `aggregate` only reads: timed warm too, on the store the first pass left.
+            warm.push(
+                Stage::Aggregate.name(),
+                warm_passes(|| pipeline::aggregate(store)),
+            );
+        })
+        .map_err(|e| match e {
+            StreamError::Sink { .. } => RunError::Capacity(e.into()),
+            StreamError::Input(_) => RunError::Input(e.into()),
+        })?;
+        Ok(Sample {
+            records: outcome.records,
+            stages: stopwatch.times,
+            drop: stopwatch.drop,
+            outcome: PipelineOutcome {
+                streamed: outcome.streamed,
+                aggregates: outcome.aggregates,
+            },
+            notes: Vec::new(),
+            access,
+            warm,
+        })
     }
 }
