@@ -145,6 +145,8 @@ pub(crate) fn measure<S: Subject>(
     let bar = crate::progress::weighted_bar(total, "timing", plan.progress);
     let mut reference: Option<(String, S::Outcome)> = None;
     let mut took = Took::default();
+    // One CPU for everything timed (see `measure::pin`); the children after it get all.
+    let pinned = crate::measure::pin::Pinned::here();
     let result = (|| {
         for round in 0..rounds {
             let n = tracks.len();
@@ -167,6 +169,7 @@ pub(crate) fn measure<S: Subject>(
         time_size(subject, plan, step_index, &mut tracks, &bar);
     }
     took.lap("other sizes");
+    drop(pinned);
 
     let mut scaling = Vec::new();
     let mut layouts = Vec::new();

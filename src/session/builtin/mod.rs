@@ -117,8 +117,10 @@ impl LayoutFn for Access<'_> {
 /// that a pass a busy neighbour interrupted is outvoted by the best one. A few milliseconds
 /// is a scheduler quantum or two: one pass of a compact layout's 200 000 reads is that long.
 const PROBE_BUDGET: std::time::Duration = std::time::Duration::from_millis(40);
-/// At most this many passes.
-const PROBE_MAX_PASSES: usize = 9;
+/// At most this many passes: a compact layout's pass is under a millisecond, so 25 of them
+/// span some 20 ms, longer than most disturbances (9 spanned 6 ms, and a whole round of
+/// `packed` once read at 21 ns against its usual 3.5).
+const PROBE_MAX_PASSES: usize = 25;
 
 /// Times `reads` reads of `record(i)` (at most four per record) at pseudo-random indexes,
 /// the same indexes for every layout at the same length, summing the values so the reads
