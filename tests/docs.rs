@@ -598,3 +598,24 @@ fn the_command_finder_finds_what_a_reader_would_type() {
     assert!(commands("cargo bench --bench trades -- --quick").is_empty());
     assert!(commands("layoutlab: error: data.csv: line 7").is_empty());
 }
+
+/// The README's picture is the committed report's own heap chart, cut out of its page by
+/// `scripts/sample-figure.py`: regenerating the report and not the picture fails here.
+#[test]
+fn the_readme_picture_is_the_reports_chart() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(
+        readme.contains("](reports/heap-per-record.svg)"),
+        "the README shows reports/heap-per-record.svg"
+    );
+    let page = std::fs::read_to_string(root().join("reports/index.html")).unwrap();
+    let svg = std::fs::read_to_string(root().join("reports/heap-per-record.svg")).unwrap();
+    let svg = svg.strip_suffix('\n').unwrap_or(&svg);
+    assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+    assert!(svg.contains("Peak heap per record"), "the heap chart");
+    assert!(
+        page.contains(svg),
+        "reports/heap-per-record.svg is not the chart in reports/index.html: run \
+         scripts/sample-figure.py reports/index.html reports/heap-per-record.svg"
+    );
+}
