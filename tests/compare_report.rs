@@ -78,6 +78,9 @@ fn compare_writes_every_file_with_every_layout_and_report_is_deterministic() {
         assert!(warm[0].get("filter").is_none(), "{}", l["layout"]);
     }
     assert!(md.contains("| aggregate warm |"), "the warm column");
+    let bmf: serde_json::Value = serde_json::from_str(&read(&dir, "bencher.json")).unwrap();
+    let warm = &bmf["aggregate-warm/soa/3000"]["latency"];
+    assert!(warm["value"].as_f64().unwrap() > 0.0, "{bmf}");
     assert!(html.contains("<svg"));
     if Command::new("python3").arg("--version").output().is_ok() {
         assert!(md.contains("python\\_dict (Python"), "the Python rows");

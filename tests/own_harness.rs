@@ -261,6 +261,22 @@ fn a_bench_run_measures_every_layout_and_writes_the_report() {
     assert_eq!(strings[0]["field"], "service");
     assert_eq!(strings[0]["distinct"], 12);
     assert_eq!(strings[1]["distinct"], 3000);
+    // bencher.json names the record's own stages, first pass and warm.
+    let bmf: Value =
+        serde_json::from_slice(&std::fs::read(out.join("bencher.json")).unwrap()).unwrap();
+    for key in [
+        "ingest/aos/3000",
+        "failed_latency/soa/3000",
+        "keep_errors/packed/3000",
+        "failed_latency-warm/aos/3000",
+    ] {
+        assert!(
+            bmf[key]["latency"]["value"].as_f64().unwrap() > 0.0,
+            "{key}: {bmf}"
+        );
+    }
+    assert!(bmf.get("keep_errors-warm/aos/3000").is_none(), "{bmf}");
+    assert!(bmf.get("filter/aos/3000").is_none(), "{bmf}");
     let md = std::fs::read_to_string(out.join("REPORT.md")).unwrap();
     for needle in [
         "# layoutlab report: `Event`",

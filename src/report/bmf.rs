@@ -1,7 +1,8 @@
 //! `bencher.json`: the figures in Bencher Metric Format, so CI dashboards can track them.
 //!
 //! Benchmark names follow the bench ids, `stage/layout/records` (and `pipeline/…` for
-//! filter + normalize + rolling + aggregate); memory figures are `memory/layout/records`.
+//! filter + normalize + rolling + aggregate, and `aggregate-warm/…` for the warm regime of a
+//! stage timed warm); memory figures are `memory/layout/records`.
 //! Measures: `latency` (ns per record: the median over paired rounds, with its 95 % interval
 //! as `lower_value` and `upper_value`), `bytes-per-record`, `reserved-bytes-per-record` and
 //! `allocations-per-record` (exact: no bounds). Deterministic costs (SPEC §7) are
@@ -18,7 +19,6 @@ use serde::Serialize;
 use crate::analysis::figures;
 use crate::analysis::stats::Interval;
 use crate::model::Results;
-use crate::pipeline::Stage;
 use crate::report::Exporter;
 
 /// The BMF exporter.
@@ -65,13 +65,27 @@ impl Exporter for Bmf {
     fn render(&self, data: &Results) -> Result<Vec<u8>> {
         let mut doc = Document::new();
         for (l, t) in data.timed() {
-            let stages = Stage::ALL
-                .iter()
-                .map(|s| (s.name(), figures::stage(t, s.name())));
-            for (name, i) in stages.chain([("pipeline", figures::pipeline(t))]) {
+            // The stages the timing has: the pipeline's five (and their sum, `pipeline`), or
+            // a record of one's own's ingest and workloads.
+            let names: Vec<&str> = t.best.names().collect();
+            let stages = names.iter().map(|&name| (name, figures::stage(t, name)));
+            let pipeline = data
+                .record
+                .is_none()
+                .then(|| ("pipeline", figures::pipeline(t)));
+            for (name, i) in stages.chain(pipeline) {
                 doc.entry(format!("{name}/{}/{}", l.layout, t.records))
                     .or_default()
                     .insert("latency", Metric::interval(i));
+            }
+            // The warm regime of each stage or workload timed warm: `<name>-warm/…`.
+            let warm: Vec<&str> = t.warm.first().map_or(Vec::new(), |r| r.names().collect());
+            for name in warm {
+                if let Some(i) = figures::warm_stage(t, name) {
+                    doc.entry(format!("{name}-warm/{}/{}", l.layout, t.records))
+                        .or_default()
+                        .insert("latency", Metric::interval(i));
+                }
             }
         }
         for (l, m) in data.profiled() {
