@@ -19,37 +19,12 @@ pub(crate) fn advise(data: &Results) -> Vec<Advice> {
     let mut advice = vec![guide::memory_bound(data)];
     for workload in &record.workloads {
         let w = workload.as_str();
-        let warm = data
+        advice.push(workload_advice(data, w, Regime::First));
+        if data
             .timed()
-            .any(|(_, t)| figures::warm_stage(t, w).is_some());
-        advice.push(timed(
-            data,
-            &TimedProfile {
-                profile: format!("workload `{w}`"),
-                question: format!(
-                    "runs like the `{w}` workload, once on a store just built (first pass)"
-                ),
-                metric: format!("`{w}` ns per record"),
-                lacking: "timing",
-                figure: Box::new(move |t| t.best.get(w).map(|_| figures::stage(t, w))),
-                rounds: Box::new(move |t| {
-                    t.runs
-                        .iter()
-                        .filter_map(|r| r.get(w).map(|n| n.0 as f64))
-                        .collect()
-                }),
-                why: Box::new(move |_, _, i, best| {
-                    format!(
-                        "{} ns/record ({})",
-                        with_interval(i),
-                        guide::times_best(i.median, best)
-                    )
-                }),
-            },
-            |_| true,
-        ));
-        if warm {
-            advice.push(warm_advice(data, w));
+            .any(|(_, t)| figures::warm_stage(t, w).is_some())
+        {
+            advice.push(workload_advice(data, w, Regime::Warm));
         }
     }
     advice.push(guide::short_lived(data));
@@ -57,35 +32,66 @@ pub(crate) fn advise(data: &Results) -> Vec<Advice> {
     advice
 }
 
+/// Which passes of a workload a ranking is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Regime {
+    /// Once on a store just built: `timing.runs`.
+    First,
+    /// The median of repeated passes over a store that stays: `timing.warm`.
+    Warm,
+}
+
 /// The profile name of a workload's warm regime.
 fn warm_profile(w: &str) -> String {
     format!("workload `{w}`, warm")
 }
 
-/// A read-only workload's ranking in the warm regime: the median of repeated passes over
-/// the same store, as criterion and the SoA crates' own benches time a loop.
-fn warm_advice(data: &Results, w: &str) -> Advice {
-    let w = w.to_owned();
-    let (figure_w, rounds_w) = (w.clone(), w.clone());
+/// A workload's ranking in one regime.
+fn workload_advice(data: &Results, w: &str, regime: Regime) -> Advice {
+    let (figure_w, rounds_w) = (w.to_owned(), w.to_owned());
+    let (profile, question, metric, lacking, unit) = match regime {
+        Regime::First => (
+            format!("workload `{w}`"),
+            format!("runs like the `{w}` workload, once on a store just built (first pass)"),
+            format!("`{w}` ns per record"),
+            "timing",
+            "ns/record",
+        ),
+        Regime::Warm => (
+            warm_profile(w),
+            format!(
+                "runs the `{w}` workload again and again over a store that stays (warm passes, \
+                 as criterion times a loop)"
+            ),
+            format!("`{w}` warm ns per record"),
+            "warm timing",
+            "ns/record warm",
+        ),
+    };
     timed(
         data,
         &TimedProfile {
-            profile: warm_profile(&w),
-            question: format!(
-                "runs the `{w}` workload again and again over a store that stays (warm passes,                  as criterion times a loop)"
-            ),
-            metric: format!("`{w}` warm ns per record"),
-            lacking: "warm timing",
-            figure: Box::new(move |t| figures::warm_stage(t, &figure_w)),
+            profile,
+            question,
+            metric,
+            lacking,
+            figure: Box::new(move |t| match regime {
+                Regime::First => t.best.get(&figure_w).map(|_| figures::stage(t, &figure_w)),
+                Regime::Warm => figures::warm_stage(t, &figure_w),
+            }),
             rounds: Box::new(move |t| {
-                t.warm
+                let rounds = match regime {
+                    Regime::First => &t.runs,
+                    Regime::Warm => &t.warm,
+                };
+                rounds
                     .iter()
                     .filter_map(|r| r.get(&rounds_w).map(|n| n.0 as f64))
                     .collect()
             }),
             why: Box::new(move |_, _, i, best| {
                 format!(
-                    "{} ns/record warm ({})",
+                    "{} {unit} ({})",
                     with_interval(i),
                     guide::times_best(i.median, best)
                 )
