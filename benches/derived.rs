@@ -59,6 +59,43 @@ pub struct Trade {
     pub ts: i64,
 }
 
+/// Declares soa_derive's `Big` with the attributes given (one declaration for layoutlab's
+/// derive and both peers', so the three cannot drift apart): the triples as six `f64`
+/// fields and `data: [usize; 18]` as 18 `u64` fields, 240 bytes as the peer's.
+macro_rules! big_record {
+    ($(#[$attr:meta])*) => {
+        $(#[$attr])*
+        pub struct Big {
+            pub pos_x: f64,
+            pub pos_y: f64,
+            pub pos_z: f64,
+            pub vel_x: f64,
+            pub vel_y: f64,
+            pub vel_z: f64,
+            pub data_0: u64,
+            pub data_1: u64,
+            pub data_2: u64,
+            pub data_3: u64,
+            pub data_4: u64,
+            pub data_5: u64,
+            pub data_6: u64,
+            pub data_7: u64,
+            pub data_8: u64,
+            pub data_9: u64,
+            pub data_10: u64,
+            pub data_11: u64,
+            pub data_12: u64,
+            pub data_13: u64,
+            pub data_14: u64,
+            pub data_15: u64,
+            pub data_16: u64,
+            pub data_17: u64,
+            pub name: String,
+            pub userdata: String,
+        }
+    };
+}
+
 /// The same trade for the peers (their derives generate `TradeVec`, `TradeRef`, …: one
 /// module each keeps the names apart). The side is a `bool`: neither loop reads it.
 mod peer_soa_derive {
@@ -89,38 +126,14 @@ mod peer_soa_derive {
         pub userdata: String,
     }
 
-    /// `Big` with the triples as six fields, as layoutlab's derive takes it.
-    #[derive(soa_derive::StructOfArray, Clone, Debug, PartialEq)]
-    pub struct Big {
-        pub pos_x: f64,
-        pub pos_y: f64,
-        pub pos_z: f64,
-        pub vel_x: f64,
-        pub vel_y: f64,
-        pub vel_z: f64,
-        pub data_0: u64,
-        pub data_1: u64,
-        pub data_2: u64,
-        pub data_3: u64,
-        pub data_4: u64,
-        pub data_5: u64,
-        pub data_6: u64,
-        pub data_7: u64,
-        pub data_8: u64,
-        pub data_9: u64,
-        pub data_10: u64,
-        pub data_11: u64,
-        pub data_12: u64,
-        pub data_13: u64,
-        pub data_14: u64,
-        pub data_15: u64,
-        pub data_16: u64,
-        pub data_17: u64,
-        pub name: String,
-        pub userdata: String,
-    }
+    big_record!(
+        /// `Big` with the triples as six fields, as layoutlab's derive takes it.
+        #[derive(soa_derive::StructOfArray, Clone, Debug, PartialEq)]
+    );
 }
 
+// soa-rs generates an accessor per column; the loops read two of `Big`'s 26.
+#[allow(dead_code)]
 mod peer_soa_rs {
     use soa_rs::Soars;
 
@@ -141,35 +154,7 @@ mod peer_soa_rs {
         pub z: f64,
     }
 
-    #[derive(Soars, Clone, Debug, PartialEq)]
-    pub struct Big {
-        pub pos_x: f64,
-        pub pos_y: f64,
-        pub pos_z: f64,
-        pub vel_x: f64,
-        pub vel_y: f64,
-        pub vel_z: f64,
-        pub data_0: u64,
-        pub data_1: u64,
-        pub data_2: u64,
-        pub data_3: u64,
-        pub data_4: u64,
-        pub data_5: u64,
-        pub data_6: u64,
-        pub data_7: u64,
-        pub data_8: u64,
-        pub data_9: u64,
-        pub data_10: u64,
-        pub data_11: u64,
-        pub data_12: u64,
-        pub data_13: u64,
-        pub data_14: u64,
-        pub data_15: u64,
-        pub data_16: u64,
-        pub data_17: u64,
-        pub name: String,
-        pub userdata: String,
-    }
+    big_record!(#[derive(Soars, Clone, Debug, PartialEq)]);
 }
 
 #[derive(Record, Clone, Debug, PartialEq)]
@@ -179,35 +164,7 @@ pub struct Small {
     pub z: f64,
 }
 
-#[derive(Record, Clone, Debug, PartialEq)]
-pub struct Big {
-    pub pos_x: f64,
-    pub pos_y: f64,
-    pub pos_z: f64,
-    pub vel_x: f64,
-    pub vel_y: f64,
-    pub vel_z: f64,
-    pub data_0: u64,
-    pub data_1: u64,
-    pub data_2: u64,
-    pub data_3: u64,
-    pub data_4: u64,
-    pub data_5: u64,
-    pub data_6: u64,
-    pub data_7: u64,
-    pub data_8: u64,
-    pub data_9: u64,
-    pub data_10: u64,
-    pub data_11: u64,
-    pub data_12: u64,
-    pub data_13: u64,
-    pub data_14: u64,
-    pub data_15: u64,
-    pub data_16: u64,
-    pub data_17: u64,
-    pub name: String,
-    pub userdata: String,
-}
+big_record!(#[derive(Record, Clone, Debug, PartialEq)]);
 
 fn trades(records: u64) -> Vec<Trade> {
     let mut rng = fastrand::Rng::with_seed(42);
