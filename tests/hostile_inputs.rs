@@ -88,7 +88,30 @@ fn text(s: &str) -> Vec<u8> {
 /// Issue 9's line numbers: `line 3` is the bad row in each of these.
 const BAD_ROW_ON_LINE_3: &[&str] = &["{input}: line 3: field `value`: expected a number"];
 
+fn header_only() -> Vec<u8> {
+    text(&format!("{HEADER}\n"))
+}
+
+fn every_row_bad() -> Vec<u8> {
+    text(&format!("{HEADER}\nS1,x,1.0,ppm\nS2,1700000000,y,ppm\n"))
+}
+
 const CASES: &[Case] = &[
+    // Figures over no readings would be zeros that look like a result.
+    Case {
+        name: "a header and no rows",
+        input: Input::File(header_only),
+        args: "compare --input {input} --no-costs --python-records 0",
+        memory_limit: false,
+        expect: Expect::Refused(&["{input}: no readings: the file has no rows after its header"]),
+    },
+    Case {
+        name: "every row skipped",
+        input: Input::File(every_row_bad),
+        args: "run --input {input} --skip-invalid",
+        memory_limit: false,
+        expect: Expect::Refused(&["{input}: no readings: all 2 rows were invalid and skipped"]),
+    },
     // Issue 4: a window that overflowed the rings' size.
     Case {
         name: "window of 2^64-1",

@@ -106,6 +106,21 @@ impl LayoutFn for TimeOnce<'_> {
             StreamError::Sink { .. } => RunError::Capacity(e.into()),
             StreamError::Input(_) => RunError::Input(e.into()),
         })?;
+        // Figures over no readings are zeros that look like a result: the first run refuses
+        // them, before anything else is measured.
+        if let (SourceSpec::Csv { path, .. }, 0) = (self.source, outcome.records) {
+            return Err(RunError::Input(
+                crate::error::InputError {
+                    location: crate::error::Location::File(path.clone()),
+                    field: None,
+                    problem: match outcome.streamed.skipped {
+                        0 => "no readings: the file has no rows after its header".to_owned(),
+                        n => format!("no readings: all {n} rows were invalid and skipped"),
+                    },
+                }
+                .into(),
+            ));
+        }
         Ok(Sample {
             records: outcome.records,
             stages: stopwatch.times,
