@@ -63,7 +63,7 @@ pub(crate) mod session;
 
 pub use harness::Harness;
 pub use layoutlab_derive::{Record, Scalar};
-pub use own::{Record, Row, Scalar, Store, StoreError, StoreFn, Workload};
+pub use own::{Record, Row, Scalar, Store, StoreError, StoreFn, Strs, Workload};
 
 #[doc(hidden)]
 pub use cli::run as run_cli;
@@ -79,20 +79,41 @@ pub mod __private {
     pub use crate::intern::Interner;
     pub use crate::own::kind::scalar::{bad_code, enum_from_dyn, enum_to_dyn};
     pub use crate::own::kind::{
-        no_table, ArenaStr, Elem, Field, FieldNo, FieldSink, FieldSource, FieldVisitor, Interned,
-        Kind, Packed, Part, Ref, Slot, Table, TextSpan, Val, Value, LANES,
+        dyn_field, dyn_field_mut, Array, Column, Field, FieldMap, FieldNo, FieldSink, FieldSource,
+        FieldVisitor, Flat, Interned, Kind, Lanes, LeafSink, LeafVisitor, List, Nested, NestedSink,
+        NestedVisitor, Opaque, Opt, Packed, Part, Present, Ref, Slot, StrList, Table, Val, Value,
+        LANES,
     };
     pub use crate::own::read_row;
     pub use crate::own::schema::{FieldKind, FieldSchema, InternWidth, Schema};
+    pub use layoutlab_derive::finish_record;
 
     /// Compiles only for a type a record field may have: the derive's first check of each
-    /// non-string field, at the field's type.
+    /// scalar field (and of an `Option`'s, an array's or a list's elements), at the type.
     pub fn field_type<T: crate::Scalar>() {}
+
+    /// Compiles only for a type that derives `Record`: the check of a `#[record(flatten)]`
+    /// field, at its type.
+    pub fn record_type<T: crate::own::kind::FlatRecord>() {}
+
+    /// Compiles only for a type an opaque field may have: the check of a
+    /// `#[record(opaque)]` field, at its type.
+    pub fn opaque_type<T: crate::own::kind::OpaqueValue>() {}
 
     /// The hot and cold parts of a record with no `#[record(cold)]` field: it has no
     /// `hot_cold` layout, and nothing of this type is ever made by a store.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct NoCold;
+
+    /// What splitting such a record into hot and cold parts does.
+    ///
+    /// # Panics
+    ///
+    /// Always: `HotCold::with_capacity` refuses such records before any record is pushed.
+    #[cold]
+    pub fn no_split<R>(_record: R) -> (NoCold, NoCold) {
+        unreachable!("a record without #[record(cold)] fields has no hot_cold layout")
+    }
 
     /// What the field projections into [`NoCold`] parts do.
     ///

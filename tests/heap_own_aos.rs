@@ -5,7 +5,7 @@
 mod own_common;
 
 use layoutlab::own::Aos;
-use layoutlab::{Record, Store};
+use layoutlab::Store;
 use own_common::{Side, Trade};
 
 #[global_allocator]
@@ -32,7 +32,7 @@ fn main() {
         .collect();
     let mut strings = 0;
     for t in &trades {
-        t.visit_strings(|_, s| strings += s.len());
+        strings += t.symbol.len() + t.venue.len();
         // `String::from` and `to_owned` allocate exactly the text: capacity is length.
         assert_eq!(t.symbol.capacity(), t.symbol.len());
         assert_eq!(t.venue.capacity(), t.venue.len());

@@ -53,7 +53,7 @@ fn compact_layouts_refuse_the_257th_page_and_never_wrap() {
                 StoreError::InternFull {
                     layout: layout.name,
                     record: "Visit",
-                    field: "page",
+                    field: "page".to_owned(),
                     id_type: "u8",
                     limit: 256,
                 }

@@ -31,3 +31,13 @@ pub fn derive_scalar(input: TokenStream) -> TokenStream {
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }
+
+/// One step of the chain that gives a record with `#[record(flatten)]` fields its accessors
+/// (see `record/accessors.rs`); generated code calls it, users do not.
+#[doc(hidden)]
+#[proc_macro]
+pub fn finish_record(input: TokenStream) -> TokenStream {
+    record::finish(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

@@ -73,6 +73,34 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let codes: Vec<u8> = (0..variants.len()).map(|i| i as u8).collect();
     let first = variants[0];
     let name_str = name.to_string();
+    // An `Option` of the enum packs `None` into code 255 when no variant has it.
+    let packed_opt = if variants.len() < 256 {
+        quote! {
+            type PackedOpt = u8;
+            const NICHE: bool = true;
+            #[inline]
+            fn pack_opt(x: ::core::option::Option<Self>) -> u8 {
+                x.map_or(u8::MAX, ::layoutlab::Scalar::pack)
+            }
+            #[inline]
+            fn unpack_opt(packed: u8) -> ::core::option::Option<Self> {
+                (packed != u8::MAX).then(|| ::layoutlab::Scalar::unpack(packed))
+            }
+        }
+    } else {
+        quote! {
+            type PackedOpt = ::layoutlab::__private::Present<u8>;
+            const NICHE: bool = false;
+            #[inline]
+            fn pack_opt(x: ::core::option::Option<Self>) -> Self::PackedOpt {
+                ::layoutlab::__private::Present::new(x.map(::layoutlab::Scalar::pack))
+            }
+            #[inline]
+            fn unpack_opt(packed: Self::PackedOpt) -> ::core::option::Option<Self> {
+                packed.get().map(::layoutlab::Scalar::unpack)
+            }
+        }
+    };
 
     Ok(quote! {
         #[automatically_derived]
@@ -107,6 +135,8 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             fn from_dyn(value: &::layoutlab::__private::Value) -> ::core::option::Option<Self> {
                 ::layoutlab::__private::enum_from_dyn(value)
             }
+
+            #packed_opt
         }
     })
 }

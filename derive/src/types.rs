@@ -1,17 +1,23 @@
-//! What a field of a `#[derive(Record)]` struct is: its type (a `String` or a scalar) and
-//! its `#[record(...)]` options, checked, with an error at the field for every mistake.
+//! What a field of a `#[derive(Record)]` struct is: its shape (a scalar, a `String`, an
+//! `Option`, an array, a list, a flattened record, an opaque value) and its
+//! `#[record(...)]` options, checked, with an error at the field for every mistake. This is
+//! the derive's type table: each shape names the layoutlab kind that stores it, and adding
+//! a kind is one row here plus its file in layoutlab's `own/kind/`.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
-use syn::{Error, Field, Ident, Type};
+use syn::{Error, Expr, Field, GenericArgument, Ident, PathArguments, Type};
 
 /// What the error messages say is supported.
-pub const SUPPORTED: &str = "supported field types: bool, i8, i16, i32, i64, i128, isize, u8, \
-    u16, u32, u64, u128, usize, f32, f64, char, String, and fieldless enums that \
-    #[derive(layoutlab::Scalar)]; supported options: #[record(intern)] or \
-    #[record(intern = u8|u16|u32)] on a String, #[record(cold)] on any field";
+pub const SUPPORTED: &str = "supported field types: bool, i8..i128, u8..u128, isize, usize, \
+    f32, f64, char, String, fieldless enums that #[derive(layoutlab::Scalar)], Option<T> of \
+    any of these, [T; N], Vec<T> and Box<[T]> of a scalar T, Vec<String>, a record that \
+    derives Record with #[record(flatten)], and any other Clone + Debug + PartialEq type with \
+    #[record(opaque)]; supported options: #[record(intern)] or #[record(intern = \
+    u8|u16|u32)] on a String, Option<String> or Vec<String>, #[record(cold)] on any field, \
+    #[record(flatten)], #[record(opaque)]";
 
 /// The id type of an interned string.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -37,24 +43,26 @@ impl Width {
             Width::U32 => quote!(U32),
         }
     }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Width::U8 => "u8",
-            Width::U16 => "u16",
-            Width::U32 => "u32",
-        }
-    }
 }
 
-/// How a field is stored.
-pub enum Storage {
-    /// A plain `String`.
-    Text,
-    /// An interned `String`.
-    Interned(Width),
-    /// Anything else: must implement `layoutlab::Scalar` (the compiler checks, at the type).
+/// The shape of a field's type, as written.
+pub enum Shape<'a> {
+    /// A scalar: must implement `layoutlab::Scalar` (the compiler checks, at the type).
     Scalar,
+    /// `String`.
+    Text,
+    /// `Option<T>`, `T` a `String` (`text`) or a scalar.
+    Option { inner: &'a Type, text: bool },
+    /// `[T; N]`.
+    Array { elem: &'a Type, len: &'a Expr },
+    /// `Vec<T>` or `Box<[T]>`.
+    List { elem: &'a Type },
+    /// `Vec<String>`.
+    StrList,
+    /// `#[record(flatten)]`.
+    Flatten,
+    /// `#[record(opaque)]`.
+    Opaque,
 }
 
 /// One field, checked.
@@ -66,123 +74,260 @@ pub struct RecordField<'a> {
     pub ty: &'a Type,
     /// The type as written, for the schema.
     pub ty_name: String,
-    pub storage: Storage,
+    pub shape: Shape<'a>,
+    /// The id width, for a field that interns.
+    pub intern: Option<Width>,
     pub cold: bool,
     pub vis: &'a syn::Visibility,
 }
 
+const P: &str = "::layoutlab::__private";
+
+fn p() -> TokenStream {
+    P.parse().expect("a path")
+}
+
 impl RecordField<'_> {
-    /// The `layoutlab` kind type: the scalar itself, `String`, or `Interned<width>`.
-    pub fn kind(&self) -> TokenStream {
-        let ty = self.ty;
-        match self.storage {
-            Storage::Text => quote!(::std::string::String),
-            Storage::Interned(width) => {
+    /// A string kind: `String`, or `Interned<width>`.
+    fn text_kind(&self) -> TokenStream {
+        let p = p();
+        match self.intern {
+            Some(width) => {
                 let width = width.ty();
-                quote!(::layoutlab::__private::Interned<#width>)
+                quote!(#p::Interned<#width>)
             }
-            // Spanned at the field's type, so that a type which is not a field type is
-            // reported there, not at the derive.
-            Storage::Scalar => quote_spanned!(ty.span()=> #ty),
+            None => quote!(::std::string::String),
         }
     }
 
-    /// The type in the user's struct, for the hot and cold parts.
-    pub fn value_ty(&self) -> TokenStream {
-        match self.storage {
-            Storage::Scalar => self.ty.to_token_stream(),
-            _ => quote!(::std::string::String),
-        }
-    }
-
-    /// A `soa` column's element and an `aosoa` lane.
-    pub fn elem_ty(&self) -> TokenStream {
-        match self.storage {
-            Storage::Text => quote!(::std::string::String),
-            Storage::Interned(width) => width.ty(),
-            Storage::Scalar => self.ty.to_token_stream(),
-        }
-    }
-
-    /// The field in the `packed` row.
-    pub fn packed_ty(&self) -> TokenStream {
-        match self.storage {
-            Storage::Text => quote!(::layoutlab::__private::TextSpan),
-            Storage::Interned(width) => width.ty(),
-            Storage::Scalar => {
-                let ty = self.ty;
-                match primitive(ty) {
-                    Some("bool") => quote!(u8),
-                    Some("char") => quote!(u32),
-                    Some(_) => quote!(#ty),
-                    None => quote_spanned!(ty.span()=> <#ty as ::layoutlab::Scalar>::Packed),
-                }
+    /// The `layoutlab` kind type that stores the field, spanned at the field's type so that
+    /// a type which is not a field type is reported there.
+    pub fn kind(&self) -> TokenStream {
+        let (ty, p) = (self.ty, p());
+        let kind = match &self.shape {
+            Shape::Scalar => quote!(#ty),
+            Shape::Text => self.text_kind(),
+            Shape::Option { inner, text } => {
+                let inner = if *text {
+                    self.text_kind()
+                } else {
+                    quote!(#inner)
+                };
+                quote!(#p::Opt<#inner>)
             }
-        }
+            Shape::Array { elem, len } => quote!(#p::Array<#elem, { #len }>),
+            Shape::List { .. } => quote!(#p::List<#ty>),
+            Shape::StrList => {
+                let inner = self.text_kind();
+                quote!(#p::StrList<#inner>)
+            }
+            Shape::Flatten => quote!(#p::Flat<#ty>),
+            Shape::Opaque => quote!(#p::Opaque<#ty>),
+        };
+        quote_spanned!(ty.span()=> #kind)
     }
 
-    /// The field in the `arena` row.
-    pub fn slot_ty(&self) -> TokenStream {
-        match self.storage {
-            Storage::Scalar => self.ty.to_token_stream(),
-            _ => quote!(::layoutlab::__private::ArenaStr),
-        }
+    /// One of the kind's associated types (`Column`, `Packed`, …).
+    pub fn part(&self, assoc: &str) -> TokenStream {
+        let kind = self.kind();
+        let ty = self.ty;
+        let assoc = Ident::new(assoc, ty.span());
+        let p = p();
+        // Spanned at the field's type: a type layoutlab cannot store is reported there.
+        quote_spanned!(ty.span()=> <#kind as #p::Kind>::#assoc)
     }
 
-    /// What a getter returns and a setter takes.
+    /// What a getter returns (on a store and on a row).
     pub fn ref_ty(&self) -> TokenStream {
-        match self.storage {
-            Storage::Scalar => self.ty.to_token_stream(),
-            _ => quote!(&str),
+        let ty = self.ty;
+        match &self.shape {
+            Shape::Scalar | Shape::Array { .. } | Shape::Flatten => quote!(#ty),
+            Shape::Text => quote!(&str),
+            Shape::Option { text: true, .. } => quote!(::core::option::Option<&str>),
+            Shape::Option { inner, .. } => quote!(::core::option::Option<#inner>),
+            Shape::List { elem, .. } => quote!(&[#elem]),
+            Shape::StrList => quote!(::layoutlab::Strs<'_>),
+            Shape::Opaque => quote!(&#ty),
         }
     }
 
-    pub fn is_string(&self) -> bool {
-        !matches!(self.storage, Storage::Scalar)
+    /// What the setter takes: what the getter returns, but `&[&str]` for a list of strings
+    /// and the value itself for an opaque field.
+    pub fn setter(&self) -> crate::record::Setter {
+        match self.shape {
+            Shape::StrList => crate::record::Setter::Strs,
+            Shape::Opaque => crate::record::Setter::Owned,
+            _ => crate::record::Setter::Same,
+        }
+    }
+
+    /// The non-generic types the compiler must see as field types before anything else, so
+    /// that the first error is at the type the user wrote: `(type, check function)`.
+    pub fn checks(&self) -> Vec<(&Type, &'static str)> {
+        match &self.shape {
+            Shape::Scalar => vec![(self.ty, "field_type")],
+            Shape::Option { inner, text: false } => vec![(*inner, "field_type")],
+            Shape::Array { elem, .. } | Shape::List { elem, .. } => vec![(*elem, "field_type")],
+            Shape::Flatten => vec![(self.ty, "record_type")],
+            Shape::Opaque => vec![(self.ty, "opaque_type")],
+            Shape::Text | Shape::Option { .. } | Shape::StrList => Vec::new(),
+        }
+    }
+
+    /// `size_of` one element of an `Option`, an array or a list, `0` otherwise.
+    pub fn element_size(&self) -> TokenStream {
+        match &self.shape {
+            Shape::Option { inner, .. } => quote!(::core::mem::size_of::<#inner>()),
+            Shape::Array { elem, .. } | Shape::List { elem } => {
+                quote!(::core::mem::size_of::<#elem>())
+            }
+            Shape::StrList => quote!(::core::mem::size_of::<::std::string::String>()),
+            _ => quote!(0),
+        }
+    }
+
+    /// The schema's `kind`, `element` and `len`.
+    pub fn schema_kind(&self) -> (TokenStream, TokenStream, TokenStream) {
+        let p = p();
+        let kind = |k: &str| {
+            let k = Ident::new(k, Span::call_site());
+            quote!(#p::FieldKind::#k)
+        };
+        let of = |t: &Type| quote_spanned!(t.span()=> <#t as ::layoutlab::Scalar>::KIND);
+        let none = quote!(::core::option::Option::None);
+        let some = |t: TokenStream| quote!(::core::option::Option::Some(#t));
+        let ty = self.ty;
+        match &self.shape {
+            Shape::Scalar => (of(ty), none.clone(), none),
+            Shape::Text => (kind("String"), none.clone(), none),
+            Shape::Option { text: true, .. } => (kind("Option"), some(kind("String")), none),
+            Shape::Option { inner, .. } => (kind("Option"), some(of(inner)), none),
+            Shape::Array { elem, len } => (
+                kind("Array"),
+                some(of(elem)),
+                some(quote!({ #len } as usize)),
+            ),
+            Shape::List { elem, .. } => (kind("List"), some(of(elem)), none),
+            Shape::StrList => (kind("List"), some(kind("String")), none),
+            Shape::Flatten => (kind("Record"), none.clone(), none),
+            Shape::Opaque => (kind("Opaque"), none.clone(), none),
+        }
+    }
+
+    pub fn is_flatten(&self) -> bool {
+        matches!(self.shape, Shape::Flatten)
     }
 }
 
-/// The primitive a type names, if it is a bare primitive name.
-fn primitive(ty: &Type) -> Option<&'static str> {
-    const PRIMITIVES: [&str; 16] = [
-        "bool", "char", "f32", "f64", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16",
-        "u32", "u64", "u128", "usize",
-    ];
-    match ty {
-        Type::Path(path) if path.qself.is_none() && path.path.segments.len() == 1 => {
-            let ident = path.path.segments[0].ident.to_string();
-            PRIMITIVES.into_iter().find(|p| *p == ident)
-        }
+/// The one generic argument of a path segment (`Option<T>` → `T`).
+fn one_arg(args: &PathArguments) -> Option<&Type> {
+    match args {
+        PathArguments::AngleBracketed(a) if a.args.len() == 1 => match &a.args[0] {
+            GenericArgument::Type(t) => Some(t),
+            _ => None,
+        },
         _ => None,
     }
 }
 
-/// Checks one field's type and options.
-pub fn field(field: &Field) -> syn::Result<RecordField<'_>> {
-    let ident = field.ident.as_ref().expect("named fields have identifiers");
-    let name = ident.unraw().to_string();
-    let ty = &field.ty;
-    let ty_name = type_name(ty);
-    let is_string = match plain_path(ty) {
-        Some(last) => last == "String",
-        None => {
-            return Err(Error::new(
-                ty.span(),
-                format!("field `{name}`: type `{ty_name}` is not supported by #[derive(Record)]; {SUPPORTED}"),
-            ))
+/// The last segment of a path type, with its arguments: `std::vec::Vec<u32>` → (`Vec`,
+/// `<u32>`). `None` for references, tuples, arrays, `Self` projections, trait objects.
+fn last_segment(ty: &Type) -> Option<(String, &PathArguments)> {
+    match ty {
+        Type::Path(path) if path.qself.is_none() => {
+            let last = path.path.segments.last()?;
+            let name = last.ident.to_string();
+            (name != "Self").then_some((name, &last.arguments))
         }
-    };
+        Type::Group(group) => last_segment(&group.elem),
+        Type::Paren(paren) => last_segment(&paren.elem),
+        _ => None,
+    }
+}
 
-    let mut intern: Option<(Width, Span)> = None;
-    let mut cold: Option<Span> = None;
+/// A plain path type without generic arguments (`Side`, `String`), by its last segment.
+fn plain(ty: &Type) -> Option<String> {
+    last_segment(ty).and_then(|(name, args)| args.is_empty().then_some(name))
+}
+
+/// The shape of a type written without `flatten` or `opaque`, or why it is not supported.
+fn shape(ty: &Type) -> Result<Shape<'_>, String> {
+    if let Type::Array(array) = ty {
+        return match plain(&array.elem) {
+            Some(elem) if elem != "String" => Ok(Shape::Array {
+                elem: &array.elem,
+                len: &array.len,
+            }),
+            _ => Err(
+                "an array's elements must be a scalar (a number, bool, char or Scalar enum)"
+                    .to_owned(),
+            ),
+        };
+    }
+    let Some((name, args)) = last_segment(ty) else {
+        return Err("references, tuples, slices, pointers and trait objects are not record fields (use #[record(opaque)] for a value layoutlab should keep as it is)".to_owned());
+    };
+    if args.is_empty() {
+        return Ok(if name == "String" {
+            Shape::Text
+        } else {
+            Shape::Scalar
+        });
+    }
+    let inner = one_arg(args).ok_or_else(|| {
+        format!("`{name}<…>` takes one type argument here; generic types other than Option, Vec and Box<[T]> are not record fields (use #[record(opaque)])")
+    })?;
+    match name.as_str() {
+        "Option" => match plain(inner) {
+            Some(inner_name) => Ok(Shape::Option {
+                inner,
+                text: inner_name == "String",
+            }),
+            None => Err("an Option holds a scalar, an enum or a String here (not a list, an array or another Option; use #[record(opaque)] to keep it as it is)".to_owned()),
+        },
+        "Vec" => match plain(inner) {
+            Some(s) if s == "String" => Ok(Shape::StrList),
+            Some(_) => Ok(Shape::List { elem: inner }),
+            None => Err("a Vec holds scalars or Strings here (not Vecs, Options or tuples; use #[record(opaque)] to keep it as it is)".to_owned()),
+        },
+        "Box" => match inner {
+            Type::Slice(slice) if plain(&slice.elem).is_some_and(|s| s != "String") => {
+                Ok(Shape::List { elem: &slice.elem })
+            }
+            _ => Err("a Box is a field only as Box<[T]> of a scalar T (use #[record(opaque)] for any other)".to_owned()),
+        },
+        other => Err(format!("`{other}<…>` is a generic type (use #[record(opaque)] to keep it as it is)")),
+    }
+}
+
+/// The options of one `#[record(...)]` list, as given.
+#[derive(Default)]
+struct Options {
+    intern: Option<(Width, Span)>,
+    cold: Option<Span>,
+    flatten: Option<Span>,
+    opaque: Option<Span>,
+}
+
+fn options(field: &Field, name: &str) -> syn::Result<Options> {
+    let mut o = Options::default();
     for attr in &field.attrs {
         if !attr.path().is_ident("record") {
             continue;
         }
         attr.parse_nested_meta(|meta| {
             let span = meta.path.span();
+            let flag = |slot: &Option<Span>, key: &str| -> syn::Result<()> {
+                if slot.is_some() {
+                    return Err(meta.error(format!("field `{name}`: `{key}` is given twice; {SUPPORTED}")));
+                }
+                if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+                    return Err(meta.error(format!("field `{name}`: `{key}` takes no value; {SUPPORTED}")));
+                }
+                Ok(())
+            };
             if meta.path.is_ident("intern") {
-                if intern.is_some() {
+                if o.intern.is_some() {
                     return Err(meta.error(format!("field `{name}`: `intern` is given twice; {SUPPORTED}")));
                 }
                 let width = if meta.input.peek(syn::Token![=]) {
@@ -201,62 +346,74 @@ pub fn field(field: &Field) -> syn::Result<RecordField<'_>> {
                 } else {
                     Width::U16
                 };
-                intern = Some((width, span));
-                Ok(())
+                o.intern = Some((width, span));
             } else if meta.path.is_ident("cold") {
-                if cold.is_some() {
-                    return Err(meta.error(format!("field `{name}`: `cold` is given twice; {SUPPORTED}")));
-                }
-                if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
-                    return Err(meta.error(format!("field `{name}`: `cold` takes no value; {SUPPORTED}")));
-                }
-                cold = Some(span);
-                Ok(())
+                flag(&o.cold, "cold")?;
+                o.cold = Some(span);
+            } else if meta.path.is_ident("flatten") {
+                flag(&o.flatten, "flatten")?;
+                o.flatten = Some(span);
+            } else if meta.path.is_ident("opaque") {
+                flag(&o.opaque, "opaque")?;
+                o.opaque = Some(span);
             } else {
                 let key = meta.path.to_token_stream().to_string().replace(' ', "");
-                Err(meta.error(format!("field `{name}`: unknown option `{key}`; {SUPPORTED}")))
+                return Err(meta.error(format!("field `{name}`: unknown option `{key}`; {SUPPORTED}")));
             }
+            Ok(())
         })?;
     }
+    Ok(o)
+}
 
-    let storage = match (is_string, intern) {
-        (true, Some((width, _))) => Storage::Interned(width),
-        (true, None) => Storage::Text,
-        (false, None) => Storage::Scalar,
-        (false, Some((_, span))) => {
+/// Checks one field's type and options.
+pub fn field(field: &Field) -> syn::Result<RecordField<'_>> {
+    let ident = field.ident.as_ref().expect("named fields have identifiers");
+    let name = ident.unraw().to_string();
+    let ty = &field.ty;
+    let ty_name = type_name(ty);
+    let o = options(field, &name)?;
+    let shape = match (o.flatten, o.opaque) {
+        (Some(span), Some(_)) => {
+            return Err(Error::new(span, format!("field `{name}`: `flatten` and `opaque` exclude each other; {SUPPORTED}")))
+        }
+        (Some(span), None) => {
+            if plain(ty).is_none() {
+                return Err(Error::new(span, format!("field `{name}`: #[record(flatten)] needs a record type that derives Record, and `{ty_name}` is not a plain type name; {SUPPORTED}")));
+            }
+            Shape::Flatten
+        }
+        (None, Some(_)) => Shape::Opaque,
+        (None, None) => shape(ty).map_err(|why| {
+            Error::new(
+                ty.span(),
+                format!("field `{name}`: type `{ty_name}` is not supported by #[derive(Record)]: {why}; {SUPPORTED}"),
+            )
+        })?,
+    };
+    let interns = matches!(
+        shape,
+        Shape::Text | Shape::StrList | Shape::Option { text: true, .. }
+    );
+    if let Some((_, span)) = o.intern {
+        if !interns {
             return Err(Error::new(
                 span,
-                format!("field `{name}`: #[record(intern)] applies only to String fields, and `{name}` is `{ty_name}`; {SUPPORTED}"),
-            ))
+                format!("field `{name}`: #[record(intern)] applies only to String, Option<String> and Vec<String> fields, and `{name}` is `{ty_name}`{}; {SUPPORTED}",
+                    if matches!(shape, Shape::Opaque | Shape::Flatten) { " (kept as it is)" } else { "" }),
+            ));
         }
-    };
+    }
     Ok(RecordField {
         ident,
         name,
         ty,
         ty_name,
-        storage,
-        cold: cold.is_some(),
+        shape,
+        intern: o.intern.map(|(w, _)| w),
+        cold: o.cold.is_some(),
         vis: &field.vis,
     })
-}
-
-/// The last segment of a plain path type (`String`, `std::string::String`, `Side`), or
-/// `None` for anything else: references, tuples, arrays, generic arguments, `Self`
-/// projections, trait objects.
-fn plain_path(ty: &Type) -> Option<String> {
-    match ty {
-        Type::Path(path) if path.qself.is_none() => {
-            if path.path.segments.iter().any(|s| !s.arguments.is_empty()) {
-                return None;
-            }
-            let last = path.path.segments.last()?.ident.to_string();
-            (last != "Self").then_some(last)
-        }
-        Type::Group(group) => plain_path(&group.elem),
-        Type::Paren(paren) => plain_path(&paren.elem),
-        _ => None,
-    }
 }
 
 /// The type as written, without the token printer's spaces around `::` and `<`.
@@ -272,6 +429,7 @@ pub fn type_name(ty: &Type) -> String {
             let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
             let keep = (word(prev) && word(next))
                 || (prev == Some(',') && next.is_some())
+                || (prev == Some(';') && next.is_some())
                 || next == Some('-') && prev == Some('=');
             if keep {
                 out.push(' ');

@@ -25,12 +25,8 @@ pub(crate) fn check<R: Record>(source: &RecordSource<R>, records: u64) -> Result
         return Ok(());
     };
     let sampled = records.min(SAMPLE);
-    let mut text = 0u64;
     // Through the source, so that a generator that panics is reported as the source does.
-    source.stream(sampled, &mut |record: R| {
-        record.visit_strings(|_, s| text += s.len() as u64);
-        Ok(())
-    })?;
+    let text = super::data::heap_bytes(source, sampled)?;
     let inline = std::mem::size_of::<R>() as u64;
     let per_record = inline + text.div_ceil(sampled.max(1));
     let need = u128::from(records) * u128::from(per_record);

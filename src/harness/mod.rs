@@ -7,6 +7,7 @@
 
 mod args;
 mod child;
+mod data;
 mod fits;
 mod panic;
 mod report;

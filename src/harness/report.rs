@@ -2,7 +2,6 @@
 //! record, then what only a user's record has — which fields each workload touches, what
 //! the text fields hold — gathered into the results model and handed to the exporters.
 
-use std::collections::HashSet;
 use std::path::Path;
 
 use anyhow::Result;
@@ -11,10 +10,8 @@ use super::args::Settings;
 use super::runner::Runner;
 use super::source::{IngestError, RecordSource};
 use super::subject::Own;
-use crate::model::{
-    RecordField, RecordSection, Results, StringStats, Workload, WorkloadAccess, FORMAT,
-};
-use crate::own::{FieldCounts, Record};
+use crate::model::{RecordField, RecordSection, Results, Workload, WorkloadAccess, FORMAT};
+use crate::own::{FieldCounts, FieldKind, Record};
 use crate::session::{self, HeapPlan, Plan};
 
 /// Random whole-record reads per layout and round.
@@ -169,66 +166,36 @@ fn record_section<R: Record>(
             })
         })
         .collect();
+    let data = super::data::gather(source, records)?;
+    let kind_name = |k: FieldKind| {
+        serde_json::to_value(k)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    };
     Ok(RecordSection {
         name: schema.name.to_owned(),
         fields: schema
-            .fields
-            .iter()
-            .map(|f| RecordField {
-                name: f.name.to_owned(),
-                ty: f.ty.to_owned(),
-                size: f.size,
-                packed_size: f.packed_size,
-                intern: f.intern.map(|w| w.type_name().to_owned()),
-                cold: f.cold,
+            .leaves()
+            .into_iter()
+            .map(|leaf| RecordField {
+                name: leaf.path,
+                ty: leaf.field.ty.to_owned(),
+                size: leaf.field.size,
+                packed_size: leaf.field.packed_size,
+                intern: leaf.field.intern.map(|w| w.type_name().to_owned()),
+                cold: leaf.cold,
+                kind: kind_name(leaf.field.kind),
+                element: leaf.field.element.map(kind_name),
             })
             .collect(),
         workloads: workloads.iter().map(|w| w.name().to_owned()).collect(),
         access,
-        strings: string_stats::<R>(source, records)?,
+        strings: data.strings,
+        options: data.options,
+        lists: data.lists,
+        ints: data.ints,
         record_type: R::type_info(),
         bench: super::bench_target(),
     })
-}
-
-/// Distinct values and the length distribution of every `String` field.
-fn string_stats<R: Record>(source: &RecordSource<R>, records: u64) -> Result<Vec<StringStats>> {
-    let fields = R::SCHEMA.fields;
-    let mut distinct: Vec<HashSet<Box<str>>> = fields.iter().map(|_| HashSet::new()).collect();
-    let mut capped = vec![false; fields.len()];
-    let mut lengths: Vec<Vec<u32>> = fields.iter().map(|_| Vec::new()).collect();
-    source.stream(records, &mut |record: R| {
-        record.visit_strings(|i, text| {
-            lengths[i].push(u32::try_from(text.len()).unwrap_or(u32::MAX));
-            if distinct[i].len() < StringStats::DISTINCT_CAP as usize {
-                if !distinct[i].contains(text) {
-                    distinct[i].insert(text.into());
-                }
-            } else if !distinct[i].contains(text) {
-                capped[i] = true;
-            }
-        });
-        Ok(())
-    })?;
-    for lens in &mut lengths {
-        lens.sort_unstable();
-    }
-    Ok(fields
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !lengths[*i].is_empty())
-        .map(|(i, f)| {
-            let lens = &lengths[i];
-            let at = |q: f64| lens[((lens.len() - 1) as f64 * q).round() as usize] as usize;
-            StringStats {
-                field: f.name.to_owned(),
-                distinct: distinct[i].len() as u64,
-                capped: capped[i],
-                len_median: at(0.5),
-                len_p99: at(0.99),
-                len_max: *lens.last().unwrap_or(&0) as usize,
-                len_mean: lens.iter().map(|&l| f64::from(l)).sum::<f64>() / lens.len() as f64,
-            }
-        })
-        .collect())
 }

@@ -26,7 +26,9 @@ pub use self::failure::{Failure, FailureKind};
 pub use self::memory::{MemorySummary, PhaseMemory};
 pub(crate) use self::per_stage::best_of;
 pub use self::per_stage::PerStage;
-pub use self::record::{RecordField, RecordSection, StringStats, WorkloadAccess};
+pub use self::record::{
+    IntRange, ListStats, OptionStats, RecordField, RecordSection, StringStats, WorkloadAccess,
+};
 pub use self::sweep::{SweepReach, SweepSection};
 
 /// The version of the saved-results format; bumped when a field changes meaning. Files of

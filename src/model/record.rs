@@ -18,8 +18,18 @@ pub struct RecordSection {
     pub workloads: Vec<String>,
     /// Per workload, reads and writes of every field (counted on one run).
     pub access: Vec<WorkloadAccess>,
-    /// Per `String` field, what its values look like.
+    /// Per text field (a `String`, an `Option<String>`, the elements of a `Vec<String>`),
+    /// what its values look like.
     pub strings: Vec<StringStats>,
+    /// Per `Option` field, how many records hold `None`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<OptionStats>,
+    /// Per list field (`Vec<T>`, `Box<[T]>`, `Vec<String>`), the lengths it held.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lists: Vec<ListStats>,
+    /// Per integer field (and integer `Option`, array or list), the range of its values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ints: Vec<IntRange>,
     /// The size of the user's struct (`inspect`), with a padding-free order when it has one.
     pub record_type: TypeInfo,
     /// The cargo bench target that ran the harness (`trades` for `benches/trades.rs`), so the
@@ -29,10 +39,11 @@ pub struct RecordSection {
     pub bench: Option<String>,
 }
 
-/// One field of a user's record.
+/// One leaf field of a user's record (a flattened record's fields each count, as
+/// `pos.lat`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordField {
-    /// Its name.
+    /// Its path: `price`, or `pos.lat` for field `lat` of flattened field `pos`.
     pub name: String,
     /// Its type as written.
     pub ty: String,
@@ -43,8 +54,58 @@ pub struct RecordField {
     /// The id type when interned (`"u16"`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intern: Option<String>,
-    /// Whether it is `#[record(cold)]`.
+    /// Whether it is `#[record(cold)]` (itself or through its flattened field).
     pub cold: bool,
+    /// What kind of value it holds (`f64` → `float`, `Option<f64>` → `option`; see
+    /// `FieldKind`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub kind: String,
+    /// What an `Option`, array or list holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub element: Option<String>,
+}
+
+/// How often an `Option` field was `None`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OptionStats {
+    /// The field.
+    pub field: String,
+    /// Records seen.
+    pub records: u64,
+    /// Of them, `None`.
+    pub none: u64,
+}
+
+/// The lengths of one list field's values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListStats {
+    /// The field.
+    pub field: String,
+    /// Records seen.
+    pub records: u64,
+    /// Empty lists among them.
+    pub empty: u64,
+    /// Length in elements: median, 99th percentile and largest.
+    pub len_median: usize,
+    /// See `len_median`.
+    pub len_p99: usize,
+    /// See `len_median`.
+    pub len_max: usize,
+    /// Average length in elements.
+    pub len_mean: f64,
+    /// Bytes of one element.
+    pub elem_bytes: usize,
+}
+
+/// The smallest and largest value of an integer field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IntRange {
+    /// The field.
+    pub field: String,
+    /// The smallest value seen.
+    pub min: i128,
+    /// The largest value seen.
+    pub max: i128,
 }
 
 /// Reads and writes of each field in one run of one workload.

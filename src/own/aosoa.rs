@@ -5,18 +5,17 @@
 //! side by side, then field `y` of the same 8, and so on: a scan of one field reads runs of
 //! 8 values (SIMD-friendly, like `soa`), while one record's fields stay within one block
 //! (a few cache lines apart, like `aos`), and the whole store is one allocation. Interned
-//! strings are ids, as in the other compact layouts; other strings are `String` lanes.
+//! strings are ids, as in the other compact layouts; other strings are `String` lanes; an
+//! `Option` adds a validity byte per block (a bit per lane); a list's lanes are spans into
+//! one values buffer per field.
 
 use crate::inspect::TypeInfo;
-use crate::own::kind::{Field, FieldVisitor, Kind, Part, Ref, Val, LANES};
-use crate::own::{
-    record_at, setter_failed, store_impl, take_elem, try_scatter, Record, Row, Store, StoreError,
-    TrySink,
-};
+use crate::own::kind::{Field, Kind, Leaf, LeafSink, LeafVisitor, Part, Ref, Val, LANES};
+use crate::own::{record_at, setter_failed, store_impl, Record, Row, Store, StoreError};
 
 pub(crate) const NAME: &str = "aosoa";
 
-/// Blocks of [`LANES`] records (the record's generated `<Name>Block`), plus the intern
+/// Blocks of [`LANES`] records (the record's generated `<Name>Block`), plus the side
 /// tables. The last block may be partly used; its unused lanes hold blank values.
 pub struct Aosoa<R: Record> {
     blocks: Vec<R::Block>,
@@ -27,57 +26,125 @@ pub struct Aosoa<R: Record> {
 store_impl!(Default for Aosoa { blocks, tables, len });
 store_impl!(Debug for Aosoa { blocks, tables, len });
 
-/// Writes one record's fields into lane `lane` of `block`.
+/// Writes one record's leaves into lane `lane` of `block`, stopping at the first that
+/// cannot be stored.
 struct FillLane<'a, R: Record> {
     block: &'a mut R::Block,
     lane: usize,
     tables: &'a mut R::Tables,
+    failed: Option<StoreError>,
 }
 
-impl<R: Record> TrySink<R> for FillLane<'_, R> {
+impl<R: Record> LeafSink<R> for FillLane<'_, R> {
     #[inline(always)]
-    fn try_put<F: Field<R>>(&mut self, value: &mut Val<R, F>) -> Result<(), StoreError> {
-        F::lanes_mut(self.block)[self.lane] = take_elem::<R, F>(NAME, value, self.tables)?;
-        Ok(())
+    fn put<F: Field<R>>(&mut self, value: Val<R, F>)
+    where
+        F::Kind: Leaf,
+    {
+        if self.failed.is_none() {
+            let lanes = F::lanes_mut(self.block);
+            if let Err(overflow) =
+                F::Kind::lane_put(lanes, self.lane, value, F::table_mut(self.tables))
+            {
+                self.failed = Some(StoreError::new::<R, F>(NAME, overflow));
+            }
+        }
     }
 }
 
-/// Blanks lanes `from..` of a block (dropping the strings they held).
+/// Blanks lanes `from..` of a block (dropping what they held).
 struct BlankLanes<'a, R: Record> {
     block: &'a mut R::Block,
     from: usize,
 }
 
-impl<R: Record> FieldVisitor<R> for BlankLanes<'_, R> {
+impl<R: Record> LeafVisitor<R> for BlankLanes<'_, R> {
     #[inline(always)]
-    fn visit<F: Field<R>>(&mut self) {
-        for lane in &mut F::lanes_mut(self.block)[self.from..] {
-            *lane = F::Kind::blank_elem();
-        }
+    fn visit<F: Field<R>>(&mut self)
+    where
+        F::Kind: Leaf,
+    {
+        F::Kind::lane_clear(F::lanes_mut(self.block), self.from);
     }
 }
 
-/// Moves record `from` to `to` (`to < from`), field by field.
+/// Record `index` is dropped: the buffer space of its values is dead.
+struct Release<'a, R: Record> {
+    block: &'a R::Block,
+    lane: usize,
+    tables: &'a mut R::Tables,
+}
+
+impl<R: Record> LeafVisitor<R> for Release<'_, R> {
+    #[inline(always)]
+    fn visit<F: Field<R>>(&mut self)
+    where
+        F::Kind: Leaf,
+    {
+        F::Kind::lane_release(F::lanes(self.block), self.lane, F::table_mut(self.tables));
+    }
+}
+
+/// Moves record `from` to `to` (`to < from`), leaf by leaf.
 struct MoveRecord<'a, R: Record> {
     blocks: &'a mut [R::Block],
     from: usize,
     to: usize,
 }
 
-impl<R: Record> FieldVisitor<R> for MoveRecord<'_, R> {
+impl<R: Record> LeafVisitor<R> for MoveRecord<'_, R> {
     #[inline(always)]
-    fn visit<F: Field<R>>(&mut self) {
+    fn visit<F: Field<R>>(&mut self)
+    where
+        F::Kind: Leaf,
+    {
         let (from_block, from_lane) = (self.from / LANES, self.from % LANES);
         let (to_block, to_lane) = (self.to / LANES, self.to % LANES);
         if from_block == to_block {
-            let lanes = F::lanes_mut(&mut self.blocks[from_block]);
-            let (low, high) = lanes.split_at_mut(from_lane);
-            F::Kind::move_elem(&mut high[0], &mut low[to_lane]);
+            F::Kind::lane_move(
+                F::lanes_mut(&mut self.blocks[from_block]),
+                from_lane,
+                to_lane,
+            );
         } else {
             let (low, high) = self.blocks.split_at_mut(from_block);
-            let src = &mut F::lanes_mut(&mut high[0])[from_lane];
-            F::Kind::move_elem(src, &mut F::lanes_mut(&mut low[to_block])[to_lane]);
+            let src = F::lanes_mut(&mut high[0]);
+            F::Kind::lane_move_to(src, from_lane, F::lanes_mut(&mut low[to_block]), to_lane);
         }
+    }
+}
+
+/// Moves the live part of every buffer that is more than half dead into a fresh one.
+struct Compact<'a, R: Record> {
+    blocks: &'a mut [R::Block],
+    tables: &'a mut R::Tables,
+    len: usize,
+}
+
+impl<R: Record> LeafVisitor<R> for Compact<'_, R> {
+    #[inline(always)]
+    fn visit<F: Field<R>>(&mut self)
+    where
+        F::Kind: Leaf,
+    {
+        let table = F::table_mut(self.tables);
+        if F::Kind::compact_due(table) {
+            let old = F::Kind::compact_begin(table);
+            for index in 0..self.len {
+                let lanes = F::lanes_mut(&mut self.blocks[index / LANES]);
+                F::Kind::lane_compact(lanes, index % LANES, &old, table);
+            }
+        }
+    }
+}
+
+impl<R: Record> Aosoa<R> {
+    fn compact(&mut self) {
+        R::each_leaf(&mut Compact::<R> {
+            blocks: &mut self.blocks,
+            tables: &mut self.tables,
+            len: self.len,
+        });
     }
 }
 
@@ -111,16 +178,18 @@ impl<R: Record> Store<R> for Aosoa<R> {
             .blocks
             .last_mut()
             .expect("a block was pushed for lane 0");
-        let mut fill = FillLane {
+        let mut fill = FillLane::<R> {
             block,
             lane,
             tables: &mut self.tables,
+            failed: None,
         };
-        if let Err(error) = try_scatter(record, &mut fill) {
+        record.scatter_leaves(&mut fill);
+        if let Some(error) = fill.failed {
             if lane == 0 {
                 self.blocks.pop();
             } else if let Some(block) = self.blocks.last_mut() {
-                R::each_field(&mut BlankLanes::<R> { block, from: lane });
+                R::each_leaf(&mut BlankLanes::<R> { block, from: lane });
             }
             return Err(error);
         }
@@ -137,25 +206,32 @@ impl<R: Record> Store<R> for Aosoa<R> {
         for index in 0..self.len {
             if keep(&Row::new(self.__at(index))) {
                 if kept != index {
-                    R::each_field(&mut MoveRecord::<R> {
+                    R::each_leaf(&mut MoveRecord::<R> {
                         blocks: &mut self.blocks,
                         from: index,
                         to: kept,
                     });
                 }
                 kept += 1;
+            } else {
+                R::each_leaf(&mut Release::<R> {
+                    block: &self.blocks[index / LANES],
+                    lane: index % LANES,
+                    tables: &mut self.tables,
+                });
             }
         }
         self.blocks.truncate(kept.div_ceil(LANES));
         if kept % LANES != 0 {
             if let Some(block) = self.blocks.last_mut() {
-                R::each_field(&mut BlankLanes::<R> {
+                R::each_leaf(&mut BlankLanes::<R> {
                     block,
                     from: kept % LANES,
                 });
             }
         }
         self.len = kept;
+        self.compact();
     }
 
     fn types() -> Vec<TypeInfo> {
@@ -179,7 +255,7 @@ impl<R: Record> Store<R> for Aosoa<R> {
     where
         Self: 'a,
     {
-        F::Kind::elem_ref(&F::lanes(block)[lane], F::table(tables))
+        F::Kind::lane_get(F::lanes(block), lane, F::table(tables))
     }
 
     #[inline(always)]
@@ -189,9 +265,11 @@ impl<R: Record> Store<R> for Aosoa<R> {
             "index {index} out of {} records",
             self.len
         );
-        let elem = &mut F::lanes_mut(&mut self.blocks[index / LANES])[index % LANES];
-        if let Err(full) = F::Kind::assign_elem(elem, value, F::table_mut(&mut self.tables)) {
-            setter_failed(StoreError::intern::<R, F>(NAME, full));
+        let lanes = F::lanes_mut(&mut self.blocks[index / LANES]);
+        let table = F::table_mut(&mut self.tables);
+        if let Err(overflow) = F::Kind::lane_set(lanes, index % LANES, value, table) {
+            setter_failed(StoreError::new::<R, F>(NAME, overflow));
         }
+        self.compact();
     }
 }

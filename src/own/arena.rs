@@ -6,8 +6,9 @@
 //! `Vec` of pointers into the arena, so access still chases a pointer per record (like
 //! `boxed`, without the allocator's per-block cost).
 //!
-//! A row is the record's generated `<Name>ArenaRow`: scalars as themselves, strings as
-//! pointers to text in the same arena. The arena and the pointers into it live in one
+//! A row is the record's generated `<Name>ArenaRow`: scalars as themselves, strings and
+//! lists as pointers to their bytes in the same arena, an opaque value as an index into a
+//! `Vec` beside the rows (the arena could not run its destructor). The arena and the pointers into it live in one
 //! struct, which references cannot express (a self-referential borrow), so the pointers are
 //! raw; every `unsafe` block is here, with its `SAFETY` argument, and
 //! `tests/unsafe_own_arena.rs` walks each of them under valgrind in CI.
@@ -18,24 +19,26 @@ use std::ptr::NonNull;
 use bumpalo::Bump;
 
 use crate::inspect::TypeInfo;
-use crate::own::kind::{Field, FieldSink, Kind, Part, Ref, Val};
+use crate::own::kind::{Field, Kind, Leaf, LeafSink, LeafVisitor, Part, Ref, Val};
 use crate::own::{record_at, store_impl, Record, Row, Store, StoreError};
 
 pub(crate) const NAME: &str = "arena";
 
-/// Pointers, in store order, to rows that live in `bump`.
+/// Pointers, in store order, to rows that live in `bump`, and the side tables (where the
+/// values of opaque fields live, indexed by their slots).
 ///
 /// Invariant: every pointer in `rows` was returned by `self.bump`, which is never reset, so
-/// each stays valid for as long as `self` lives; every string slot in those rows was made
-/// from `self.bump` too (or points at static memory). Each row is a distinct allocation, so
-/// a `&mut` to one aliases no other. Rows are `Copy` (the derive makes them so), so the
-/// arena need not run a destructor for any of them.
+/// each stays valid for as long as `self` lives; every string and list slot in those rows
+/// was made from `self.bump` too (or points at static memory). Each row is a distinct
+/// allocation, so a `&mut` to one aliases no other. Rows are `Copy` (the derive makes them
+/// so), so the arena need not run a destructor for any of them.
 pub struct Arena<R: Record> {
     rows: Vec<NonNull<R::ArenaRow>>,
     bump: Bump,
+    tables: R::Tables,
 }
 
-store_impl!(Default for Arena { rows, bump });
+store_impl!(Default for Arena { rows, bump, tables });
 
 impl<R: Record> fmt::Debug for Arena<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -53,10 +56,11 @@ impl<R: Record> Arena<R> {
     }
 }
 
-/// One row of an [`Arena`], borrowed from the store for `'a`. Only the store makes one
-/// (the field is private), from its own rows: that is what makes reading its strings sound.
+/// One row of an [`Arena`] and its tables, borrowed from the store for `'a`. Only the store
+/// makes one (the fields are private), from its own rows: that is what makes reading its
+/// strings sound.
 #[doc(hidden)]
-pub struct ArenaAt<'a, R: Record>(&'a R::ArenaRow);
+pub struct ArenaAt<'a, R: Record>(&'a R::ArenaRow, &'a R::Tables);
 
 impl<R: Record> Clone for ArenaAt<'_, R> {
     fn clone(&self) -> Self {
@@ -65,16 +69,72 @@ impl<R: Record> Clone for ArenaAt<'_, R> {
 }
 impl<R: Record> Copy for ArenaAt<'_, R> {}
 
-/// Copies one record's fields into a row, strings into the arena.
+/// Copies one record's leaves into a row, strings and lists into the arena.
 struct FillRow<'a, R: Record> {
     row: R::ArenaRow,
     bump: &'a Bump,
+    tables: &'a mut R::Tables,
 }
 
-impl<R: Record> FieldSink<R> for FillRow<'_, R> {
+impl<R: Record> LeafSink<R> for FillRow<'_, R> {
     #[inline(always)]
-    fn put<F: Field<R>>(&mut self, value: &mut Val<R, F>) {
-        *F::slot_mut(&mut self.row) = F::Kind::slot(F::Kind::as_ref(value), self.bump);
+    fn put<F: Field<R>>(&mut self, value: Val<R, F>)
+    where
+        F::Kind: Leaf,
+    {
+        let table = F::table_mut(self.tables);
+        *F::slot_mut(&mut self.row) =
+            F::Kind::slot(F::Kind::as_ref(&value), None, self.bump, table);
+    }
+}
+
+/// A row is dropped: the values it has in the tables are dead (the arena keeps its bytes).
+struct Release<'a, R: Record> {
+    row: &'a R::ArenaRow,
+    tables: &'a mut R::Tables,
+}
+
+impl<R: Record> LeafVisitor<R> for Release<'_, R> {
+    #[inline(always)]
+    fn visit<F: Field<R>>(&mut self)
+    where
+        F::Kind: Leaf,
+    {
+        F::Kind::slot_release(*F::slot(self.row), F::table_mut(self.tables));
+    }
+}
+
+/// Moves the live part of every table that is more than half dead into a fresh one.
+struct Compact<'a, R: Record> {
+    rows: &'a mut [NonNull<R::ArenaRow>],
+    tables: &'a mut R::Tables,
+}
+
+impl<R: Record> LeafVisitor<R> for Compact<'_, R> {
+    #[inline(always)]
+    fn visit<F: Field<R>>(&mut self)
+    where
+        F::Kind: Leaf,
+    {
+        let table = F::table_mut(self.tables);
+        if F::Kind::compact_due(table) {
+            let old = F::Kind::compact_begin(table);
+            for ptr in self.rows.iter_mut() {
+                // SAFETY: each pointer points to a live row of the store's arena (struct
+                // invariant), a distinct allocation, and the store is borrowed mutably.
+                let row = unsafe { ptr.as_mut() };
+                F::Kind::slot_compact(F::slot_mut(row), &old, table);
+            }
+        }
+    }
+}
+
+impl<R: Record> Arena<R> {
+    fn compact(&mut self) {
+        R::each_leaf(&mut Compact::<R> {
+            rows: &mut self.rows,
+            tables: &mut self.tables,
+        });
     }
 }
 
@@ -87,6 +147,7 @@ impl<R: Record> Store<R> for Arena<R> {
         Arena {
             rows: Vec::with_capacity(records),
             bump: Bump::new(),
+            tables: R::Tables::default(),
         }
     }
 
@@ -96,11 +157,12 @@ impl<R: Record> Store<R> for Arena<R> {
     }
 
     fn push(&mut self, record: R) -> Result<(), StoreError> {
-        let mut fill = FillRow {
+        let mut fill = FillRow::<R> {
             row: R::ArenaRow::default(),
             bump: &self.bump,
+            tables: &mut self.tables,
         };
-        record.scatter(&mut fill);
+        record.scatter_leaves(&mut fill);
         let row = self.bump.alloc(fill.row);
         self.rows.push(NonNull::from(row));
         Ok(())
@@ -112,12 +174,24 @@ impl<R: Record> Store<R> for Arena<R> {
 
     fn retain<K: FnMut(&Row<'_, R, Self>) -> bool>(&mut self, mut keep: K) {
         // Dropped rows stay in the arena: a bump allocator cannot free one block.
-        self.rows.retain(|row| {
-            // SAFETY: `row` points to a live row in `self.bump` (struct invariant), which
-            // outlives this call; nothing writes to the row meanwhile (`keep` only reads).
-            let row = unsafe { row.as_ref() };
-            keep(&Row::new(ArenaAt(row)))
-        });
+        let mut kept = 0;
+        for index in 0..self.rows.len() {
+            let ptr = self.rows[index];
+            // SAFETY: `ptr` points to a live row in `self.bump` (struct invariant), which
+            // outlives this loop; nothing writes to the row meanwhile (`keep` only reads).
+            let row = unsafe { ptr.as_ref() };
+            if keep(&Row::new(ArenaAt(row, &self.tables))) {
+                self.rows[kept] = ptr;
+                kept += 1;
+            } else {
+                R::each_leaf(&mut Release::<R> {
+                    row,
+                    tables: &mut self.tables,
+                });
+            }
+        }
+        self.rows.truncate(kept);
+        self.compact();
     }
 
     fn types() -> Vec<TypeInfo> {
@@ -131,7 +205,7 @@ impl<R: Record> Store<R> for Arena<R> {
         // SAFETY: the pointer came from `self.rows`, so it points to a live, initialised row
         // in `self.bump` (struct invariant); `&self` keeps the arena alive for the returned
         // borrow, and no `&mut` to the row exists while `&self` is borrowed.
-        ArenaAt(unsafe { self.rows[index].as_ref() })
+        ArenaAt(unsafe { self.rows[index].as_ref() }, &self.tables)
     }
 
     #[inline(always)]
@@ -143,7 +217,7 @@ impl<R: Record> Store<R> for Arena<R> {
         // borrowing the store for `'a`; the row's string slots were made from the store's
         // arena (or are the static empty string), and the arena is never reset, so it lives
         // for all of `'a`.
-        unsafe { F::Kind::slot_ref(F::slot(at.0)) }
+        unsafe { F::Kind::slot_ref(F::slot(at.0), F::table(at.1)) }
     }
 
     #[inline(always)]
@@ -153,6 +227,13 @@ impl<R: Record> Store<R> for Arena<R> {
         // is exclusive and each row is its own allocation, so this `&mut` is unique. The
         // replaced string (if any) stays in the arena, unreferenced.
         let row = unsafe { ptr.as_mut() };
-        *F::slot_mut(row) = F::Kind::slot(value, &self.bump);
+        let slot = F::slot_mut(row);
+        *slot = F::Kind::slot(
+            value,
+            Some(*slot),
+            &self.bump,
+            F::table_mut(&mut self.tables),
+        );
+        self.compact();
     }
 }

@@ -12,22 +12,22 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::inspect::TypeInfo;
-use crate::own::kind::{Field, Ref};
-use crate::own::schema::FieldSchema;
+use crate::own::kind::{Field, Kind, Ref};
 use crate::own::{Record, Row, Store, StoreError};
 
-/// Reads and writes of one field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Reads and writes of one leaf field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldCounts {
-    /// The field's name.
-    pub field: &'static str,
+    /// The field's path (`pos.lat` for a field of a flattened record).
+    pub field: String,
     /// Reads: getters on the store and on rows, and one per field for every `get`.
     pub reads: u64,
     /// Writes: setters, and one per field for every `push`.
     pub writes: u64,
 }
 
-/// Any store `S` of a record, counting reads and writes per field.
+/// Any store `S` of a record, counting reads and writes per leaf field (reading a flattened
+/// field whole reads each of its leaves).
 ///
 /// # Examples
 ///
@@ -47,12 +47,12 @@ pub struct FieldCounts {
 ///     store.set_price(i, p * 2.0);
 /// }
 /// let counts = store.counts();
-/// assert_eq!((counts[0].field, counts[0].reads, counts[0].writes), ("price", 5, 5));
-/// assert_eq!((counts[1].field, counts[1].reads, counts[1].writes), ("qty", 10, 0));
+/// assert_eq!((counts[0].field.as_str(), counts[0].reads, counts[0].writes), ("price", 5, 5));
+/// assert_eq!((counts[1].field.as_str(), counts[1].reads, counts[1].writes), ("qty", 10, 0));
 /// ```
 pub struct Counting<S> {
     inner: S,
-    fields: &'static [FieldSchema],
+    leaves: Vec<String>,
     reads: Box<[Cell<u64>]>,
     writes: Box<[u64]>,
 }
@@ -63,22 +63,23 @@ impl<S> Counting<S> {
     where
         S: Store<R>,
     {
-        let fields = R::SCHEMA.fields;
+        let leaves: Vec<String> = R::SCHEMA.leaves().into_iter().map(|l| l.path).collect();
+        debug_assert_eq!(leaves.len(), R::LEAVES);
         Counting {
             inner,
-            fields,
-            reads: fields.iter().map(|_| Cell::new(0)).collect(),
-            writes: vec![0; fields.len()].into_boxed_slice(),
+            reads: leaves.iter().map(|_| Cell::new(0)).collect(),
+            writes: vec![0; leaves.len()].into_boxed_slice(),
+            leaves,
         }
     }
 
-    /// The counts so far, one entry per field in declaration order.
+    /// The counts so far, one entry per leaf field in declaration order.
     pub fn counts(&self) -> Vec<FieldCounts> {
-        self.fields
+        self.leaves
             .iter()
             .zip(self.reads.iter().zip(self.writes.iter()))
             .map(|(field, (reads, &writes))| FieldCounts {
-                field: field.name,
+                field: field.clone(),
                 reads: reads.get(),
                 writes,
             })
@@ -176,13 +177,16 @@ impl<R: Record, S: Store<R>> Store<R> for Counting<S> {
     where
         S: 'a,
     {
-        let count = &reads[F::INDEX];
-        count.set(count.get() + 1);
+        for count in &reads[F::LEAF..F::LEAF + <F::Kind as Kind>::LEAVES] {
+            count.set(count.get() + 1);
+        }
         S::__read_at::<F>(at)
     }
 
     fn __write<F: Field<R>>(&mut self, index: usize, value: Ref<'_, R, F>) {
         self.inner.__write::<F>(index, value);
-        self.writes[F::INDEX] += 1;
+        for count in &mut self.writes[F::LEAF..F::LEAF + <F::Kind as Kind>::LEAVES] {
+            *count += 1;
+        }
     }
 }

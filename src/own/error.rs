@@ -1,11 +1,7 @@
-//! What can go wrong when a record goes into a layout: an interned field out of ids, or the
-//! `packed` text buffer full. A value for `push`, a panic naming the field for setters.
-//!
-//! Also how a `push` stops at the first field it cannot store ([`try_scatter`]), so each
-//! layout says only how it stores one field and how it undoes a half-stored record.
+//! What can go wrong when a record goes into a layout: an interned field out of ids, or a
+//! field's buffer full. A value for `push`, a panic naming the field for setters.
 
-use crate::intern::Full;
-use crate::own::kind::{Elem, Field, FieldSink, Kind, Overflow, Val};
+use crate::own::kind::{Field, Overflow};
 use crate::own::Record;
 
 /// A record's field could not be stored in a layout.
@@ -23,26 +19,27 @@ pub enum StoreError {
         layout: &'static str,
         /// The record type's name.
         record: &'static str,
-        /// The field's name.
-        field: &'static str,
+        /// The field's path (`pos.venue` for a field of a flattened record).
+        field: String,
         /// The id type (`"u8"`, `"u16"`, `"u32"`).
         id_type: &'static str,
         /// How many distinct values the id type holds.
         limit: usize,
     },
-    /// The `packed` layout's text buffer for non-interned strings would pass its limit.
+    /// One of a field's buffers in a compact layout (the `packed` text of its strings, a
+    /// list's values) would pass what its `u32` offsets reach.
     #[error(
-        "layout `{layout}`: field `{record}.{field}`: the text of all non-interned strings \
-         is limited to {limit} bytes (u32 offsets)"
+        "layout `{layout}`: field `{record}.{field}`: its buffer holds at most {limit} \
+         elements (u32 offsets)"
     )]
-    TextFull {
+    BufferFull {
         /// The layout's name.
         layout: &'static str,
         /// The record type's name.
         record: &'static str,
-        /// The field's name.
-        field: &'static str,
-        /// The most bytes the buffer holds.
+        /// The field's path.
+        field: String,
+        /// The most elements the buffer holds.
         limit: usize,
     },
 }
@@ -50,24 +47,26 @@ pub enum StoreError {
 impl StoreError {
     /// The error for field `F` of `R` in layout `layout`.
     pub(crate) fn new<R: Record, F: Field<R>>(layout: &'static str, overflow: Overflow) -> Self {
-        match overflow {
-            Overflow::Intern(full) => Self::intern::<R, F>(layout, full),
-            Overflow::Text { limit } => StoreError::TextFull {
+        let mut field = F::path();
+        let (below, innermost) = overflow.innermost();
+        if !below.is_empty() {
+            field = format!("{field}.{below}");
+        }
+        match innermost {
+            Overflow::Intern(full) => StoreError::InternFull {
                 layout,
                 record: R::SCHEMA.name,
-                field: F::NAME,
-                limit,
+                field,
+                id_type: full.type_name,
+                limit: full.capacity,
             },
-        }
-    }
-
-    pub(crate) fn intern<R: Record, F: Field<R>>(layout: &'static str, full: Full) -> Self {
-        StoreError::InternFull {
-            layout,
-            record: R::SCHEMA.name,
-            field: F::NAME,
-            id_type: full.type_name,
-            limit: full.capacity,
+            Overflow::Buffer { limit } => StoreError::BufferFull {
+                layout,
+                record: R::SCHEMA.name,
+                field,
+                limit: *limit,
+            },
+            Overflow::In(..) => unreachable!("the innermost overflow is a field's own"),
         }
     }
 }
@@ -123,52 +122,6 @@ pub(crate) fn catch_setter<T>(f: impl FnOnce() -> T) -> Result<T, StoreError> {
     }
 }
 
-/// How a layout stores one field of a record it is pushing.
-pub(crate) trait TrySink<R: Record> {
-    /// Stores field `F`'s value (taking it, or copying it), or says why it cannot.
-    fn try_put<F: Field<R>>(&mut self, value: &mut Val<R, F>) -> Result<(), StoreError>;
-}
-
-/// Hands `record`'s fields to `sink` in declaration order, stopping at the first one the
-/// sink cannot store, whose error it returns. The fields before that one are stored: the
-/// caller undoes them.
-#[inline]
-pub(crate) fn try_scatter<R: Record, S: TrySink<R>>(
-    record: R,
-    sink: &mut S,
-) -> Result<(), StoreError> {
-    /// The sink, and the first error it returned.
-    struct UntilFailed<'a, S> {
-        sink: &'a mut S,
-        failed: Option<StoreError>,
-    }
-
-    impl<R: Record, S: TrySink<R>> FieldSink<R> for UntilFailed<'_, S> {
-        #[inline(always)]
-        fn put<F: Field<R>>(&mut self, value: &mut Val<R, F>) {
-            if self.failed.is_none() {
-                self.failed = self.sink.try_put::<F>(value).err();
-            }
-        }
-    }
-
-    let mut until = UntilFailed { sink, failed: None };
-    record.scatter(&mut until);
-    until.failed.map_or(Ok(()), Err)
-}
-
-/// Field `F`'s value, taken, as an element of a column or lane of layout `layout`
-/// (interned into the field's table if the field interns).
-#[inline(always)]
-pub(crate) fn take_elem<R: Record, F: Field<R>>(
-    layout: &'static str,
-    value: &mut Val<R, F>,
-    tables: &mut R::Tables,
-) -> Result<Elem<R, F>, StoreError> {
-    F::Kind::elem(F::Kind::take(value), F::table_mut(tables))
-        .map_err(|full| StoreError::intern::<R, F>(layout, full))
-}
-
 #[cfg(test)]
 mod catch_tests {
     use super::*;
@@ -177,7 +130,7 @@ mod catch_tests {
         StoreError::InternFull {
             layout: "soa",
             record: "Event",
-            field: "host",
+            field: "host".to_owned(),
             id_type: "u8",
             limit: 256,
         }

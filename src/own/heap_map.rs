@@ -3,23 +3,24 @@
 //!
 //! Schema-free (a record could gain a field at run time), but every record owns a hash
 //! table, one key string per field and its text values, and every field access is a hash
-//! of the field's name and a lookup. Maps are hashed with [`FixedState`] (std's
+//! of the field's name and a lookup. A flattened record is a map of its own inside the
+//! record's (a dict in a dict); an `Option`'s `None` is a null value; an array, a list or
+//! an opaque value is one boxed object of its own type. Maps are hashed with [`FixedState`] (std's
 //! SipHash-1-3 with fixed seeds) like the built-in `heap_map`, so counts repeat exactly.
 
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::hash::FixedState;
 use crate::inspect::TypeInfo;
 #[doc(inline)]
 pub use crate::own::kind::Value;
-use crate::own::kind::{Field, FieldSink, Kind, Ref, Val};
+use crate::own::kind::{record_map, Field, Kind, Ref};
 use crate::own::{record_at, Record, Row, Store, StoreError};
 
 pub(crate) const NAME: &str = "heap_map";
 
 /// One record: field name to value.
-pub type FieldMap = std::collections::HashMap<String, Value, FixedState>;
+pub use crate::own::kind::FieldMap;
 
 /// A `Vec` of per-record hash maps.
 pub struct HeapMap<R> {
@@ -44,30 +45,6 @@ impl<R> fmt::Debug for HeapMap<R> {
     }
 }
 
-/// The value of field `name`.
-///
-/// # Panics
-///
-/// If the record has no such field: `push` writes every field.
-#[inline]
-fn value<'m>(map: &'m FieldMap, name: &str) -> &'m Value {
-    match map.get(name) {
-        Some(value) => value,
-        None => panic!("heap_map record has no field {name:?} (push writes every field)"),
-    }
-}
-
-/// Inserts one record's fields into its map.
-struct InsertFields<'a>(&'a mut FieldMap);
-
-impl<R: Record> FieldSink<R> for InsertFields<'_> {
-    #[inline]
-    fn put<F: Field<R>>(&mut self, value: &mut Val<R, F>) {
-        let value = F::Kind::into_dyn(F::Kind::take(value));
-        self.0.insert(F::NAME.to_owned(), value);
-    }
-}
-
 impl<R: Record> Store<R> for HeapMap<R> {
     const NAME: &'static str = NAME;
     const SUMMARY: &'static str = "one HashMap<String, Value> per record, owned keys";
@@ -85,10 +62,7 @@ impl<R: Record> Store<R> for HeapMap<R> {
     }
 
     fn push(&mut self, record: R) -> Result<(), StoreError> {
-        let fields = R::SCHEMA.fields.len();
-        let mut map = FieldMap::with_capacity_and_hasher(fields, FixedState::default());
-        record.scatter(&mut InsertFields(&mut map));
-        self.records.push(map);
+        self.records.push(record_map(record));
         Ok(())
     }
 
@@ -133,17 +107,11 @@ impl<R: Record> Store<R> for HeapMap<R> {
     where
         R: 'a,
     {
-        F::Kind::from_dyn(value(map, F::NAME))
+        F::Kind::from_dyn(F::dynamic(map))
     }
 
     #[inline]
     fn __write<F: Field<R>>(&mut self, index: usize, new: Ref<'_, R, F>) {
-        match self.records[index].get_mut(F::NAME) {
-            Some(slot) => *slot = F::Kind::to_dyn(new),
-            None => panic!(
-                "heap_map record has no field {:?} (push writes every field)",
-                F::NAME
-            ),
-        }
+        *F::dynamic_mut(&mut self.records[index]) = F::Kind::to_dyn(new);
     }
 }

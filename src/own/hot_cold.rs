@@ -8,7 +8,7 @@
 //! `aos`. The layout exists only for records with at least one cold field.
 
 use crate::inspect::TypeInfo;
-use crate::own::kind::{Field, FieldSink, Kind, Part, Ref, Val};
+use crate::own::kind::{Field, Kind, Part, Ref};
 use crate::own::{record_at, store_impl, Record, Row, Store, StoreError};
 
 pub(crate) const NAME: &str = "hot_cold";
@@ -29,19 +29,6 @@ impl<R: Record> Default for HotCold<R> {
 }
 
 store_impl!(Debug for HotCold { hot, cold });
-
-/// Moves one record's fields into a fresh hot and cold part.
-struct Split<R: Record> {
-    hot: [R::Hot; 1],
-    cold: [R::Cold; 1],
-}
-
-impl<R: Record> FieldSink<R> for Split<R> {
-    #[inline(always)]
-    fn put<F: Field<R>>(&mut self, value: &mut Val<R, F>) {
-        *F::hot_cold_mut(&mut self.hot, &mut self.cold, 0) = F::Kind::take(value);
-    }
-}
 
 /// Where a record is: both arrays and its index.
 #[doc(hidden)]
@@ -74,13 +61,7 @@ impl<R: Record> Store<R> for HotCold<R> {
     }
 
     fn push(&mut self, record: R) -> Result<(), StoreError> {
-        let mut split = Split::<R> {
-            hot: [R::Hot::default()],
-            cold: [R::Cold::default()],
-        };
-        record.scatter(&mut split);
-        let [hot] = split.hot;
-        let [cold] = split.cold;
+        let (hot, cold) = record.split();
         self.hot.push(hot);
         self.cold.push(cold);
         Ok(())

@@ -101,33 +101,41 @@ pub use self::arena::Arena;
 pub use self::boxed::Boxed;
 pub use self::counting::{Counting, FieldCounts};
 pub use self::error::StoreError;
-pub(crate) use self::error::{catch_setter, setter_failed, take_elem, try_scatter, TrySink};
+pub(crate) use self::error::{catch_setter, setter_failed};
 pub use self::heap_map::HeapMap;
 pub use self::hot_cold::HotCold;
 pub use self::kind::scalar;
-pub use self::kind::Scalar;
+pub use self::kind::{Observer, Scalar, Strs};
 pub use self::packed::Packed;
 pub use self::registry::{StoreInfo, LAYOUT_NAMES};
-pub use self::schema::{FieldKind, FieldSchema, InternWidth, Schema};
+pub use self::schema::{FieldKind, FieldSchema, InternWidth, LeafSchema, Schema};
 pub use self::soa::Soa;
 #[doc(hidden)]
 pub use self::store::read_row;
 pub(crate) use self::store::{record_at, store_impl};
 pub use self::store::{Row, Store, StoreFn, Workload};
 
-use self::kind::{FieldSink, FieldSource, FieldVisitor, Part};
+use self::kind::{FieldSink, FieldSource, FieldVisitor, LeafSink, LeafVisitor, Part};
 
 /// A struct whose records layoutlab can hold in every layout. Derive it:
 /// `#[derive(layoutlab::Record)]`.
 ///
-/// Fields may be `bool`, any integer, `f32`, `f64`, `char`, `String`, or a fieldless enum
-/// that derives [`Scalar`]. Two attributes tune the layouts:
+/// Fields may be `bool`, any integer, `f32`, `f64`, `char`, `String`, a fieldless enum that
+/// derives [`Scalar`], `Option` of any of those, `[T; N]`, `Vec<T>` and `Box<[T]>` of a
+/// scalar `T`, `Vec<String>`, a nested record (`#[record(flatten)]`) or any other type
+/// (`#[record(opaque)]`); the guide's *Your own record* page says how each layout holds
+/// each. Attributes tune the layouts:
 ///
-/// - `#[record(intern)]` or `#[record(intern = u8|u16|u32)]` on a `String` field with few
-///   distinct values: the compact layouts (`soa`, `packed`, `aosoa`) store an id of that
-///   width (default `u16`) and keep each distinct value once. More distinct values than
-///   the id holds is an error ([`StoreError::InternFull`]), never a wrap.
+/// - `#[record(intern)]` or `#[record(intern = u8|u16|u32)]` on a `String`,
+///   `Option<String>` or `Vec<String>` field with few distinct values: the compact layouts
+///   (`soa`, `packed`, `aosoa`) store an id of that width (default `u16`) and keep each
+///   distinct value once. More distinct values than the id holds is an error
+///   ([`StoreError::InternFull`]), never a wrap.
 /// - `#[record(cold)]` on a rarely read field: the `hot_cold` layout stores it apart.
+/// - `#[record(flatten)]` on a field whose type derives `Record`: its fields become the
+///   outer record's (`pos_lat(i)` beside `pos(i)`).
+/// - `#[record(opaque)]` on a field of any other `Clone + Debug + PartialEq` type: stored
+///   as itself in every layout.
 ///
 /// The derive also generates two traits named after the struct, `<Name>Fields` (getters
 /// `x(i)` and setters `set_x(i, v)` on every [`Store`] of the record) and
@@ -137,14 +145,23 @@ use self::kind::{FieldSink, FieldSource, FieldVisitor, Part};
 ///
 /// Everything `#[doc(hidden)]` here is implemented by the derive for the layouts; writing
 /// it by hand is not supported.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not derive layoutlab::Record",
+    label = "a #[record(flatten)] field's type must be a record",
+    note = "add #[derive(layoutlab::Record)] to `{Self}`, or keep the field as it is with #[record(opaque)]"
+)]
 pub trait Record: Sized + Clone + 'static {
     /// The record's name and fields.
     const SCHEMA: &'static Schema;
+    /// How many leaf fields the record has: its fields, a flattened record's counted as
+    /// its own leaves.
+    const LEAVES: usize;
 
-    /// Calls `f(field_index, text)` for each `String` field, in declaration order
-    /// (`field_index` indexes [`Schema::fields`]), so a harness can count distinct values
-    /// and lengths per field.
-    fn visit_strings(&self, f: impl FnMut(usize, &str));
+    /// Tells `observer` what each leaf field of this record holds (texts, `None`s, list
+    /// lengths, integers), so that a harness can gather statistics of the data.
+    fn observe(&self, observer: &mut dyn Observer) {
+        kind::observe_record(self, observer);
+    }
 
     /// The layouts this record can be held in, in registry order (`hot_cold` only when a
     /// field is `#[record(cold)]`).
@@ -173,21 +190,31 @@ pub trait Record: Sized + Clone + 'static {
     #[doc(hidden)]
     type ArenaRow: Copy + Default + fmt::Debug;
     #[doc(hidden)]
-    type Hot: Default + fmt::Debug;
+    type Hot: fmt::Debug;
     #[doc(hidden)]
-    type Cold: Default + fmt::Debug;
+    type Cold: fmt::Debug;
     #[doc(hidden)]
     type Block: Default + fmt::Debug;
 
     /// Calls `v.visit::<F>()` for every field, in declaration order.
     #[doc(hidden)]
     fn each_field<V: FieldVisitor<Self>>(v: &mut V);
+    /// Calls `v.visit::<F>()` for every leaf field, in declaration order (a flattened
+    /// field's leaves in its place).
+    #[doc(hidden)]
+    fn each_leaf<V: LeafVisitor<Self>>(v: &mut V);
     /// Builds a record from one value per field.
     #[doc(hidden)]
     fn build<S: FieldSource<Self>>(source: &mut S) -> Self;
-    /// Hands every field to `sink`, in declaration order.
+    /// Hands every field to `sink`, moved, in declaration order.
     #[doc(hidden)]
     fn scatter<S: FieldSink<Self>>(self, sink: &mut S);
+    /// Hands every leaf field to `sink`, moved, in declaration order.
+    #[doc(hidden)]
+    fn scatter_leaves<S: LeafSink<Self>>(self, sink: &mut S);
+    /// The record's hot and cold parts (records with a `#[record(cold)]` field only).
+    #[doc(hidden)]
+    fn split(self) -> (Self::Hot, Self::Cold);
     /// The layout of one of the generated parts (or of the user's struct).
     #[doc(hidden)]
     fn part_info(part: Part) -> TypeInfo;

@@ -27,6 +27,24 @@ pub enum FieldKind {
     Enum,
     /// `String`.
     String,
+    /// `Option<T>`; [`FieldSchema::element`] says what `T` is.
+    Option,
+    /// `[T; N]`; [`FieldSchema::element`] says what `T` is, [`FieldSchema::len`] is `N`.
+    Array,
+    /// `Vec<T>` or `Box<[T]>`; [`FieldSchema::element`] says what `T` is (`String` for a
+    /// `Vec<String>`).
+    List,
+    /// A `#[record(flatten)]` record; [`FieldSchema::nested`] is its schema.
+    Record,
+    /// A `#[record(opaque)]` value, laid out no further.
+    Opaque,
+}
+
+impl FieldKind {
+    /// Whether values of this kind are numbers (integers or floats).
+    pub fn is_number(self) -> bool {
+        matches!(self, FieldKind::Int | FieldKind::UInt | FieldKind::Float)
+    }
 }
 
 /// The id type of an interned `String` field (`#[record(intern = u8|u16|u32)]`).
@@ -79,7 +97,13 @@ pub struct FieldSchema {
     pub ty: &'static str,
     /// What kind of value it holds.
     pub kind: FieldKind,
-    /// The id type, when the field is an interned `String`.
+    /// What an `Option`, an array or a list holds.
+    pub element: Option<FieldKind>,
+    /// An array's length.
+    pub len: Option<usize>,
+    /// Bytes of one element of an `Option`, an array or a list (0 for other fields).
+    pub element_size: usize,
+    /// The id type, when the field is an interned `String` (or holds interned ones).
     pub intern: Option<InternWidth>,
     /// Whether the field is `#[record(cold)]`: the `hot_cold` layout stores it apart.
     pub cold: bool,
@@ -89,6 +113,21 @@ pub struct FieldSchema {
     /// pair into the store's text buffer for another string, a `u8` for a `bool` or an enum,
     /// a `u32` for a `char`, the value itself otherwise.
     pub packed_size: usize,
+    /// The schema of a flattened record.
+    #[serde(skip)]
+    pub nested: Option<&'static Schema>,
+}
+
+/// One leaf field of a record: a field, or a field of a flattened record (each of its own
+/// fields counts, the flattened field itself does not).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LeafSchema {
+    /// `price`, or `pos.lat` for field `lat` of flattened field `pos`.
+    pub path: String,
+    /// The field.
+    pub field: FieldSchema,
+    /// Whether it is cold, itself or through a flattened field that is.
+    pub cold: bool,
 }
 
 /// A record's name and fields, in declaration order.
@@ -116,6 +155,7 @@ pub struct FieldSchema {
 /// assert_eq!(schema.fields[2].kind, FieldKind::Enum);
 /// assert_eq!(schema.fields[2].packed_size, 1);
 /// assert!(schema.has_cold());
+/// assert_eq!(schema.leaves()[3].path, "venue");
 /// // 2-byte id + f64 + u8 code + (offset, length) of the venue's text
 /// assert_eq!(schema.packed_size(), 2 + 8 + 1 + 8);
 /// ```
@@ -144,5 +184,27 @@ impl Schema {
     /// Bytes of one `packed` row: the sum of the fields' packed sizes.
     pub fn packed_size(&self) -> usize {
         self.fields.iter().map(|f| f.packed_size).sum()
+    }
+
+    /// The record's leaf fields, in order: what the counting store counts and the reports
+    /// list, a flattened record's fields in its place (`pos.lat`, `pos.lon`).
+    pub fn leaves(&self) -> Vec<LeafSchema> {
+        let mut out = Vec::new();
+        self.push_leaves("", false, &mut out);
+        out
+    }
+
+    fn push_leaves(&self, prefix: &str, cold: bool, out: &mut Vec<LeafSchema>) {
+        for f in self.fields {
+            let path = format!("{prefix}{}", f.name);
+            match f.nested {
+                Some(nested) => nested.push_leaves(&format!("{path}."), cold || f.cold, out),
+                None => out.push(LeafSchema {
+                    path,
+                    field: *f,
+                    cold: cold || f.cold,
+                }),
+            }
+        }
     }
 }

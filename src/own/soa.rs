@@ -1,22 +1,21 @@
-//! `soa` — struct of arrays: one `Vec` per field, interned strings as ids.
+//! `soa` — struct of arrays: one column per leaf field, interned strings as ids.
 //!
 //! A scan of one field streams only that field's bytes through the cache. The price: a
 //! record is spread over one allocation per field, and every push or removal touches every
-//! column. Interned strings (`#[record(intern)]`) are a column of ids plus the field's intern
-//! table; other strings are a `Vec<String>` (each text its own heap block).
+//! column. What a column is depends on the field's kind (see `kind/`): a `Vec` of the
+//! values for a number, of ids for an interned string (plus the field's intern table), of
+//! `String`s for other strings; a validity bitmap beside the values for an `Option`; spans
+//! into one values buffer for a list; a flattened record's own columns for its fields.
 //!
-//! The columns are the record's generated `<Name>Columns` struct, one `Vec` per field.
+//! The columns are the record's generated `<Name>Columns` struct.
 
 use crate::inspect::TypeInfo;
-use crate::own::kind::{Elem, Field, FieldVisitor, Kind, Ref, Val};
-use crate::own::{
-    record_at, setter_failed, store_impl, take_elem, try_scatter, Record, Row, Store, StoreError,
-    TrySink,
-};
+use crate::own::kind::{Field, Kind, Leaf, LeafSink, LeafVisitor, Overflow, Ref, Val};
+use crate::own::{record_at, setter_failed, store_impl, Record, Row, Store, StoreError};
 
 pub(crate) const NAME: &str = "soa";
 
-/// One `Vec` per field (the record's generated `<Name>Columns`), plus the intern tables.
+/// One column per leaf field (the record's generated `<Name>Columns`), plus the side tables.
 pub struct Soa<R: Record> {
     columns: R::Columns,
     tables: R::Tables,
@@ -26,93 +25,124 @@ pub struct Soa<R: Record> {
 store_impl!(Default for Soa { columns, tables, len });
 store_impl!(Debug for Soa { columns, tables, len });
 
-/// Calls `each` once per field with the field's column (mutably) — the column-wise
-/// operations of this file, each one line.
-struct EachColumn<'a, R: Record, G> {
+/// Defines a [`LeafVisitor`] over the columns and tables of a store: `$name { fields }`,
+/// and what it does with leaf `F`'s column `col` and table `table`.
+macro_rules! each_column {
+    ($name:ident { $($field:ident: $ty:ty),* } |$this:ident, $F:ident, $col:ident, $table:ident| $body:block) => {
+        struct $name<'a, R: Record> {
+            columns: &'a mut R::Columns,
+            tables: &'a mut R::Tables,
+            $($field: $ty,)*
+        }
+        impl<R: Record> LeafVisitor<R> for $name<'_, R> {
+            #[inline(always)]
+            fn visit<$F: Field<R>>(&mut self)
+            where
+                $F::Kind: Leaf,
+            {
+                let $this = &mut *self;
+                let $col = $F::column_mut($this.columns);
+                let $table = $F::table_mut($this.tables);
+                $body
+            }
+        }
+    };
+}
+
+each_column!(
+    Reserve { additional: usize } | s,
+    F,
+    col,
+    _table | {
+        F::Kind::col_reserve(col, s.additional);
+    }
+);
+each_column!(
+    Truncate { len: usize } | s,
+    F,
+    col,
+    _table | {
+        F::Kind::col_truncate(col, s.len);
+    }
+);
+// Moves record `from` to `to` (`to < from`) in every column.
+each_column!(
+    MoveRow {
+        from: usize,
+        to: usize
+    } | s,
+    F,
+    col,
+    _table | {
+        F::Kind::col_move(col, s.from, s.to);
+    }
+);
+// Record `i` is dropped: the buffer space of its values is dead.
+each_column!(
+    Release { i: usize } | s,
+    F,
+    col,
+    table | {
+        F::Kind::col_release(col, s.i, table);
+    }
+);
+// Moves the live part of every buffer that is more than half dead into a fresh one.
+each_column!(
+    Compact { len: usize } | s,
+    F,
+    col,
+    table | {
+        if F::Kind::compact_due(table) {
+            let old = F::Kind::compact_begin(table);
+            for i in 0..s.len {
+                F::Kind::col_compact(col, i, &old, table);
+            }
+        }
+    }
+);
+
+/// Appends one record's leaves to the columns, stopping at the first that cannot be stored.
+struct PushLeaves<'a, R: Record> {
     columns: &'a mut R::Columns,
-    each: G,
+    tables: &'a mut R::Tables,
+    failed: Option<StoreError>,
 }
 
-/// A column operation that does not depend on the field's type beyond its element.
-trait ColumnOp<R: Record> {
-    fn apply<F: Field<R>>(&mut self, column: &mut Vec<Elem<R, F>>);
-}
-
-impl<R: Record, G: ColumnOp<R>> FieldVisitor<R> for EachColumn<'_, R, G> {
+impl<R: Record> LeafSink<R> for PushLeaves<'_, R> {
     #[inline(always)]
-    fn visit<F: Field<R>>(&mut self) {
-        self.each.apply::<F>(F::column_mut(self.columns));
+    fn put<F: Field<R>>(&mut self, value: Val<R, F>)
+    where
+        F::Kind: Leaf,
+    {
+        if self.failed.is_none() {
+            let col = F::column_mut(self.columns);
+            if let Err(overflow) = F::Kind::col_push(col, value, F::table_mut(self.tables)) {
+                self.failed = Some(StoreError::new::<R, F>(NAME, overflow));
+            }
+        }
+    }
+}
+
+/// `(element, bytes)` of every column, for `inspect`.
+struct ColumnParts(Vec<(String, usize)>);
+impl<R: Record> LeafVisitor<R> for ColumnParts {
+    fn visit<F: Field<R>>(&mut self)
+    where
+        F::Kind: Leaf,
+    {
+        self.0.extend(F::Kind::col_parts(&F::path()));
     }
 }
 
 impl<R: Record> Soa<R> {
-    #[inline(always)]
-    fn each_column<G: ColumnOp<R>>(&mut self, each: G) {
-        R::each_field(&mut EachColumn {
+    fn compact(&mut self) {
+        let len = self.len;
+        R::each_leaf(&mut Compact::<R> {
             columns: &mut self.columns,
-            each,
+            tables: &mut self.tables,
+            len,
         });
     }
-}
-
-struct Reserve(usize);
-impl<R: Record> ColumnOp<R> for Reserve {
-    #[inline(always)]
-    fn apply<F: Field<R>>(&mut self, column: &mut Vec<Elem<R, F>>) {
-        column.reserve_exact(self.0);
-    }
-}
-
-struct Truncate(usize);
-impl<R: Record> ColumnOp<R> for Truncate {
-    #[inline(always)]
-    fn apply<F: Field<R>>(&mut self, column: &mut Vec<Elem<R, F>>) {
-        column.truncate(self.0);
-    }
-}
-
-/// Moves element `from` to `to` (`to < from`) in every column.
-struct MoveRow {
-    from: usize,
-    to: usize,
-}
-impl<R: Record> ColumnOp<R> for MoveRow {
-    #[inline(always)]
-    fn apply<F: Field<R>>(&mut self, column: &mut Vec<Elem<R, F>>) {
-        let (low, high) = column.split_at_mut(self.from);
-        F::Kind::move_elem(&mut high[0], &mut low[self.to]);
-    }
-}
-
-/// Appends one record's fields to the columns.
-struct PushFields<'a, R: Record> {
-    columns: &'a mut R::Columns,
-    tables: &'a mut R::Tables,
-}
-
-impl<R: Record> TrySink<R> for PushFields<'_, R> {
-    #[inline(always)]
-    fn try_put<F: Field<R>>(&mut self, value: &mut Val<R, F>) -> Result<(), StoreError> {
-        F::column_mut(self.columns).push(take_elem::<R, F>(NAME, value, self.tables)?);
-        Ok(())
-    }
-}
-
-/// `(element name, element size)` of every column, for `inspect`.
-struct ColumnSizes(Vec<(String, usize)>);
-impl<R: Record> FieldVisitor<R> for ColumnSizes {
-    fn visit<F: Field<R>>(&mut self) {
-        let elem = short_type_name(std::any::type_name::<Elem<R, F>>());
-        self.0.push((
-            format!("{}: {elem}", F::NAME),
-            std::mem::size_of::<Elem<R, F>>(),
-        ));
-    }
-}
-
-/// `alloc::string::String` → `String`, `my_crate::Side` → `Side`.
-pub(crate) fn short_type_name(name: &str) -> &str {
-    name.rsplit("::").next().unwrap_or(name)
 }
 
 impl<R: Record> Store<R> for Soa<R> {
@@ -122,7 +152,11 @@ impl<R: Record> Store<R> for Soa<R> {
 
     fn with_capacity(records: usize) -> Self {
         let mut soa = Soa::default();
-        soa.each_column(Reserve(records));
+        R::each_leaf(&mut Reserve::<R> {
+            columns: &mut soa.columns,
+            tables: &mut soa.tables,
+            additional: records,
+        });
         soa
     }
 
@@ -132,14 +166,20 @@ impl<R: Record> Store<R> for Soa<R> {
     }
 
     fn push(&mut self, record: R) -> Result<(), StoreError> {
-        let mut push = PushFields {
+        let mut push = PushLeaves::<R> {
             columns: &mut self.columns,
             tables: &mut self.tables,
+            failed: None,
         };
-        if let Err(error) = try_scatter(record, &mut push) {
-            // Fields before the failing one were pushed: cut every column back.
+        record.scatter_leaves(&mut push);
+        if let Some(error) = push.failed {
+            // Leaves before the failing one were pushed: cut every column back.
             let len = self.len;
-            self.each_column(Truncate(len));
+            R::each_leaf(&mut Truncate::<R> {
+                columns: &mut self.columns,
+                tables: &mut self.tables,
+                len,
+            });
             return Err(error);
         }
         self.len += 1;
@@ -160,23 +200,36 @@ impl<R: Record> Store<R> for Soa<R> {
         for index in 0..self.len {
             if keep(&Row::new((&*self, index))) {
                 if kept != index {
-                    self.each_column(MoveRow {
+                    R::each_leaf(&mut MoveRow::<R> {
+                        columns: &mut self.columns,
+                        tables: &mut self.tables,
                         from: index,
                         to: kept,
                     });
                 }
                 kept += 1;
+            } else {
+                R::each_leaf(&mut Release::<R> {
+                    columns: &mut self.columns,
+                    tables: &mut self.tables,
+                    i: index,
+                });
             }
         }
-        self.each_column(Truncate(kept));
+        R::each_leaf(&mut Truncate::<R> {
+            columns: &mut self.columns,
+            tables: &mut self.tables,
+            len: kept,
+        });
         self.len = kept;
+        self.compact();
     }
 
     fn types() -> Vec<TypeInfo> {
-        let mut sizes = ColumnSizes(Vec::new());
-        R::each_field(&mut sizes);
+        let mut parts = ColumnParts(Vec::new());
+        R::each_leaf(&mut parts);
         let name = format!("{} columns (one element of each Vec)", R::SCHEMA.name);
-        vec![TypeInfo::columns(&name, &sizes.0)]
+        vec![TypeInfo::columns(&name, &parts.0)]
     }
 
     type At<'a> = (&'a Soa<R>, usize);
@@ -192,14 +245,17 @@ impl<R: Record> Store<R> for Soa<R> {
     where
         Self: 'a,
     {
-        F::Kind::elem_ref(&F::column(&soa.columns)[index], F::table(&soa.tables))
+        F::Kind::col_get(F::column(&soa.columns), index, F::table(&soa.tables))
     }
 
     #[inline(always)]
     fn __write<F: Field<R>>(&mut self, index: usize, value: Ref<'_, R, F>) {
-        let elem = &mut F::column_mut(&mut self.columns)[index];
-        if let Err(full) = F::Kind::assign_elem(elem, value, F::table_mut(&mut self.tables)) {
-            setter_failed(StoreError::intern::<R, F>(NAME, full));
+        let col = F::column_mut(&mut self.columns);
+        let written: Result<(), Overflow> =
+            F::Kind::col_set(col, index, value, F::table_mut(&mut self.tables));
+        if let Err(overflow) = written {
+            setter_failed(StoreError::new::<R, F>(NAME, overflow));
         }
+        self.compact();
     }
 }

@@ -5,16 +5,19 @@
 //! This file checks the input and drives the generation; each kind of generated code has a
 //! file: `parts.rs`, `record_impl.rs`, `fields.rs`.
 
+mod accessors;
 mod fields;
 mod parts;
 mod record_impl;
+
+pub use self::accessors::{finish, Setter};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Error, Fields, Ident};
 
-use crate::types::{self, RecordField, Storage, SUPPORTED};
+use crate::types::{self, RecordField, SUPPORTED};
 
 /// Names a field may not have: its getter would clash with a method of `Store`.
 const STORE_METHODS: [&str; 8] = [
@@ -156,7 +159,7 @@ struct Generator<'a> {
     repr_c: bool,
     name: &'a Ident,
     columns: Ident,
-    tables: Option<Ident>,
+    tables: Ident,
     packed: Ident,
     arena_row: Ident,
     hot_cold: Option<(Ident, Ident)>,
@@ -166,9 +169,6 @@ struct Generator<'a> {
 impl<'a> Generator<'a> {
     fn new(input: &'a DeriveInput, fields: &'a [RecordField<'a>], repr_c: bool) -> Self {
         let name = &input.ident;
-        let interned = fields
-            .iter()
-            .any(|f| matches!(f.storage, Storage::Interned(_)));
         let cold = fields.iter().any(|f| f.cold);
         Generator {
             input,
@@ -176,18 +176,11 @@ impl<'a> Generator<'a> {
             repr_c,
             name,
             columns: format_ident!("{name}Columns"),
-            tables: interned.then(|| format_ident!("{name}Tables")),
+            tables: format_ident!("{name}Tables"),
             packed: format_ident!("{name}Packed"),
             arena_row: format_ident!("{name}ArenaRow"),
             hot_cold: cold.then(|| (format_ident!("{name}Hot"), format_ident!("{name}Cold"))),
             block: format_ident!("{name}Block"),
-        }
-    }
-
-    fn tables_ty(&self) -> TokenStream {
-        match &self.tables {
-            Some(tables) => quote!(#tables),
-            None => quote!(()),
         }
     }
 
@@ -201,14 +194,25 @@ impl<'a> Generator<'a> {
         }
     }
 
+    /// The markers of the fields' leaves that come before field `i`: its first leaf.
+    fn leaf_of(&self, i: usize) -> TokenStream {
+        let kinds = self.fields[..i].iter().map(|f| f.kind());
+        quote!(0 #(+ <#kinds as ::layoutlab::__private::Kind>::LEAVES)*)
+    }
+
     fn generate(&self) -> TokenStream {
-        // First, one check per non-string field at its type: the clearest error comes first.
-        let checks = self.fields.iter().filter(|f| !f.is_string()).map(|f| {
-            let ty = f.ty;
-            quote_spanned! {ty.span()=>
-                const _: fn() = ::layoutlab::__private::field_type::<#ty>;
-            }
-        });
+        // First, one check per field type the compiler must see as a field type, at the
+        // type: the clearest error comes first.
+        let checks = self
+            .fields
+            .iter()
+            .flat_map(|f| f.checks())
+            .map(|(ty, check)| {
+                let check = Ident::new(check, ty.span());
+                quote_spanned! {ty.span()=>
+                    const _: fn() = ::layoutlab::__private::#check::<#ty>;
+                }
+            });
         let parts = self.parts();
         let record = self.record_impl();
         let fields = self.field_impls();

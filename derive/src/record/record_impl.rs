@@ -2,11 +2,10 @@
 //! per-field walks (`each_field`, `build`, `scatter`) and the description of each part.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
-use syn::spanned::Spanned;
+use quote::{quote, ToTokens};
 
 use super::Generator;
-use crate::types::{RecordField, Storage};
+use crate::types::RecordField;
 
 impl Generator<'_> {
     /// `impl Record`.
@@ -15,57 +14,83 @@ impl Generator<'_> {
         let name_str = name.to_string();
         let fields = self.fields;
         let repr_c = self.repr_c;
-        let (columns, packed, arena_row, block) =
-            (&self.columns, &self.packed, &self.arena_row, &self.block);
-        let tables = self.tables_ty();
+        let (columns, packed, arena_row, block, tables) = (
+            &self.columns,
+            &self.packed,
+            &self.arena_row,
+            &self.block,
+            &self.tables,
+        );
         let (hot, cold) = self.hot_cold_tys();
+        let p = quote!(::layoutlab::__private);
         let idents: Vec<_> = fields.iter().map(|f| f.ident).collect();
-        let markers: Vec<_> = (0..fields.len())
-            .map(|i| quote!(::layoutlab::__private::FieldNo<#i>))
-            .collect();
+        let markers: Vec<_> = (0..fields.len()).map(|i| quote!(#p::FieldNo<#i>)).collect();
+        let kinds: Vec<_> = fields.iter().map(|f| f.kind()).collect();
 
         let schema = fields.iter().map(|f| {
             let (field_name, ty_name, ty) = (&f.name, &f.ty_name, f.ty);
             let cold = f.cold;
-            let packed_ty = f.packed_ty();
-            let (kind, intern) = match f.storage {
-                Storage::Text => (
-                    quote!(::layoutlab::__private::FieldKind::String),
-                    quote!(None),
-                ),
-                Storage::Interned(width) => {
+            let packed_ty = f.part("Packed");
+            let (kind, element, len) = f.schema_kind();
+            let element_size = f.element_size();
+            let intern = match f.intern {
+                Some(width) => {
                     let variant = width.variant();
-                    (
-                        quote!(::layoutlab::__private::FieldKind::String),
-                        quote!(Some(::layoutlab::__private::InternWidth::#variant)),
-                    )
+                    quote!(::core::option::Option::Some(#p::InternWidth::#variant))
                 }
-                Storage::Scalar => (
-                    quote_spanned!(ty.span()=> <#ty as ::layoutlab::Scalar>::KIND),
-                    quote!(None),
-                ),
+                None => quote!(::core::option::Option::None),
+            };
+            let nested = if f.is_flatten() {
+                quote!(::core::option::Option::Some(<#ty as ::layoutlab::Record>::SCHEMA))
+            } else {
+                quote!(::core::option::Option::None)
             };
             quote! {
-                ::layoutlab::__private::FieldSchema {
+                #p::FieldSchema {
                     name: #field_name,
                     ty: #ty_name,
                     kind: #kind,
+                    element: #element,
+                    len: #len,
+                    element_size: #element_size,
                     intern: #intern,
                     cold: #cold,
                     size: ::core::mem::size_of::<#ty>(),
                     packed_size: ::core::mem::size_of::<#packed_ty>(),
+                    nested: #nested,
                 }
             }
         });
 
-        let strings = fields
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.is_string())
-            .map(|(i, f)| {
-                let ident = f.ident;
-                quote!(f(#i, &self.#ident);)
-            });
+        // A flattened field's leaves go through the nested record's own walk, under the
+        // outer field's marker; every other field is a leaf.
+        let each_leaf = fields.iter().zip(&markers).map(|(f, marker)| {
+            let ty = f.ty;
+            if f.is_flatten() {
+                quote!(<#ty as ::layoutlab::Record>::each_leaf(&mut #p::NestedVisitor::<Self, #marker, __V>(v, ::core::marker::PhantomData));)
+            } else {
+                quote!(v.visit::<#marker>();)
+            }
+        });
+        let scatter_leaves = fields.iter().zip(&markers).map(|(f, marker)| {
+            let (ty, ident) = (f.ty, f.ident);
+            if f.is_flatten() {
+                quote!(<#ty as ::layoutlab::Record>::scatter_leaves(#ident, &mut #p::NestedSink::<Self, #marker, __S>(sink, ::core::marker::PhantomData));)
+            } else {
+                quote!(sink.put::<#marker>(#ident);)
+            }
+        });
+        let split = match &self.hot_cold {
+            Some((hot_ty, cold_ty)) => {
+                let hot_ids = fields.iter().filter(|f| !f.cold).map(|f| f.ident);
+                let cold_ids = fields.iter().filter(|f| f.cold).map(|f| f.ident);
+                quote! {
+                    let #name { #(#idents),* } = self;
+                    (#hot_ty { #(#hot_ids),* }, #cold_ty { #(#cold_ids),* })
+                }
+            }
+            None => quote!(#p::no_split(self)),
+        };
 
         let layouts = |ty: TokenStream,
                        label: &str,
@@ -99,31 +124,28 @@ impl Generator<'_> {
             quote!(#name),
             &name_str,
             &all,
-            &|f| f.ty.to_token_stream_owned(),
+            &|f| f.ty.to_token_stream(),
             repr_c,
         );
         let packed_info = layouts(
             quote!(#packed),
             &packed.to_string(),
             &all,
-            &|f| f.packed_ty(),
+            &|f| f.part("Packed"),
             true,
         );
         let arena_info = layouts(
             quote!(#arena_row),
             &arena_row.to_string(),
             &all,
-            &|f| f.slot_ty(),
+            &|f| f.part("Slot"),
             false,
         );
         let block_info = layouts(
             quote!(#block),
             &block.to_string(),
             &all,
-            &|f| {
-                let elem = f.elem_ty();
-                quote!([#elem; ::layoutlab::__private::LANES])
-            },
+            &|f| f.part("Lanes"),
             false,
         );
         let (hot_info, cold_info) = match &self.hot_cold {
@@ -135,14 +157,14 @@ impl Generator<'_> {
                         quote!(#hot_ty),
                         &hot_ty.to_string(),
                         &hot_fields,
-                        &|f| f.value_ty(),
+                        &|f| f.ty.to_token_stream(),
                         false,
                     ),
                     layouts(
                         quote!(#cold_ty),
                         &cold_ty.to_string(),
                         &cold_fields,
-                        &|f| f.value_ty(),
+                        &|f| f.ty.to_token_stream(),
                         false,
                     ),
                 )
@@ -158,16 +180,12 @@ impl Generator<'_> {
         quote! {
             #[automatically_derived]
             impl ::layoutlab::Record for #name {
-                const SCHEMA: &'static ::layoutlab::__private::Schema = &::layoutlab::__private::Schema {
+                const SCHEMA: &'static #p::Schema = &#p::Schema {
                     name: #name_str,
                     fields: &[#(#schema),*],
                     repr_c: #repr_c,
                 };
-
-                #[allow(unused_mut, unused_variables)]
-                fn visit_strings(&self, mut f: impl ::core::ops::FnMut(usize, &str)) {
-                    #(#strings)*
-                }
+                const LEAVES: usize = 0 #(+ <#kinds as #p::Kind>::LEAVES)*;
 
                 type Columns = #columns;
                 type Tables = #tables;
@@ -178,44 +196,50 @@ impl Generator<'_> {
                 type Block = #block;
 
                 #[inline(always)]
-                fn each_field<__V: ::layoutlab::__private::FieldVisitor<Self>>(v: &mut __V) {
+                fn each_field<__V: #p::FieldVisitor<Self>>(v: &mut __V) {
                     #(v.visit::<#markers>();)*
                 }
 
                 #[inline(always)]
-                fn build<__S: ::layoutlab::__private::FieldSource<Self>>(source: &mut __S) -> Self {
+                fn each_leaf<__V: #p::LeafVisitor<Self>>(v: &mut __V) {
+                    #(#each_leaf)*
+                }
+
+                #[inline(always)]
+                fn build<__S: #p::FieldSource<Self>>(source: &mut __S) -> Self {
                     #name {
                         #(#idents: source.take::<#markers>(),)*
                     }
                 }
 
                 #[inline(always)]
-                fn scatter<__S: ::layoutlab::__private::FieldSink<Self>>(mut self, sink: &mut __S) {
-                    #(sink.put::<#markers>(&mut self.#idents);)*
+                fn scatter<__S: #p::FieldSink<Self>>(self, sink: &mut __S) {
+                    let #name { #(#idents),* } = self;
+                    #(sink.put::<#markers>(#idents);)*
                 }
 
-                fn part_info(part: ::layoutlab::__private::Part) -> ::layoutlab::__private::TypeInfo {
+                #[inline(always)]
+                fn scatter_leaves<__S: #p::LeafSink<Self>>(self, sink: &mut __S) {
+                    let #name { #(#idents),* } = self;
+                    #(#scatter_leaves)*
+                }
+
+                #[inline(always)]
+                fn split(self) -> (Self::Hot, Self::Cold) {
+                    #split
+                }
+
+                fn part_info(part: #p::Part) -> #p::TypeInfo {
                     match part {
-                        ::layoutlab::__private::Part::Record => #record_info,
-                        ::layoutlab::__private::Part::Packed => #packed_info,
-                        ::layoutlab::__private::Part::ArenaRow => #arena_info,
-                        ::layoutlab::__private::Part::Hot => #hot_info,
-                        ::layoutlab::__private::Part::Cold => #cold_info,
-                        ::layoutlab::__private::Part::Block => #block_info,
+                        #p::Part::Record => #record_info,
+                        #p::Part::Packed => #packed_info,
+                        #p::Part::ArenaRow => #arena_info,
+                        #p::Part::Hot => #hot_info,
+                        #p::Part::Cold => #cold_info,
+                        #p::Part::Block => #block_info,
                     }
                 }
             }
         }
-    }
-}
-
-/// `to_token_stream` as an owned closure-friendly call.
-trait ToTokensOwned {
-    fn to_token_stream_owned(&self) -> TokenStream;
-}
-
-impl ToTokensOwned for syn::Type {
-    fn to_token_stream_owned(&self) -> TokenStream {
-        quote::ToTokens::to_token_stream(self)
     }
 }

@@ -271,6 +271,8 @@ mod tests {
             packed_size: 8,
             intern: None,
             cold,
+            kind: String::new(),
+            element: None,
         };
         let record = RecordSection {
             name: "Trade".to_owned(),
@@ -286,6 +288,9 @@ mod tests {
                 fields: vec![(10, 0), (0, 0), (0, 0)],
             }],
             strings: Vec::new(),
+            options: Vec::new(),
+            lists: Vec::new(),
+            ints: Vec::new(),
             record_type: crate::inspect::TypeInfo::from_spans(
                 "Trade",
                 56,

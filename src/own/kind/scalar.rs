@@ -11,8 +11,8 @@ use std::fmt::Debug;
 
 use bumpalo::Bump;
 
-use super::{wrong_dyn, Kind, Overflow, Value};
-use crate::intern::Full;
+use super::dynamic::wrong_dyn;
+use super::{Kind, Leaf, Observer, Overflow, Present, Value, LANES};
 use crate::own::schema::FieldKind;
 
 /// A plain, `Copy` field type: `bool`, `i8` … `i128`, `u8` … `u128`, `isize`, `usize`,
@@ -38,8 +38,9 @@ use crate::own::schema::FieldKind;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a field type #[derive(Record)] can store",
     label = "not a supported field type",
-    note = "supported: bool, i8..i128, u8..u128, isize, usize, f32, f64, char, String, and \
-            fieldless enums that #[derive(layoutlab::Scalar)]"
+    note = "supported: bool, i8..i128, u8..u128, isize, usize, f32, f64, char, String, \
+            fieldless enums that #[derive(layoutlab::Scalar)], and Option, arrays and lists of \
+            these; a nested record takes #[record(flatten)], any other type #[record(opaque)]"
 )]
 pub trait Scalar: Copy + PartialEq + Debug + 'static {
     /// What kind of value this is, for the schema.
@@ -70,14 +71,37 @@ pub trait Scalar: Copy + PartialEq + Debug + 'static {
     /// Back from a dynamic value, or `None` if it holds another kind of value.
     #[doc(hidden)]
     fn from_dyn(value: &Value) -> Option<Self>;
+    /// The value as an integer, for the data's ranges (integers only).
+    #[doc(hidden)]
+    #[inline(always)]
+    fn as_int(self) -> Option<i128> {
+        None
+    }
+
+    /// How an `Option` of the value is stored in a `packed` row: in a niche of the packed
+    /// form where it has one (`bool`: 2, `char`: a code above `char::MAX`, an enum of fewer
+    /// than 256 variants: code 255), else the packed form behind a presence byte
+    /// ([`Present`]).
+    #[doc(hidden)]
+    type PackedOpt: Copy + Default + PartialEq + Debug + 'static;
+    /// Whether [`Scalar::PackedOpt`] is a niche (no byte added).
+    #[doc(hidden)]
+    const NICHE: bool;
+    /// The packed form of an `Option`.
+    #[doc(hidden)]
+    fn pack_opt(x: Option<Self>) -> Self::PackedOpt;
+    /// Back from it.
+    #[doc(hidden)]
+    fn unpack_opt(packed: Self::PackedOpt) -> Option<Self>;
 }
 
 /// One [`Scalar`] impl per row: the schema's kind, the fill value, the packed type with the
-/// conversions into and out of it, and the dynamic variant with the conversions into and
-/// out of it.
+/// conversions into and out of it, the dynamic variant with the conversions into and out
+/// of it, the integer view, and how an `Option` is packed (`niche` with the packed `None`,
+/// or `present`).
 macro_rules! scalars {
     ($($ty:ty => $kind:ident, fill $fill:expr, packed $packed:ty: $pack:expr, $unpack:expr,
-        dyn $variant:ident: $wrap:expr, $unwrap:expr;)*) => {$(
+        dyn $variant:ident: $wrap:expr, $unwrap:expr, int $int:expr, opt $opt:ident $($none:expr)?;)*) => {$(
         // One closure shape for every row, boxed values included.
         #[allow(clippy::redundant_closure, clippy::borrowed_box, clippy::redundant_closure_call)]
         impl Scalar for $ty {
@@ -103,27 +127,58 @@ macro_rules! scalars {
                     _ => None,
                 }
             }
+            #[inline(always)]
+            fn as_int(self) -> Option<i128> {
+                ($int)(self)
+            }
+            scalars!(@opt $opt $packed $(, $none)?);
         }
     )*};
+    (@opt niche $packed:ty, $none:expr) => {
+        type PackedOpt = $packed;
+        const NICHE: bool = true;
+        #[inline(always)]
+        fn pack_opt(x: Option<Self>) -> $packed {
+            x.map_or($none, <Self as Scalar>::pack)
+        }
+        #[inline(always)]
+        fn unpack_opt(packed: $packed) -> Option<Self> {
+            (packed != $none).then(|| <Self as Scalar>::unpack(packed))
+        }
+    };
+    (@opt present $packed:ty) => {
+        type PackedOpt = Present<$packed>;
+        const NICHE: bool = false;
+        #[inline(always)]
+        fn pack_opt(x: Option<Self>) -> Present<$packed> {
+            Present::new(x.map(<Self as Scalar>::pack))
+        }
+        #[inline(always)]
+        fn unpack_opt(packed: Present<$packed>) -> Option<Self> {
+            packed.get().map(<Self as Scalar>::unpack)
+        }
+    };
 }
 
 // `bool` packs to a `u8` (0 or 1), `char` to its code point; both stay themselves in a
-// dynamic value.
+// dynamic value, and both have a niche for `None` (2; a code above `char::MAX`).
 scalars! {
     bool => Bool, fill false, packed u8: u8::from, |p: u8| p != 0,
-        dyn Bool: |x| x, |x: &bool| Some(*x);
+        dyn Bool: |x| x, |x: &bool| Some(*x), int |_| None, opt niche 2;
     char => Char, fill '\0', packed u32: u32::from, |p: u32| char::from_u32(p)
             .expect("a packed char field holds a code point written by pack"),
-        dyn Char: |x| x, |x: &char| Some(*x);
+        dyn Char: |x| x, |x: &char| Some(*x), int |_| None, opt niche u32::MAX;
 }
 
 /// Integers up to 64 bits are their own packed form and widen losslessly into the dynamic
-/// value's 64 bits, coming back only if they fit.
+/// value's 64 bits, coming back only if they fit. Every value is legal, so an `Option`
+/// takes a presence byte.
 macro_rules! integers {
     ($kind:ident($wide:ty): $($ty:ty),*) => {
         scalars! {
             $($ty => $kind, fill 0, packed $ty: |x| x, |x| x,
-                dyn $kind: |x| x as $wide, |x: &$wide| <$ty>::try_from(*x).ok();)*
+                dyn $kind: |x| x as $wide, |x: &$wide| <$ty>::try_from(*x).ok(),
+                int |x| i128::try_from(x).ok(), opt present;)*
         }
     };
 }
@@ -132,12 +187,16 @@ integers!(Int(i64): i8, i16, i32, i64, isize);
 integers!(UInt(u64): u8, u16, u32, u64, usize);
 
 // 128-bit integers are boxed in a dynamic value, as a dynamic language would; floats stay
-// as they are. All are their own packed form.
+// as they are. All are their own packed form. A float's NaNs are values, not a niche.
 scalars! {
-    i128 => Int, fill 0, packed i128: |x| x, |x| x, dyn I128: Box::new, |x: &Box<i128>| Some(**x);
-    u128 => UInt, fill 0, packed u128: |x| x, |x| x, dyn U128: Box::new, |x: &Box<u128>| Some(**x);
-    f32 => Float, fill 0.0, packed f32: |x| x, |x| x, dyn F32: |x| x, |x: &f32| Some(*x);
-    f64 => Float, fill 0.0, packed f64: |x| x, |x| x, dyn Float: |x| x, |x: &f64| Some(*x);
+    i128 => Int, fill 0, packed i128: |x| x, |x| x, dyn I128: Box::new, |x: &Box<i128>| Some(**x),
+        int |x| Some(x), opt present;
+    u128 => UInt, fill 0, packed u128: |x| x, |x| x, dyn U128: Box::new, |x: &Box<u128>| Some(**x),
+        int |x| i128::try_from(x).ok(), opt present;
+    f32 => Float, fill 0.0, packed f32: |x| x, |x| x, dyn F32: |x| x, |x: &f32| Some(*x),
+        int |_| None, opt present;
+    f64 => Float, fill 0.0, packed f64: |x| x, |x| x, dyn Float: |x| x, |x: &f64| Some(*x),
+        int |_| None, opt present;
 }
 
 /// The dynamic value of an enum: its variant's name. Used by `#[derive(Scalar)]`.
@@ -172,7 +231,8 @@ impl<T: Scalar> Kind for T {
     type Value = T;
     type Ref<'a> = T;
     type Table = ();
-    type Elem = T;
+    type Column = Vec<T>;
+    type Lanes = ScalarLanes<T>;
     type Packed = T::Packed;
     type Slot = T;
 
@@ -189,52 +249,41 @@ impl<T: Scalar> Kind for T {
         x
     }
     #[inline(always)]
-    fn take(value: &mut T) -> T {
-        *value
+    fn col_get<'a>(col: &'a Vec<T>, i: usize, _: &'a ()) -> T {
+        col[i]
     }
     #[inline(always)]
-    fn blank_value() -> T {
-        T::FILL
-    }
-    #[inline(always)]
-    fn elem(value: T, _: &mut ()) -> Result<T, Full> {
-        Ok(value)
-    }
-    #[inline(always)]
-    fn assign_elem(elem: &mut T, x: T, _: &mut ()) -> Result<(), Full> {
-        *elem = x;
+    fn col_set(col: &mut Vec<T>, i: usize, x: T, _: &mut ()) -> Result<(), Overflow> {
+        col[i] = x;
         Ok(())
     }
     #[inline(always)]
-    fn elem_ref<'a>(elem: &'a T, _: &'a ()) -> T {
-        *elem
+    fn lane_get<'a>(lanes: &'a ScalarLanes<T>, lane: usize, _: &'a ()) -> T {
+        lanes.0[lane]
     }
     #[inline(always)]
-    fn move_elem(src: &mut T, dst: &mut T) {
-        *dst = *src;
+    fn lane_set(lanes: &mut ScalarLanes<T>, lane: usize, x: T, _: &mut ()) -> Result<(), Overflow> {
+        lanes.0[lane] = x;
+        Ok(())
     }
     #[inline(always)]
-    fn blank_elem() -> T {
-        T::FILL
-    }
-    #[inline(always)]
-    fn pack(x: T, _: &mut (), _: &mut String) -> Result<T::Packed, Overflow> {
-        Ok(x.pack())
-    }
-    #[inline(always)]
-    fn unpack<'a>(packed: T::Packed, _: &'a (), _: &'a str) -> T {
+    fn unpack(packed: T::Packed, _: &()) -> T {
         T::unpack(packed)
+    }
+    #[inline(always)]
+    fn pack(x: T, _: Option<T::Packed>, _: &mut ()) -> Result<T::Packed, Overflow> {
+        Ok(x.pack())
     }
     #[inline(always)]
     fn blank_slot() -> T {
         T::FILL
     }
     #[inline(always)]
-    fn slot(x: T, _: &Bump) -> T {
+    fn slot(x: T, _: Option<T>, _: &Bump, _: &mut ()) -> T {
         x
     }
     #[inline(always)]
-    unsafe fn slot_ref(slot: &T) -> T {
+    unsafe fn slot_ref<'a>(slot: &'a T, _: &'a ()) -> T {
         *slot
     }
     #[inline]
@@ -252,6 +301,88 @@ impl<T: Scalar> Kind for T {
             None => wrong_dyn(value),
         }
     }
+    #[inline]
+    fn observe(x: T, leaf: usize, observer: &mut dyn Observer) {
+        if let Some(int) = x.as_int() {
+            observer.int(leaf, int);
+        }
+    }
+}
+
+impl<T: Scalar> Leaf for T {
+    #[inline]
+    fn col_reserve(col: &mut Vec<T>, additional: usize) {
+        col.reserve_exact(additional);
+    }
+    #[inline(always)]
+    fn col_push(col: &mut Vec<T>, value: T, _: &mut ()) -> Result<(), Overflow> {
+        col.push(value);
+        Ok(())
+    }
+    #[inline(always)]
+    fn col_move(col: &mut Vec<T>, from: usize, to: usize) {
+        col[to] = col[from];
+    }
+    #[inline(always)]
+    fn col_truncate(col: &mut Vec<T>, len: usize) {
+        col.truncate(len);
+    }
+    fn col_parts(name: &str) -> Vec<(String, usize)> {
+        vec![(
+            format!("{name}: {}", short_type_name(std::any::type_name::<T>())),
+            std::mem::size_of::<T>(),
+        )]
+    }
+    #[inline(always)]
+    fn lane_put(
+        lanes: &mut ScalarLanes<T>,
+        lane: usize,
+        value: T,
+        _: &mut (),
+    ) -> Result<(), Overflow> {
+        lanes.0[lane] = value;
+        Ok(())
+    }
+    #[inline(always)]
+    fn lane_move(lanes: &mut ScalarLanes<T>, from: usize, to: usize) {
+        lanes.0[to] = lanes.0[from];
+    }
+    #[inline(always)]
+    fn lane_move_to(src: &mut ScalarLanes<T>, from: usize, dst: &mut ScalarLanes<T>, to: usize) {
+        dst.0[to] = src.0[from];
+    }
+    #[inline(always)]
+    fn lane_clear(lanes: &mut ScalarLanes<T>, from: usize) {
+        lanes.0[from..].fill(T::FILL);
+    }
+}
+
+/// A scalar field of the 8 records of an `aosoa` block (unused lanes hold the fill value).
+#[derive(Debug, Clone, Copy)]
+pub struct ScalarLanes<T>(pub [T; LANES]);
+
+impl<T: Scalar> Default for ScalarLanes<T> {
+    fn default() -> Self {
+        ScalarLanes([T::FILL; LANES])
+    }
+}
+
+/// `alloc::string::String` → `String`, `my_crate::Side` → `Side`, keeping generic
+/// arguments (`Option<f64>`) readable.
+pub(crate) fn short_type_name(name: &str) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    for c in name.chars() {
+        if c.is_alphanumeric() || c == '_' || c == ':' {
+            word.push(c);
+        } else {
+            out.push_str(word.rsplit("::").next().unwrap_or(&word));
+            word.clear();
+            out.push(c);
+        }
+    }
+    out.push_str(word.rsplit("::").next().unwrap_or(&word));
+    out
 }
 
 #[cfg(test)]

@@ -1,14 +1,16 @@
 //! The two string kinds: a plain `String` (its own heap block in most layouts, a
-//! [`TextSpan`] into one buffer in `packed`) and an interned one ([`Interned<I>`]: an id plus
-//! the field's intern table in the compact layouts), and what they share everywhere else.
+//! [`TextSpan`] into the field's [`TextBuf`] in `packed`) and an interned one
+//! ([`Interned<I>`]: an id plus the field's intern table in the compact layouts), and what
+//! they share everywhere else.
 
 use std::fmt::Debug;
 use std::ptr::NonNull;
 
 use bumpalo::Bump;
 
-use super::{wrong_dyn, Interned, Kind, Overflow, Value};
-use crate::intern::{Full, InternId, Interner};
+use super::dynamic::wrong_dyn;
+use super::{Kind, Leaf, Observer, Overflow, Value, LANES};
+use crate::intern::{InternId, Interner};
 
 /// Where a `packed` row's plain `String` lives: `len` bytes at `offset` in the store's text
 /// buffer. 8 bytes in the row instead of a 24-byte `String` and a heap block of its own.
@@ -61,7 +63,73 @@ impl Debug for ArenaStr {
     }
 }
 
-/// What the two string kinds share outside the compact layouts.
+/// The text buffer of the `packed` layout's plain strings, one per field: rows hold
+/// [`TextSpan`]s into it. Like an arena it only grows as strings are dropped or
+/// overwritten; `dead` counts the bytes no row points at, and when they are more than half
+/// the store moves the live text into a fresh buffer.
+#[derive(Debug, Clone, Default)]
+pub struct TextBuf {
+    /// The text.
+    pub text: String,
+    /// Bytes of `text` no row points at any more.
+    pub dead: usize,
+}
+
+impl TextBuf {
+    /// Appends `x`, returning where it is.
+    #[inline]
+    fn push(&mut self, x: &str) -> Result<TextSpan, Overflow> {
+        let offset = self.text.len();
+        if offset + x.len() > TEXT_LIMIT {
+            return Err(Overflow::Buffer { limit: TEXT_LIMIT });
+        }
+        self.text.push_str(x);
+        Ok(TextSpan {
+            offset: offset as u32,
+            len: x.len() as u32,
+        })
+    }
+
+    /// The text at `span`.
+    #[inline(always)]
+    pub fn get(&self, span: TextSpan) -> &str {
+        let start = span.offset as usize;
+        &self.text[start..start + span.len as usize]
+    }
+
+    /// Whether more than half of the buffer is dead.
+    #[inline(always)]
+    fn compact_due(&self) -> bool {
+        self.dead > 0 && self.dead > self.text.len() / 2
+    }
+
+    /// Takes the text out, leaving a buffer with room for the live part.
+    fn compact_begin(&mut self) -> TextBuf {
+        let live = self.text.len() - self.dead;
+        std::mem::replace(
+            self,
+            TextBuf {
+                text: String::with_capacity(live),
+                dead: 0,
+            },
+        )
+    }
+
+    /// Moves the text at `span` from `old` into this buffer, and points `span` there.
+    #[inline]
+    fn relocate(&mut self, span: &mut TextSpan, old: &TextBuf) {
+        let offset = self.text.len() as u32;
+        self.text.push_str(old.get(*span));
+        span.offset = offset;
+    }
+}
+
+/// The text buffer holds at most this many bytes: offsets are `u32`, and `u32::MAX` is the
+/// `None` of an `Option<String>`'s span.
+pub const TEXT_LIMIT: usize = u32::MAX as usize - 1;
+
+/// What the two string kinds share: the user's struct, the arena, the dynamic value and the
+/// data they tell an observer.
 macro_rules! string_kind_common {
     () => {
         type Value = String;
@@ -82,23 +150,15 @@ macro_rules! string_kind_common {
             x.to_owned()
         }
         #[inline]
-        fn take(value: &mut String) -> String {
-            std::mem::take(value)
-        }
-        #[inline]
-        fn blank_value() -> String {
-            String::new()
-        }
-        #[inline]
         fn blank_slot() -> ArenaStr {
             ArenaStr::default()
         }
         #[inline]
-        fn slot(x: &str, bump: &Bump) -> ArenaStr {
+        fn slot(x: &str, _: Option<ArenaStr>, bump: &Bump, _: &mut Self::Table) -> ArenaStr {
             ArenaStr::new_in(bump, x)
         }
         #[inline(always)]
-        unsafe fn slot_ref(slot: &ArenaStr) -> &str {
+        unsafe fn slot_ref<'a>(slot: &'a ArenaStr, _: &'a Self::Table) -> &'a str {
             // SAFETY: forwarded from the caller (see `Kind::slot_ref`).
             unsafe { slot.get() }
         }
@@ -117,101 +177,217 @@ macro_rules! string_kind_common {
                 other => wrong_dyn(other),
             }
         }
+        #[inline]
+        fn observe(x: &str, leaf: usize, observer: &mut dyn Observer) {
+            observer.text(leaf, x);
+            observer.heap(leaf, x.len());
+        }
     };
 }
 
-/// The text buffer of a `packed` store holds at most this many bytes (offsets are `u32`).
-pub const TEXT_LIMIT: usize = u32::MAX as usize;
-
+/// A plain `String`: a `String` in `soa` columns and `aosoa` lanes (its text a heap block of
+/// its own), a [`TextSpan`] into the field's [`TextBuf`] in `packed`.
 impl Kind for String {
     string_kind_common!();
-    type Table = ();
-    type Elem = String;
+    type Table = TextBuf;
+    type Column = Vec<String>;
+    type Lanes = [String; LANES];
     type Packed = TextSpan;
 
-    #[inline]
-    fn elem(value: String, _: &mut ()) -> Result<String, Full> {
-        Ok(value)
+    #[inline(always)]
+    fn col_get<'a>(col: &'a Vec<String>, i: usize, _: &'a TextBuf) -> &'a str {
+        &col[i]
     }
     #[inline]
-    fn assign_elem(elem: &mut String, x: &str, _: &mut ()) -> Result<(), Full> {
-        Self::assign(elem, x);
+    fn col_set(col: &mut Vec<String>, i: usize, x: &str, _: &mut TextBuf) -> Result<(), Overflow> {
+        Self::assign(&mut col[i], x);
         Ok(())
     }
     #[inline(always)]
-    fn elem_ref<'a>(elem: &'a String, _: &'a ()) -> &'a str {
-        elem
+    fn lane_get<'a>(lanes: &'a [String; LANES], lane: usize, _: &'a TextBuf) -> &'a str {
+        &lanes[lane]
     }
     #[inline]
-    fn move_elem(src: &mut String, dst: &mut String) {
-        std::mem::swap(src, dst);
+    fn lane_set(
+        lanes: &mut [String; LANES],
+        lane: usize,
+        x: &str,
+        _: &mut TextBuf,
+    ) -> Result<(), Overflow> {
+        Self::assign(&mut lanes[lane], x);
+        Ok(())
+    }
+    #[inline(always)]
+    fn unpack(packed: TextSpan, table: &TextBuf) -> &str {
+        table.get(packed)
     }
     #[inline]
-    fn blank_elem() -> String {
-        String::new()
-    }
-    #[inline]
-    fn pack(x: &str, _: &mut (), text: &mut String) -> Result<TextSpan, Overflow> {
-        let offset = text.len();
-        if offset + x.len() > TEXT_LIMIT {
-            return Err(Overflow::Text { limit: TEXT_LIMIT });
+    fn pack(x: &str, old: Option<TextSpan>, table: &mut TextBuf) -> Result<TextSpan, Overflow> {
+        let span = table.push(x)?;
+        if let Some(old) = old {
+            table.dead += old.len as usize;
         }
-        text.push_str(x);
-        Ok(TextSpan {
-            offset: offset as u32,
-            len: x.len() as u32,
-        })
-    }
-    #[inline]
-    fn unpack<'a>(packed: TextSpan, _: &'a (), text: &'a str) -> &'a str {
-        let start = packed.offset as usize;
-        &text[start..start + packed.len as usize]
-    }
-    #[inline]
-    fn text_len(packed: TextSpan) -> usize {
-        packed.len as usize
-    }
-    #[inline]
-    fn move_text(packed: &mut TextSpan, old: &str, new: &mut String) {
-        let offset = new.len() as u32;
-        new.push_str(Self::unpack(*packed, &(), old));
-        packed.offset = offset;
+        Ok(span)
     }
 }
+
+impl Leaf for String {
+    #[inline]
+    fn col_reserve(col: &mut Vec<String>, additional: usize) {
+        col.reserve_exact(additional);
+    }
+    #[inline]
+    fn col_push(col: &mut Vec<String>, value: String, _: &mut TextBuf) -> Result<(), Overflow> {
+        col.push(value);
+        Ok(())
+    }
+    #[inline]
+    fn col_move(col: &mut Vec<String>, from: usize, to: usize) {
+        col.swap(from, to);
+    }
+    #[inline]
+    fn col_truncate(col: &mut Vec<String>, len: usize) {
+        col.truncate(len);
+    }
+    fn col_parts(name: &str) -> Vec<(String, usize)> {
+        vec![(format!("{name}: String"), std::mem::size_of::<String>())]
+    }
+    #[inline]
+    fn lane_put(
+        lanes: &mut [String; LANES],
+        lane: usize,
+        value: String,
+        _: &mut TextBuf,
+    ) -> Result<(), Overflow> {
+        lanes[lane] = value;
+        Ok(())
+    }
+    #[inline]
+    fn lane_move(lanes: &mut [String; LANES], from: usize, to: usize) {
+        lanes.swap(from, to);
+    }
+    #[inline]
+    fn lane_move_to(src: &mut [String; LANES], from: usize, dst: &mut [String; LANES], to: usize) {
+        std::mem::swap(&mut src[from], &mut dst[to]);
+    }
+    #[inline]
+    fn lane_clear(lanes: &mut [String; LANES], from: usize) {
+        for lane in &mut lanes[from..] {
+            *lane = String::new();
+        }
+    }
+    #[inline]
+    fn packed_release(packed: TextSpan, table: &mut TextBuf) {
+        table.dead += packed.len as usize;
+    }
+    #[inline]
+    fn packed_compact(packed: &mut TextSpan, old: &TextBuf, table: &mut TextBuf) {
+        table.relocate(packed, old);
+    }
+    #[inline(always)]
+    fn compact_due(table: &TextBuf) -> bool {
+        table.compact_due()
+    }
+    fn compact_begin(table: &mut TextBuf) -> TextBuf {
+        table.compact_begin()
+    }
+}
+
+/// The marker kind of a `String` field interned into ids of type `I`
+/// (`#[record(intern = u16)]`): an id in `soa`, `packed` and `aosoa`, each distinct text once
+/// in the field's intern table.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Interned<I>(std::marker::PhantomData<I>);
 
 impl<I: InternId + Debug + Default + 'static> Kind for Interned<I> {
     string_kind_common!();
     type Table = Interner<I>;
-    type Elem = I;
+    type Column = Vec<I>;
+    type Lanes = [I; LANES];
     type Packed = I;
 
-    #[inline]
-    fn elem(value: String, table: &mut Interner<I>) -> Result<I, Full> {
-        table.intern(&value)
+    #[inline(always)]
+    fn col_get<'a>(col: &'a Vec<I>, i: usize, table: &'a Interner<I>) -> &'a str {
+        table.name(col[i])
     }
     #[inline]
-    fn assign_elem(elem: &mut I, x: &str, table: &mut Interner<I>) -> Result<(), Full> {
-        *elem = table.intern(x)?;
+    fn col_set(
+        col: &mut Vec<I>,
+        i: usize,
+        x: &str,
+        table: &mut Interner<I>,
+    ) -> Result<(), Overflow> {
+        col[i] = table.intern(x).map_err(Overflow::Intern)?;
         Ok(())
     }
     #[inline(always)]
-    fn elem_ref<'a>(elem: &'a I, table: &'a Interner<I>) -> &'a str {
-        table.name(*elem)
+    fn lane_get<'a>(lanes: &'a [I; LANES], lane: usize, table: &'a Interner<I>) -> &'a str {
+        table.name(lanes[lane])
+    }
+    #[inline]
+    fn lane_set(
+        lanes: &mut [I; LANES],
+        lane: usize,
+        x: &str,
+        table: &mut Interner<I>,
+    ) -> Result<(), Overflow> {
+        lanes[lane] = table.intern(x).map_err(Overflow::Intern)?;
+        Ok(())
     }
     #[inline(always)]
-    fn move_elem(src: &mut I, dst: &mut I) {
-        *dst = *src;
+    fn unpack(packed: I, table: &Interner<I>) -> &str {
+        table.name(packed)
     }
     #[inline]
-    fn blank_elem() -> I {
-        I::default()
-    }
-    #[inline]
-    fn pack(x: &str, table: &mut Interner<I>, _: &mut String) -> Result<I, Overflow> {
+    fn pack(x: &str, _: Option<I>, table: &mut Interner<I>) -> Result<I, Overflow> {
         table.intern(x).map_err(Overflow::Intern)
     }
+}
+
+impl<I: InternId + Debug + Default + 'static> Leaf for Interned<I> {
+    #[inline]
+    fn col_reserve(col: &mut Vec<I>, additional: usize) {
+        col.reserve_exact(additional);
+    }
+    #[inline]
+    fn col_push(col: &mut Vec<I>, value: String, table: &mut Interner<I>) -> Result<(), Overflow> {
+        col.push(table.intern(&value).map_err(Overflow::Intern)?);
+        Ok(())
+    }
     #[inline(always)]
-    fn unpack<'a>(packed: I, table: &'a Interner<I>, _: &'a str) -> &'a str {
-        table.name(packed)
+    fn col_move(col: &mut Vec<I>, from: usize, to: usize) {
+        col[to] = col[from];
+    }
+    #[inline]
+    fn col_truncate(col: &mut Vec<I>, len: usize) {
+        col.truncate(len);
+    }
+    fn col_parts(name: &str) -> Vec<(String, usize)> {
+        vec![(
+            format!("{name}: {}", I::TYPE_NAME),
+            std::mem::size_of::<I>(),
+        )]
+    }
+    #[inline]
+    fn lane_put(
+        lanes: &mut [I; LANES],
+        lane: usize,
+        value: String,
+        table: &mut Interner<I>,
+    ) -> Result<(), Overflow> {
+        lanes[lane] = table.intern(&value).map_err(Overflow::Intern)?;
+        Ok(())
+    }
+    #[inline(always)]
+    fn lane_move(lanes: &mut [I; LANES], from: usize, to: usize) {
+        lanes[to] = lanes[from];
+    }
+    #[inline(always)]
+    fn lane_move_to(src: &mut [I; LANES], from: usize, dst: &mut [I; LANES], to: usize) {
+        dst[to] = src[from];
+    }
+    #[inline]
+    fn lane_clear(lanes: &mut [I; LANES], from: usize) {
+        lanes[from..].fill(I::default());
     }
 }
