@@ -30,6 +30,7 @@ struct Leaf {
     none: u64,
     list_lens: Vec<u32>,
     ints: Option<(i128, i128)>,
+    nan: bool,
 }
 
 struct Gather {
@@ -59,6 +60,9 @@ impl Observer for Gather {
             .list_lens
             .push(u32::try_from(len).unwrap_or(u32::MAX));
     }
+    fn nan(&mut self, leaf: usize) {
+        self.leaves[leaf].nan = true;
+    }
     fn int(&mut self, leaf: usize, value: i128) {
         let l = &mut self.leaves[leaf];
         l.ints = Some(
@@ -76,11 +80,32 @@ fn distribution(lens: &mut [u32]) -> (usize, usize, usize, f64) {
     (at(0.5), at(0.99), *lens.last().unwrap_or(&0) as usize, mean)
 }
 
-/// Bytes of one element of a list leaf.
-fn elem_bytes(leaf: &LeafSchema) -> usize {
-    match leaf.field.element {
-        Some(FieldKind::String) => std::mem::size_of::<String>(),
+/// Bytes one element of a list leaf takes in the compact layouts' values buffer: the
+/// element itself, an interned string's id, or a plain string's span and its text.
+fn elem_bytes(leaf: &LeafSchema, text_mean: f64) -> usize {
+    match (leaf.field.element, leaf.field.intern) {
+        (Some(FieldKind::String), Some(width)) => width.bytes(),
+        (Some(FieldKind::String), None) => 8 + text_mean.round() as usize,
         _ => leaf.field.element_size,
+    }
+}
+
+/// A value of an `Option` leaf's element type that no `Some` held: the type's smallest or
+/// largest integer, or NaN for a float (none for a type whose `None` has a niche).
+fn sentinel(leaf: &LeafSchema, l: &Leaf) -> Option<String> {
+    let bits = leaf.field.element_size as u32 * 8;
+    let (lo, hi) = match leaf.field.element? {
+        FieldKind::Float => return (!l.nan).then(|| "NaN".to_owned()),
+        FieldKind::Int if bits <= 64 => (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1),
+        FieldKind::UInt if bits <= 64 => (0, (1i128 << bits) - 1),
+        _ => return None,
+    };
+    let ty = format!("{}{bits}", if lo < 0 { "i" } else { "u" });
+    match l.ints {
+        None => Some(format!("{ty}::MAX")),
+        Some((min, _)) if min > lo => Some(format!("{ty}::MIN")),
+        Some((_, max)) if max < hi => Some(format!("{ty}::MAX")),
+        Some(_) => None,
     }
 }
 
@@ -99,6 +124,8 @@ pub(crate) fn gather<R: Record>(source: &RecordSource<R>, records: u64) -> Resul
     let mut stats = DataStats::default();
     for (leaf, l) in schema.iter().zip(&mut gather.leaves) {
         let field = leaf.path.clone();
+        let text_mean = l.text_lens.iter().map(|&n| f64::from(n)).sum::<f64>()
+            / l.text_lens.len().max(1) as f64;
         if !l.text_lens.is_empty() {
             let (len_median, len_p99, len_max, len_mean) = distribution(&mut l.text_lens);
             stats.strings.push(StringStats {
@@ -116,6 +143,11 @@ pub(crate) fn gather<R: Record>(source: &RecordSource<R>, records: u64) -> Resul
                 field: field.clone(),
                 records: l.records,
                 none: l.none,
+                sentinel: sentinel(leaf, l),
+                value_bytes: leaf.field.element_size,
+                niche: leaf.field.packed_size == leaf.field.element_size
+                    || (leaf.field.element == Some(FieldKind::String)
+                        && leaf.field.intern.is_none()),
             });
         }
         if leaf.field.kind == FieldKind::List && !l.list_lens.is_empty() {
@@ -130,7 +162,7 @@ pub(crate) fn gather<R: Record>(source: &RecordSource<R>, records: u64) -> Resul
                 len_p99,
                 len_max,
                 len_mean,
-                elem_bytes: elem_bytes(leaf),
+                elem_bytes: elem_bytes(leaf, text_mean),
             });
         }
         if let Some((min, max)) = l.ints {

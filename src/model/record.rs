@@ -74,6 +74,16 @@ pub struct OptionStats {
     pub records: u64,
     /// Of them, `None`.
     pub none: u64,
+    /// A value of the element type that no `Some` held (`i32::MIN`, `NaN`), which could
+    /// stand for `None`; absent when every value occurred or the type has a niche.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentinel: Option<String>,
+    /// Bytes of one value.
+    #[serde(default)]
+    pub value_bytes: usize,
+    /// Whether the `packed` layout holds `None` in a niche of the value (no byte added).
+    #[serde(default)]
+    pub niche: bool,
 }
 
 /// The lengths of one list field's values.

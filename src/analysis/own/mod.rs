@@ -1,11 +1,14 @@
 //! Advice for a user's own record, computed from its run: which layout for each workload,
-//! which fields the workloads never touch (and what moving them aside measured to save), and
-//! (in `strings.rs`) what to do with each `String` field given the values it held. Advice
+//! which fields the workloads never touch (and what moving them aside measured to save),
+//! what to do with each `String` field given the values it held (`strings.rs`), and with
+//! each `Option`, list and flattened field (`kinds.rs`). Advice
 //! names only changes the user has not made: a field already `#[record(cold)]` or interned
 //! as the data asks is said to be right, not advised again.
 
+mod kinds;
 mod strings;
 
+pub(crate) use self::kinds::{list_advice, option_advice};
 pub(crate) use self::strings::string_advice;
 use super::figures;
 use super::guide::{self, timed, with_interval, Advice, TimedProfile};
@@ -120,13 +123,17 @@ pub(crate) fn regime_sentences(data: &Results) -> Vec<String> {
         .workloads
         .iter()
         .filter_map(|w| {
-            let first = advice.iter().find(|a| a.profile == format!("workload `{w}`"))?;
+            let first = advice
+                .iter()
+                .find(|a| a.profile == format!("workload `{w}`"))?;
             let warm = advice.iter().find(|a| a.profile == warm_profile(w))?;
             let (f, h) = (first.ranking.first()?, warm.ranking.first()?);
             let disagree = !named(warm).contains(&f.layout) && !named(first).contains(&h.layout);
             disagree.then(|| {
                 format!(
-                    "the regimes disagree on `{w}`: on a store just built `{}` is fastest, over                      a store that stays `{}` is; take the first if the program builds a store                      and reads it once, the warm one if it rereads the same store",
+                    "the regimes disagree on `{w}`: on a store just built `{}` is fastest, over \
+                     a store that stays `{}` is; take the first if the program builds a store \
+                     and reads it once, the warm one if it rereads the same store",
                     f.layout, h.layout
                 )
             })
@@ -154,6 +161,25 @@ pub(crate) fn field_advice(data: &Results) -> Vec<String> {
     };
     let touched = touched(record);
     let mut lines = vec![untouched_advice(record, &touched)];
+    lines.extend(kinds::flatten_advice(record, &touched));
+    let opaque: Vec<&str> = record
+        .fields
+        .iter()
+        .filter(|f| f.kind == "opaque")
+        .map(|f| f.name.as_str())
+        .collect();
+    if !opaque.is_empty() {
+        lines.push(format!(
+            "{} {} `#[record(opaque)]`: every layout keeps {} as {} own type (`packed` and \
+             `arena` as an index into a `Vec` beside the rows), so layoutlab could not lay {} \
+             out any further",
+            crate::format::code_list(&opaque),
+            if opaque.len() == 1 { "is" } else { "are" },
+            if opaque.len() == 1 { "it" } else { "them" },
+            if opaque.len() == 1 { "its" } else { "their" },
+            if opaque.len() == 1 { "it" } else { "them" },
+        ));
+    }
     let cold_but_used: Vec<&str> = record
         .fields
         .iter()
@@ -205,12 +231,14 @@ pub(crate) fn field_advice(data: &Results) -> Vec<String> {
 /// cold yet (the advice names only changes the user has not made; a field already cold is
 /// said to be where it belongs).
 fn untouched_advice(record: &RecordSection, touched: &[bool]) -> String {
+    // A flattened record's fields are advised on as a group (`flatten_advice`): the
+    // attribute that moves them aside is on the outer field.
     let untouched = |cold: bool| -> Vec<&RecordField> {
         record
             .fields
             .iter()
             .zip(touched)
-            .filter(|(f, t)| !**t && f.cold == cold)
+            .filter(|(f, t)| !**t && f.cold == cold && !f.name.contains('.'))
             .map(|(f, _)| f)
             .collect()
     };

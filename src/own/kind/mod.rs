@@ -101,6 +101,8 @@ pub trait Observer {
     fn len(&mut self, _leaf: usize, _len: usize) {}
     /// An integer value (every integer type, widened).
     fn int(&mut self, _leaf: usize, _value: i128) {}
+    /// A float that is NaN.
+    fn nan(&mut self, _leaf: usize) {}
     /// Bytes on the heap that the value owns in the user's struct (a `String`'s text, a
     /// `Vec`'s elements): what `aos` holds beyond `size_of` the record.
     fn heap(&mut self, _leaf: usize, _bytes: usize) {}

@@ -306,6 +306,11 @@ impl<T: Scalar> Kind for T {
         if let Some(int) = x.as_int() {
             observer.int(leaf, int);
         }
+        // Only a NaN is not equal to itself.
+        #[allow(clippy::eq_op)]
+        if x != x {
+            observer.nan(leaf);
+        }
     }
 }
 

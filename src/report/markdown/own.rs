@@ -365,17 +365,22 @@ fn fields(out: &mut String, data: &Results, record: &RecordSection) {
     out.push('\n');
 }
 
-/// Per `String` field: what it held, and what to do with it.
+/// Per text, `Option` and list field: what it held, and what to do with it.
 fn strings(out: &mut String, data: &Results) {
-    let advice = own::string_advice(data);
-    if advice.is_empty() {
-        return;
+    for (title, advice) in [
+        ("Text fields", own::string_advice(data)),
+        ("Optional fields", own::option_advice(data)),
+        ("List fields", own::list_advice(data)),
+    ] {
+        if advice.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "## {title}\n");
+        for a in advice {
+            let _ = writeln!(out, "- `{}`: **{}** — {}", a.field, a.advice, a.why);
+        }
+        out.push('\n');
     }
-    let _ = writeln!(out, "## Text fields\n");
-    for a in advice {
-        let _ = writeln!(out, "- `{}`: **{}** — {}", a.field, a.advice, a.why);
-    }
-    out.push('\n');
 }
 
 #[cfg(test)]
