@@ -80,11 +80,12 @@ pub mod __private {
     pub use crate::own::kind::scalar::{bad_code, enum_from_dyn, enum_to_dyn};
     pub use crate::own::kind::{
         dyn_field, dyn_field_mut, Array, Column, Field, FieldMap, FieldNo, FieldSink, FieldSource,
-        FieldVisitor, Flat, Interned, Kind, Lanes, LeafSink, LeafVisitor, List, Nested, NestedSink,
-        NestedVisitor, Opaque, Opt, Packed, Part, Present, Ref, Slot, StrList, Table, Val, Value,
-        LANES,
+        FieldVisitor, Flat, Interned, Kind, Lanes, LeafSink, LeafVisitor, List, Narrow, Nested,
+        NestedSink, NestedVisitor, Opaque, Opt, Packed, Part, Present, Ref, Slot, StrList, Table,
+        Val, Value, LANES,
     };
     pub use crate::own::read_row;
+    pub use crate::own::rows::{packed_offsets, place_units, Place, Unit};
     pub use crate::own::schema::{FieldKind, FieldSchema, InternWidth, Schema};
     pub use layoutlab_derive::finish_record;
 

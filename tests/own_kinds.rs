@@ -9,7 +9,8 @@
 
 use std::collections::BTreeMap;
 
-use layoutlab::own::{Aos, Counting, Soa};
+use layoutlab::own::rows::Repr;
+use layoutlab::own::{Aos, Counting, Plan, PlanField, PlanGroup, Proposed, Soa};
 use layoutlab::{Record, Scalar, Store, StoreFn, Workload};
 use proptest::prelude::*;
 
@@ -41,7 +42,15 @@ pub struct Extra(pub BTreeMap<String, u32>);
 
 #[derive(Record, Clone, Debug, PartialEq)]
 pub struct Event {
+    #[record(group = "hot")]
     pub id: u64,
+    /// Narrowed in the compact layouts.
+    #[record(narrow = u8, group = "hot")]
+    pub small: u16,
+    /// A plain String and a small count: what a runtime plan interns and narrows.
+    pub name: String,
+    #[record(group = "hot")]
+    pub count: u32,
     pub score: Option<f64>,
     #[record(intern = u16)]
     pub host: Option<String>,
@@ -54,9 +63,9 @@ pub struct Event {
     pub tags: Vec<String>,
     #[record(intern = u8)]
     pub labels: Vec<String>,
-    #[record(flatten)]
+    #[record(flatten, group = "where")]
     pub place: Place,
-    #[record(opaque, cold)]
+    #[record(opaque, cold, group = "where")]
     pub extra: Extra,
 }
 
@@ -70,7 +79,7 @@ fn few() -> impl Strategy<Value = String> {
 
 fn event() -> impl Strategy<Value = Event> {
     let a = (
-        any::<u64>(),
+        (any::<u64>(), 0u16..=255, few(), 0u32..70_000),
         proptest::option::of(any::<f64>()),
         proptest::option::of(few()),
         proptest::option::of(text()),
@@ -93,9 +102,15 @@ fn event() -> impl Strategy<Value = Event> {
         proptest::collection::btree_map("[a-z]{1,2}", any::<u32>(), 0..3),
     );
     (a, b).prop_map(
-        |((id, score, host, note, flag, side, rgb), (samples, weights, tags, labels, p, extra))| {
+        |(
+            ((id, small, name, count), score, host, note, flag, side, rgb),
+            (samples, weights, tags, labels, p, extra),
+        )| {
             Event {
                 id,
+                small,
+                name,
+                count,
                 score,
                 host,
                 note,
@@ -129,8 +144,11 @@ impl Workload<Event> for ReadAll {
         (0..s.len())
             .map(|i| {
                 format!(
-                    "{} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} | {:?} {:?} {:?} {:?} {:?} {:?} {:?} | {:?}",
+                    "{} {} {} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} | {:?} {:?} {:?} {:?} {:?} {:?} {:?} | {:?}",
                     s.id(i),
+                    s.small(i),
+                    s.name(i),
+                    s.count(i),
                     s.score(i).map(f64::to_bits),
                     s.host(i),
                     s.note(i),
@@ -167,6 +185,9 @@ fn bumped(e: &Event) -> Event {
     tags.truncate(2);
     Event {
         id: e.id.wrapping_add(1),
+        small: (e.small + 1) % 256,
+        name: format!("{}.", e.name),
+        count: e.count / 2,
         score: if e.score.is_some() { None } else { Some(1.5) },
         host: e.host.as_ref().map_or(Some("new".to_owned()), |_| None),
         note: Some(format!("{}!", e.note.as_deref().unwrap_or(""))),
@@ -208,6 +229,9 @@ impl Workload<Event> for Mutate {
         for i in 0..s.len() {
             let b = bumped(&s.get(i));
             s.set_id(i, b.id);
+            s.set_small(i, b.small);
+            s.set_name(i, &b.name);
+            s.set_count(i, b.count);
             s.set_score(i, b.score);
             s.set_host(i, b.host.as_deref());
             s.set_note(i, b.note.as_deref());
@@ -246,6 +270,73 @@ struct Answers {
     mutated: String,
 }
 
+/// Runtime plans: every field in one group, each alone, and a split that narrows `count` to
+/// three bytes and interns `name` with one-byte ids.
+fn plans() -> Vec<Plan> {
+    let names: Vec<&str> = Event::SCHEMA.fields.iter().map(|f| f.name).collect();
+    let field = |name: &str| PlanField {
+        field: name.to_owned(),
+        repr: match name {
+            "count" => Repr::Narrow {
+                bytes: 3,
+                signed: false,
+            },
+            "name" => Repr::Intern { bytes: 1 },
+            _ => Repr::Packed,
+        },
+    };
+    let group = |name: &str, fields: Vec<PlanField>| PlanGroup {
+        name: name.to_owned(),
+        fields,
+    };
+    vec![
+        Plan::one_group::<Event>(),
+        Plan {
+            groups: names.iter().map(|n| group(n, vec![field(n)])).collect(),
+        },
+        Plan {
+            groups: vec![
+                group("a", names.iter().step_by(2).map(|n| field(n)).collect()),
+                group(
+                    "b",
+                    names
+                        .iter()
+                        .skip(1)
+                        .step_by(2)
+                        .rev()
+                        .map(|n| field(n))
+                        .collect(),
+                ),
+            ],
+        },
+    ]
+}
+
+/// `RunAll` on a `proposed` store laid out by a plan.
+struct RunPlan(Vec<Event>, Plan);
+impl RunPlan {
+    fn call<S: Store<Event>>(self) -> Answers {
+        let plan = self.1;
+        let fresh = || {
+            let mut s = S::__with_plan(self.0.len(), Some(&plan));
+            for r in self.0.clone() {
+                s.push(r).expect("few distinct values fit every id");
+            }
+            s
+        };
+        let store = fresh();
+        let get = format!(
+            "{:?}",
+            (0..store.len()).map(|i| store.get(i)).collect::<Vec<_>>()
+        );
+        Answers {
+            get,
+            read: ReadAll.run(&mut fresh()),
+            mutated: format!("{:?}", Mutate.run(&mut fresh())),
+        }
+    }
+}
+
 struct RunAll(Vec<Event>);
 impl StoreFn<Event> for RunAll {
     type Out = Answers;
@@ -271,10 +362,18 @@ fn check(records: Vec<Event>) {
         mutated: format!("{:?}", mutate_ref(records.clone())),
     };
     let layouts = Event::layouts();
-    assert_eq!(layouts.len(), 8, "every layout, hot_cold included");
+    assert_eq!(
+        layouts.len(),
+        9,
+        "every layout, hot_cold and grouped included"
+    );
     for layout in layouts {
         let got = Event::for_layout(layout.name, RunAll(records.clone())).unwrap();
         assert_eq!(got, expected, "layout {}", layout.name);
+    }
+    for plan in plans() {
+        let got = RunPlan(records.clone(), plan.clone()).call::<Proposed<Event>>();
+        assert_eq!(got, expected, "proposed with {plan:?}");
     }
     for got in [
         RunAll(records.clone()).call::<Counting<Aos<Event>>>(),
@@ -298,6 +397,9 @@ fn the_counting_store_counts_leaves_of_flattened_fields() {
     let records: Vec<Event> = (0..4)
         .map(|i| Event {
             id: i,
+            small: 0,
+            name: String::new(),
+            count: 0,
             score: None,
             host: None,
             note: None,
@@ -330,7 +432,7 @@ fn the_counting_store_counts_leaves_of_flattened_fields() {
     let counts = store.counts();
     let leaf = |path: &str| counts.iter().find(|c| c.field == path).unwrap();
     assert_eq!(counts.len(), Event::LEAVES);
-    assert_eq!(Event::LEAVES, 12 + 5);
+    assert_eq!(Event::LEAVES, 15 + 5);
     assert_eq!(leaf("place.geo.lat").reads, 8);
     assert_eq!(leaf("place.geo.zone").reads, 4);
     assert_eq!(leaf("place.name").reads, 4);

@@ -17,7 +17,8 @@ pub const SUPPORTED: &str = "supported field types: bool, i8..i128, u8..u128, is
     derives Record with #[record(flatten)], and any other Clone + Debug + PartialEq type with \
     #[record(opaque)]; supported options: #[record(intern)] or #[record(intern = \
     u8|u16|u32)] on a String, Option<String> or Vec<String>, #[record(cold)] on any field, \
-    #[record(flatten)], #[record(opaque)]";
+    #[record(flatten)], #[record(opaque)], #[record(group = \"name\")] (the grouped layout), \
+    #[record(narrow = u8|u16|u32|u64|i8|i16|i32|i64)] on an integer field";
 
 /// The id type of an interned string.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -78,6 +79,10 @@ pub struct RecordField<'a> {
     /// The id width, for a field that interns.
     pub intern: Option<Width>,
     pub cold: bool,
+    /// The group of the `grouped` layout (`#[record(group = "…")]`).
+    pub group: Option<String>,
+    /// The narrower integer type the compact layouts keep it as (`#[record(narrow = u16)]`).
+    pub narrow: Option<Ident>,
     pub vis: &'a syn::Visibility,
 }
 
@@ -105,7 +110,10 @@ impl RecordField<'_> {
     pub fn kind(&self) -> TokenStream {
         let (ty, p) = (self.ty, p());
         let kind = match &self.shape {
-            Shape::Scalar => quote!(#ty),
+            Shape::Scalar => match &self.narrow {
+                Some(n) => quote!(#p::Narrow<#ty, #n>),
+                None => quote!(#ty),
+            },
             Shape::Text => self.text_kind(),
             Shape::Option { inner, text } => {
                 let inner = if *text {
@@ -307,6 +315,8 @@ struct Options {
     cold: Option<Span>,
     flatten: Option<Span>,
     opaque: Option<Span>,
+    group: Option<String>,
+    narrow: Option<Ident>,
 }
 
 fn options(field: &Field, name: &str) -> syn::Result<Options> {
@@ -356,6 +366,25 @@ fn options(field: &Field, name: &str) -> syn::Result<Options> {
             } else if meta.path.is_ident("opaque") {
                 flag(&o.opaque, "opaque")?;
                 o.opaque = Some(span);
+            } else if meta.path.is_ident("group") {
+                if o.group.is_some() {
+                    return Err(meta.error(format!("field `{name}`: `group` is given twice; {SUPPORTED}")));
+                }
+                let group: syn::LitStr = meta.value()?.parse()?;
+                let value = group.value();
+                if value.is_empty() || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    return Err(Error::new(group.span(), format!("field `{name}`: `group = {value:?}`: a group's name is letters, digits and `_`; {SUPPORTED}")));
+                }
+                o.group = Some(value);
+            } else if meta.path.is_ident("narrow") {
+                if o.narrow.is_some() {
+                    return Err(meta.error(format!("field `{name}`: `narrow` is given twice; {SUPPORTED}")));
+                }
+                let ty: Ident = meta.value()?.parse()?;
+                if !["u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64"].contains(&ty.to_string().as_str()) {
+                    return Err(Error::new(ty.span(), format!("field `{name}`: `narrow = {ty}`: the type must be an integer of at most 64 bits; {SUPPORTED}")));
+                }
+                o.narrow = Some(ty);
             } else {
                 let key = meta.path.to_token_stream().to_string().replace(' ', "");
                 return Err(meta.error(format!("field `{name}`: unknown option `{key}`; {SUPPORTED}")));
@@ -404,6 +433,12 @@ pub fn field(field: &Field) -> syn::Result<RecordField<'_>> {
             ));
         }
     }
+    if o.narrow.is_some() && !matches!(shape, Shape::Scalar) {
+        return Err(Error::new(
+            ty.span(),
+            format!("field `{name}`: #[record(narrow = …)] applies only to an integer field, and `{name}` is `{ty_name}`; {SUPPORTED}"),
+        ));
+    }
     Ok(RecordField {
         ident,
         name,
@@ -412,6 +447,8 @@ pub fn field(field: &Field) -> syn::Result<RecordField<'_>> {
         shape,
         intern: o.intern.map(|(w, _)| w),
         cold: o.cold.is_some(),
+        group: o.group,
+        narrow: o.narrow,
         vis: &field.vis,
     })
 }

@@ -42,6 +42,23 @@ pub enum StoreError {
         /// The most elements the buffer holds.
         limit: usize,
     },
+    /// An integer field kept narrower than its type met a value that does not fit.
+    #[error(
+        "layout `{layout}`: field `{record}.{field}` is kept as {ty}, and this input has \
+         {value}, which does not fit; keep the field wider (`narrow` to a wider type, or none)"
+    )]
+    NarrowFull {
+        /// The layout's name.
+        layout: &'static str,
+        /// The record type's name.
+        record: &'static str,
+        /// The field's path.
+        field: String,
+        /// The narrow type (`"u16"`).
+        ty: String,
+        /// The value that did not fit.
+        value: i128,
+    },
 }
 
 impl StoreError {
@@ -65,6 +82,21 @@ impl StoreError {
                 record: R::SCHEMA.name,
                 field,
                 limit: *limit,
+            },
+            Overflow::Narrow {
+                value,
+                bytes,
+                signed,
+            } => StoreError::NarrowFull {
+                layout,
+                record: R::SCHEMA.name,
+                field,
+                ty: format!(
+                    "{}{}",
+                    if *signed { "i" } else { "u" },
+                    8 * u32::from(*bytes)
+                ),
+                value: *value,
             },
             Overflow::In(..) => unreachable!("the innermost overflow is a field's own"),
         }

@@ -81,12 +81,16 @@ pub mod arena;
 pub mod boxed;
 pub mod counting;
 mod error;
+pub mod grouped;
 pub mod heap_map;
 pub mod hot_cold;
 #[doc(hidden)]
 pub mod kind;
 pub mod packed;
+pub mod proposed;
 mod registry;
+#[doc(hidden)]
+pub mod rows;
 pub mod schema;
 pub mod soa;
 mod store;
@@ -102,11 +106,13 @@ pub use self::boxed::Boxed;
 pub use self::counting::{Counting, FieldCounts};
 pub use self::error::StoreError;
 pub(crate) use self::error::{catch_setter, setter_failed};
+pub use self::grouped::Grouped;
 pub use self::heap_map::HeapMap;
 pub use self::hot_cold::HotCold;
 pub use self::kind::scalar;
 pub use self::kind::{Observer, Scalar, Strs};
 pub use self::packed::Packed;
+pub use self::proposed::{Plan, PlanField, PlanGroup, Proposed};
 pub use self::registry::{StoreInfo, LAYOUT_NAMES};
 pub use self::schema::{FieldKind, FieldSchema, InternWidth, LeafSchema, Schema};
 pub use self::soa::Soa;
@@ -156,6 +162,16 @@ pub trait Record: Sized + Clone + 'static {
     /// How many leaf fields the record has: its fields, a flattened record's counted as
     /// its own leaves.
     const LEAVES: usize;
+    /// Each leaf's byte offset in the record's `packed` row.
+    #[doc(hidden)]
+    const PACKED_OFFSETS: &'static [usize];
+    /// The compiled `grouped` layout: each leaf's place and each group's row bytes (empty:
+    /// no field has a `group` attribute, so the record has no such layout).
+    #[doc(hidden)]
+    const GROUPED: (&'static [rows::Place], &'static [usize]) = (&[], &[]);
+    /// The names of the `grouped` layout's groups.
+    #[doc(hidden)]
+    const GROUP_NAMES: &'static [&'static str] = &[];
 
     /// Tells `observer` what each leaf field of this record holds (texts, `None`s, list
     /// lengths, integers), so that a harness can gather statistics of the data.

@@ -49,6 +49,7 @@ registry!(
     arena::Arena,
     hot_cold::HotCold,
     aosoa::Aosoa,
+    grouped::Grouped,
 );
 
 #[cfg(test)]
@@ -57,7 +58,10 @@ mod tests {
     fn names_are_the_registry_names() {
         assert_eq!(
             super::LAYOUT_NAMES,
-            ["aos", "boxed", "soa", "packed", "heap_map", "arena", "hot_cold", "aosoa"]
+            [
+                "aos", "boxed", "soa", "packed", "heap_map", "arena", "hot_cold", "aosoa",
+                "grouped"
+            ]
         );
     }
 }

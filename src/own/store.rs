@@ -54,6 +54,13 @@ pub trait Store<R: Record>: Sized {
         Ok(store)
     }
 
+    /// An empty store with room for `records` records, laid out by `plan` where the layout
+    /// takes one (`proposed`; every other layout has its layout from the record).
+    #[doc(hidden)]
+    fn __with_plan(records: usize, _plan: Option<&crate::own::Plan>) -> Self {
+        Self::with_capacity(records)
+    }
+
     /// How many records the store holds.
     fn len(&self) -> usize;
 

@@ -80,6 +80,60 @@ impl Generator<'_> {
                 quote!(sink.put::<#marker>(#ident);)
             }
         });
+        // Each field as a unit of a row: its packed bytes, and its leaves' offsets in them.
+        let unit = |f: &RecordField<'_>, group: usize| {
+            let packed = f.part("Packed");
+            let ty = f.ty;
+            let leaves = if f.is_flatten() {
+                quote!(<#ty as ::layoutlab::Record>::PACKED_OFFSETS)
+            } else {
+                quote!(&[0])
+            };
+            quote!(#p::Unit { group: #group, size: ::core::mem::size_of::<#packed>(), leaves: #leaves })
+        };
+        let packed_units = fields.iter().map(|f| unit(f, 0));
+        let leaves_const = quote!({ <#name as ::layoutlab::Record>::LEAVES });
+        let packed_offsets = quote! {
+            const PACKED_OFFSETS: &'static [usize] = &#p::packed_offsets::<#leaves_const>(&[#(#packed_units),*]);
+        };
+        let grouped = if fields.iter().any(|f| f.group.is_some()) {
+            // Groups in the order first named; fields without a group form one at the end.
+            let mut names: Vec<String> = Vec::new();
+            for f in fields {
+                if let Some(g) = &f.group {
+                    if !names.contains(g) {
+                        names.push(g.clone());
+                    }
+                }
+            }
+            if fields.iter().any(|f| f.group.is_none()) {
+                let mut rest = "rest".to_owned();
+                while names.contains(&rest) {
+                    rest.push('_');
+                }
+                names.push(rest);
+            }
+            let last = names.len() - 1;
+            let units = fields.iter().map(|f| {
+                let g = f
+                    .group
+                    .as_ref()
+                    .map_or(last, |g| names.iter().position(|n| n == g).unwrap_or(last));
+                unit(f, g)
+            });
+            let groups = names.len();
+            quote! {
+                const GROUPED: (&'static [#p::Place], &'static [usize]) = {
+                    const LAID: ([#p::Place; #leaves_const], [usize; #groups]) =
+                        #p::place_units::<#leaves_const, #groups>(&[#(#units),*]);
+                    (&LAID.0, &LAID.1)
+                };
+                const GROUP_NAMES: &'static [&'static str] = &[#(#names),*];
+            }
+        } else {
+            quote!()
+        };
+
         let split = match &self.hot_cold {
             Some((hot_ty, cold_ty)) => {
                 let hot_ids = fields.iter().filter(|f| !f.cold).map(|f| f.ident);
@@ -186,6 +240,8 @@ impl Generator<'_> {
                     repr_c: #repr_c,
                 };
                 const LEAVES: usize = 0 #(+ <#kinds as #p::Kind>::LEAVES)*;
+                #packed_offsets
+                #grouped
 
                 type Columns = #columns;
                 type Tables = #tables;

@@ -37,6 +37,7 @@ impl<T: Scalar, const N: usize> Default for ArrayLanes<T, N> {
 }
 
 impl<T: Scalar, const N: usize> Kind for Array<T, N> {
+    super::leaf_access!();
     type Value = [T; N];
     type Ref<'a> = [T; N];
     type Table = ();

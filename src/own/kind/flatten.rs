@@ -9,16 +9,21 @@
 //! only the `lat` column. Reading or writing the whole `pos(i)` goes through every field of
 //! `Pos`, which is what this kind does.
 
+use std::marker::PhantomData;
+
 use bumpalo::Bump;
 
 use super::dynamic::FieldMap;
-use super::{Field, FieldSink, FieldSource, FieldVisitor, Kind, Observer, Overflow, Val, Value};
+use super::{
+    Field, FieldSink, FieldSource, FieldVisitor, Kind, LeafStore, Nested, Observer, Overflow, Val,
+    Value,
+};
 use crate::hash::FixedState;
 use crate::own::Record;
 
 /// The marker kind of a `#[record(flatten)]` field of record type `P`.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Flat<P>(std::marker::PhantomData<P>);
+pub struct Flat<P>(PhantomData<P>);
 
 /// Builds a `P` reading each field with `read`.
 struct Build<F>(F);
@@ -55,7 +60,7 @@ reader!(FromLanes<'a> { block: &'a P::Block, lane: usize, tables: &'a P::Tables 
     |s, F| F::Kind::lane_get(F::lanes(s.block), s.lane, F::table(s.tables)));
 reader!(FromPacked<'a> { row: P::Packed, tables: &'a P::Tables }
     |s, F| F::Kind::unpack(F::packed(&s.row), F::table(s.tables)));
-reader!(FromMap<'a> { map: &'a FieldMap, record: std::marker::PhantomData<P> }
+reader!(FromMap<'a> { map: &'a FieldMap, record: PhantomData<P> }
     |s, F| F::Kind::from_dyn(F::dynamic(s.map)));
 
 /// Reads an arena row (its `unsafe` is the caller's promise, see [`Kind::slot_ref`]).
@@ -332,7 +337,7 @@ impl<P: FlatRecord> Kind for Flat<P> {
     fn from_dyn(value: &Value) -> P {
         P::build(&mut Build(FromMap::<P> {
             map: value.map(),
-            record: std::marker::PhantomData,
+            record: PhantomData,
         }))
     }
     fn observe(x: P, leaf: usize, observer: &mut dyn Observer) {
@@ -340,6 +345,48 @@ impl<P: FlatRecord> Kind for Flat<P> {
             value: &x,
             leaf,
             observer,
+        });
+    }
+    #[inline]
+    fn read_in<'a, R: Record, F: Field<R, Kind = Self>, S: LeafStore<R> + 'a>(at: S::At<'a>) -> P {
+        /// Reads each field of `P` as field `Nested<F, B>` of `R`.
+        struct Through<'a, R: Record, F, S: LeafStore<R> + 'a>(S::At<'a>, PhantomData<(R, F)>);
+        impl<'a, R: Record, P: FlatRecord, F: Field<R, Kind = Flat<P>>, S: LeafStore<R> + 'a>
+            FieldSource<P> for Through<'a, R, F, S>
+        {
+            #[inline(always)]
+            fn take<B: Field<P>>(&mut self) -> Val<P, B> {
+                B::Kind::to_value(<B::Kind as Kind>::read_in::<R, Nested<F, B>, S>(self.0))
+            }
+        }
+        P::build(&mut Through::<R, F, S>(at, PhantomData))
+    }
+    fn write_in<R: Record, F: Field<R, Kind = Self>, S: LeafStore<R>>(
+        store: &mut S,
+        index: usize,
+        x: P,
+    ) {
+        /// Writes each field of `P` as field `Nested<F, B>` of `R`.
+        struct Through<'s, 'v, R, P, F, S> {
+            store: &'s mut S,
+            index: usize,
+            value: &'v P,
+            marker: PhantomData<(R, F)>,
+        }
+        impl<R: Record, P: FlatRecord, F: Field<R, Kind = Flat<P>>, S: LeafStore<R>> FieldVisitor<P>
+            for Through<'_, '_, R, P, F, S>
+        {
+            #[inline(always)]
+            fn visit<B: Field<P>>(&mut self) {
+                let x = B::Kind::as_ref(B::of(self.value));
+                <B::Kind as Kind>::write_in::<R, Nested<F, B>, S>(self.store, self.index, x);
+            }
+        }
+        P::each_field(&mut Through::<R, P, F, S> {
+            store,
+            index,
+            value: &x,
+            marker: PhantomData,
         });
     }
 }

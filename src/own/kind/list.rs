@@ -231,6 +231,7 @@ impl<T> Debug for ArenaSlice<T> {
 }
 
 impl<V: ListValue> Kind for List<V> {
+    super::leaf_access!();
     type Value = V;
     type Ref<'a> = &'a [V::Item];
     type Table = ListBuf<V::Item>;

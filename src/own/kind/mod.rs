@@ -25,6 +25,7 @@ mod dynamic;
 mod field;
 mod flatten;
 mod list;
+mod narrow;
 mod opaque;
 mod option;
 pub mod scalar;
@@ -36,6 +37,7 @@ use std::fmt::Debug;
 use bumpalo::Bump;
 
 use crate::intern::Full;
+use crate::own::{Record, Store};
 
 pub use self::array::{Array, ArrayLanes, PackedArray};
 pub use self::dynamic::{dyn_field, dyn_field_mut, DynValue, FieldMap, Value};
@@ -46,6 +48,7 @@ pub use self::field::{
 pub(crate) use self::flatten::{observe_record, record_map};
 pub use self::flatten::{Flat, FlatRecord};
 pub use self::list::{ArenaSlice, List, ListBuf, ListValue, Span};
+pub use self::narrow::Narrow;
 pub use self::opaque::{Opaque, OpaqueBuf, OpaqueValue};
 pub use self::option::{Bitmap, Opt, OptColumn, OptLanes, Optional, Present};
 pub use self::scalar::{Scalar, ScalarLanes};
@@ -65,6 +68,15 @@ pub enum Overflow {
     Buffer {
         /// The most elements the buffer holds.
         limit: usize,
+    },
+    /// An integer that a layout keeps in fewer bytes than its type does not fit them.
+    Narrow {
+        /// The value.
+        value: i128,
+        /// The bytes kept.
+        bytes: u8,
+        /// Whether they are read as signed.
+        signed: bool,
     },
     /// The same, in a field of a flattened record: the inner field's name first.
     In(&'static str, Box<Overflow>),
@@ -198,7 +210,64 @@ pub trait Kind: 'static {
 
     /// Tells `observer` what the value holds; `leaf` is the field's first leaf.
     fn observe(x: Self::Ref<'_>, leaf: usize, observer: &mut dyn Observer);
+
+    /// Reads field `F` (of this kind) of the record at `at` in a store that knows only how
+    /// to read leaves: a leaf directly, a flattened record leaf by leaf.
+    fn read_in<'a, R: Record, F: Field<R, Kind = Self>, S: LeafStore<R> + 'a>(
+        at: S::At<'a>,
+    ) -> Self::Ref<'a>;
+    /// Writes field `F` (of this kind) of record `index` in such a store.
+    fn write_in<R: Record, F: Field<R, Kind = Self>, S: LeafStore<R>>(
+        store: &mut S,
+        index: usize,
+        x: Self::Ref<'_>,
+    );
 }
+
+/// A store that knows how to read and write each leaf field where it put it (the grouped
+/// layouts, whose rows are bytes at offsets of their own): any other field, a flattened
+/// record whole, is read and written through its leaves ([`Kind::read_in`]).
+pub trait LeafStore<R: Record>: Store<R> {
+    /// Reads leaf `F` of the record at `at`.
+    fn read_leaf<'a, F: Field<R>>(at: Self::At<'a>) -> Ref<'a, R, F>
+    where
+        F::Kind: Leaf,
+        Self: 'a;
+    /// Writes leaf `F` of record `index`.
+    fn write_leaf<F: Field<R>>(&mut self, index: usize, x: Ref<'_, R, F>)
+    where
+        F::Kind: Leaf;
+}
+
+/// `read_in` and `write_in` of a leaf kind: the store's own.
+macro_rules! leaf_access {
+    () => {
+        #[inline(always)]
+        fn read_in<
+            'a,
+            R: crate::own::Record,
+            F: crate::own::kind::Field<R, Kind = Self>,
+            S: crate::own::kind::LeafStore<R> + 'a,
+        >(
+            at: S::At<'a>,
+        ) -> Self::Ref<'a> {
+            S::read_leaf::<F>(at)
+        }
+        #[inline(always)]
+        fn write_in<
+            R: crate::own::Record,
+            F: crate::own::kind::Field<R, Kind = Self>,
+            S: crate::own::kind::LeafStore<R>,
+        >(
+            store: &mut S,
+            index: usize,
+            x: Self::Ref<'_>,
+        ) {
+            store.write_leaf::<F>(index, x)
+        }
+    };
+}
+pub(crate) use leaf_access;
 
 /// What a store does to whole records, field by field: every kind but a flattened record
 /// (whose leaves the stores reach one by one) is a leaf.
@@ -282,5 +351,27 @@ pub trait Leaf: Kind {
     /// returns the old one, from which the store then moves every live value.
     fn compact_begin(table: &mut Self::Table) -> Self::Table {
         std::mem::take(table)
+    }
+
+    /// The integer a packed value holds, for a store that keeps the field narrower than its
+    /// type (integers only).
+    #[inline(always)]
+    fn packed_int(_packed: Self::Packed) -> Option<i128> {
+        None
+    }
+    /// The packed value of an integer read back from such a store.
+    #[inline(always)]
+    fn int_packed(_value: i128) -> Option<Self::Packed> {
+        None
+    }
+    /// The text a value is, for a store that interns the field itself (plain `String`s only).
+    #[inline(always)]
+    fn as_text<'a>(_x: Self::Ref<'a>) -> Option<&'a str> {
+        None
+    }
+    /// A read of such a store: the value of this text.
+    #[inline(always)]
+    fn text_ref<'a>(_text: &'a str) -> Option<Self::Ref<'a>> {
+        None
     }
 }

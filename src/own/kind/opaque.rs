@@ -86,6 +86,7 @@ impl<T: OpaqueValue> OpaqueBuf<T> {
 }
 
 impl<T: OpaqueValue> Kind for Opaque<T> {
+    super::leaf_access!();
     type Value = T;
     type Ref<'a> = &'a T;
     type Table = OpaqueBuf<T>;

@@ -77,6 +77,12 @@ pub trait Scalar: Copy + PartialEq + Debug + 'static {
     fn as_int(self) -> Option<i128> {
         None
     }
+    /// The value of an integer, if this is an integer type that holds it.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn from_int(_value: i128) -> Option<Self> {
+        None
+    }
 
     /// How an `Option` of the value is stored in a `packed` row: in a niche of the packed
     /// form where it has one (`bool`: 2, `char`: a code above `char::MAX`, an enum of fewer
@@ -131,9 +137,16 @@ macro_rules! scalars {
             fn as_int(self) -> Option<i128> {
                 ($int)(self)
             }
+            #[inline(always)]
+            fn from_int(value: i128) -> Option<Self> {
+                scalars!(@from $kind $ty, value)
+            }
             scalars!(@opt $opt $packed $(, $none)?);
         }
     )*};
+    (@from Int $ty:ty, $value:expr) => { <$ty>::try_from($value).ok() };
+    (@from UInt $ty:ty, $value:expr) => { <$ty>::try_from($value).ok() };
+    (@from $other:ident $ty:ty, $value:expr) => { { let _ = $value; None } };
     (@opt niche $packed:ty, $none:expr) => {
         type PackedOpt = $packed;
         const NICHE: bool = true;
@@ -228,6 +241,7 @@ pub fn bad_code(type_name: &str, code: u8) -> ! {
 }
 
 impl<T: Scalar> Kind for T {
+    super::leaf_access!();
     type Value = T;
     type Ref<'a> = T;
     type Table = ();
@@ -359,6 +373,14 @@ impl<T: Scalar> Leaf for T {
     #[inline(always)]
     fn lane_clear(lanes: &mut ScalarLanes<T>, from: usize) {
         lanes.0[from..].fill(T::FILL);
+    }
+    #[inline(always)]
+    fn packed_int(packed: T::Packed) -> Option<i128> {
+        T::unpack(packed).as_int()
+    }
+    #[inline(always)]
+    fn int_packed(value: i128) -> Option<T::Packed> {
+        T::from_int(value).map(T::pack)
     }
 }
 

@@ -188,6 +188,7 @@ macro_rules! string_kind_common {
 /// A plain `String`: a `String` in `soa` columns and `aosoa` lanes (its text a heap block of
 /// its own), a [`TextSpan`] into the field's [`TextBuf`] in `packed`.
 impl Kind for String {
+    super::leaf_access!();
     string_kind_common!();
     type Table = TextBuf;
     type Column = Vec<String>;
@@ -291,6 +292,15 @@ impl Leaf for String {
     fn compact_begin(table: &mut TextBuf) -> TextBuf {
         table.compact_begin()
     }
+    #[inline(always)]
+    #[allow(clippy::extra_unused_lifetimes)]
+    fn as_text<'a: 'a>(x: &'a str) -> Option<&'a str> {
+        Some(x)
+    }
+    #[inline(always)]
+    fn text_ref(text: &str) -> Option<&str> {
+        Some(text)
+    }
 }
 
 /// The marker kind of a `String` field interned into ids of type `I`
@@ -300,6 +310,7 @@ impl Leaf for String {
 pub struct Interned<I>(std::marker::PhantomData<I>);
 
 impl<I: InternId + Debug + Default + 'static> Kind for Interned<I> {
+    super::leaf_access!();
     string_kind_common!();
     type Table = Interner<I>;
     type Column = Vec<I>;

@@ -162,6 +162,7 @@ impl<I: InternId + Debug + Default + 'static> Optional for Interned<I> {
 }
 
 impl<K: Optional> Kind for Opt<K> {
+    crate::own::kind::leaf_access!();
     type Value = Option<K::Value>;
     type Ref<'a> = Option<K::Ref<'a>>;
     type Table = K::Table;

@@ -198,6 +198,7 @@ impl<K: StrText> StrListBuf<K> {
 }
 
 impl<K: StrText> Kind for StrList<K> {
+    crate::own::kind::leaf_access!();
     type Value = Vec<String>;
     type Ref<'a> = Strs<'a>;
     type Table = StrListBuf<K>;

@@ -1,0 +1,437 @@
+//! The engine of the grouped layouts: a record's leaf fields split into groups, each group
+//! one array of byte rows, each leaf at a byte offset of its group's row in its packed form
+//! (the `packed` layout's, so text and lists live in the same side tables). `grouped` (the
+//! compiled layout, from `#[record(group = "…")]`) knows every leaf's place at compile time,
+//! so its reads fold to fixed offsets; `proposed` (the harness's proposal) learns them from a
+//! plan when it is built, and may also keep an integer narrower than its type or intern a
+//! plain `String` itself. Both are [`Rows`] with their own [`Places`].
+//!
+//! A row is bytes, so a leaf is read with an unaligned load of its packed type: the `unsafe`
+//! of this file, two functions with their `SAFETY` arguments, walked under valgrind by
+//! `tests/unsafe_rows.rs`.
+
+use std::mem::size_of;
+
+use serde::{Deserialize, Serialize};
+
+use crate::intern::{Full, Interner};
+use crate::own::kind::{Field, Kind, Leaf, LeafSink, LeafVisitor, Overflow, Ref, Val};
+use crate::own::{Record, StoreError};
+
+/// How a leaf is held in its row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "as")]
+pub enum Repr {
+    /// Its packed form (the `packed` layout's).
+    Packed,
+    /// An integer in fewer bytes than its type (two's complement, sign-extended when
+    /// `signed`); a value that does not fit is an error naming the field.
+    Narrow {
+        /// Bytes kept.
+        bytes: u8,
+        /// Whether the type is signed.
+        signed: bool,
+    },
+    /// A plain `String` as an id of `bytes` bytes into an intern table the store keeps.
+    Intern {
+        /// The id's bytes.
+        bytes: u8,
+    },
+}
+
+/// Where one leaf is: its group, its byte offset in the group's row, and how it is held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    /// The group.
+    pub group: usize,
+    /// Bytes from the start of the row.
+    pub offset: usize,
+    /// How it is held.
+    pub repr: Repr,
+}
+
+/// One top-level field of a record as a grouped layout places it: its group, its bytes in
+/// the row, and the offsets of its leaves within them (`[0]` for a field that is a leaf).
+#[derive(Debug, Clone, Copy)]
+pub struct Unit {
+    /// The group.
+    pub group: usize,
+    /// Its bytes in the row.
+    pub size: usize,
+    /// Each leaf's offset within the field's bytes.
+    pub leaves: &'static [usize],
+}
+
+/// The places of `N` leaves and the strides of `G` groups, the units laid one after another
+/// in each group in the order given (what the derive computes at compile time).
+pub const fn place_units<const N: usize, const G: usize>(
+    units: &[Unit],
+) -> ([Place; N], [usize; G]) {
+    let mut places = [Place {
+        group: 0,
+        offset: 0,
+        repr: Repr::Packed,
+    }; N];
+    let mut strides = [0usize; G];
+    let (mut u, mut k) = (0, 0);
+    while u < units.len() {
+        let unit = units[u];
+        let mut m = 0;
+        while m < unit.leaves.len() {
+            places[k] = Place {
+                group: unit.group,
+                offset: strides[unit.group] + unit.leaves[m],
+                repr: Repr::Packed,
+            };
+            k += 1;
+            m += 1;
+        }
+        strides[unit.group] += unit.size;
+        u += 1;
+    }
+    (places, strides)
+}
+
+/// The offsets of `N` leaves in a record's `packed` row: its fields one after another.
+pub const fn packed_offsets<const N: usize>(units: &[Unit]) -> [usize; N] {
+    let (places, _) = place_units::<N, 1>(units);
+    let mut out = [0usize; N];
+    let mut k = 0;
+    while k < N {
+        out[k] = places[k].offset;
+        k += 1;
+    }
+    out
+}
+
+/// Where a grouped layout keeps each leaf.
+pub trait Places: Default {
+    /// The place of leaf `leaf`.
+    fn place(&self, leaf: usize) -> Place;
+    /// The bytes of one row of each group.
+    fn strides(&self) -> &[usize];
+}
+
+/// Reads a `T` at `start` of `row`.
+///
+/// # Panics
+///
+/// If the bytes run past the row.
+#[inline(always)]
+fn read_raw<T: Copy>(row: &[u8], start: usize) -> T {
+    let bytes = &row[start..start + size_of::<T>()];
+    // SAFETY: `bytes` is in bounds (the slice above checks) and holds `size_of::<T>()`
+    // bytes; a leaf's bytes are only ever written by `write_raw::<T>` with the same `T` (its
+    // packed type, a padding-free plain value) at the same offset, or are the zeros of a
+    // fresh row, which is never read before every leaf of it was written. An unaligned read
+    // of those bytes gives back the value written.
+    unsafe { std::ptr::read_unaligned(bytes.as_ptr().cast::<T>()) }
+}
+
+/// Writes `value` at `start` of `row`.
+///
+/// # Panics
+///
+/// If the bytes run past the row.
+#[inline(always)]
+fn write_raw<T: Copy>(row: &mut [u8], start: usize, value: T) {
+    let bytes = &mut row[start..start + size_of::<T>()];
+    // SAFETY: `bytes` is in bounds and exclusively borrowed; `write_unaligned` needs no
+    // alignment, and a packed type has no padding, so every byte written is initialised.
+    unsafe { std::ptr::write_unaligned(bytes.as_mut_ptr().cast::<T>(), value) }
+}
+
+/// An integer in `bytes` little-endian bytes at `start`, sign-extended when `signed`.
+#[inline(always)]
+fn read_int(row: &[u8], start: usize, bytes: u8, signed: bool) -> i128 {
+    let mut buf = [0u8; 16];
+    buf[..bytes as usize].copy_from_slice(&row[start..start + bytes as usize]);
+    let value = i128::from_le_bytes(buf);
+    let shift = 128 - 8 * u32::from(bytes);
+    if signed {
+        (value << shift) >> shift
+    } else {
+        value
+    }
+}
+
+fn fits(value: i128, bytes: u8, signed: bool) -> bool {
+    let bits = 8 * u32::from(bytes);
+    if signed {
+        let half = 1i128 << (bits - 1);
+        (-half..half).contains(&value)
+    } else {
+        (0..1i128 << bits).contains(&value)
+    }
+}
+
+/// The rows of a grouped layout, the leaves' side tables, and the intern tables of the
+/// leaves it interns itself.
+pub struct Rows<R: Record, P> {
+    pub(crate) places: P,
+    groups: Vec<Vec<u8>>,
+    tables: R::Tables,
+    interners: Vec<Option<Interner<u32>>>,
+    len: usize,
+}
+
+impl<R: Record, P: Places> Rows<R, P> {
+    /// An empty store with these places, with room for `records` records.
+    pub(crate) fn new(places: P, records: usize) -> Self {
+        let groups = places
+            .strides()
+            .iter()
+            .map(|s| Vec::with_capacity(s * records))
+            .collect();
+        let interners = (0..R::LEAVES)
+            .map(|leaf| {
+                matches!(places.place(leaf).repr, Repr::Intern { .. }).then(Interner::default)
+            })
+            .collect();
+        Rows {
+            places,
+            groups,
+            tables: R::Tables::default(),
+            interners,
+            len: 0,
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Where leaf `F` of record `index` starts, in its group.
+    #[inline(always)]
+    fn start<F: Field<R>>(&self, index: usize) -> (Place, usize) {
+        let place = self.places.place(F::LEAF);
+        let stride = self.places.strides()[place.group];
+        (place, index * stride + place.offset)
+    }
+
+    /// Reads leaf `F` of record `index`.
+    #[inline(always)]
+    pub(crate) fn read<F: Field<R>>(&self, index: usize) -> Ref<'_, R, F>
+    where
+        F::Kind: Leaf,
+    {
+        assert!(
+            index < self.len,
+            "index {index} out of {} records",
+            self.len
+        );
+        let (place, start) = self.start::<F>(index);
+        let row = &self.groups[place.group];
+        let table = F::table(&self.tables);
+        match place.repr {
+            Repr::Packed => F::Kind::unpack(read_raw(row, start), table),
+            Repr::Narrow { bytes, signed } => {
+                let packed = F::Kind::int_packed(read_int(row, start, bytes, signed));
+                F::Kind::unpack(
+                    packed.expect("a narrowed leaf holds an integer of its type"),
+                    table,
+                )
+            }
+            Repr::Intern { bytes } => {
+                let id = read_int(row, start, bytes, false) as usize;
+                let interner = self.interners[F::LEAF]
+                    .as_ref()
+                    .expect("an interned leaf has a table");
+                F::Kind::text_ref(interner.name_at(id)).expect("an interned leaf is a String")
+            }
+        }
+    }
+
+    /// Writes leaf `F` of record `index` (`fresh`: its row was just pushed, nothing to release).
+    pub(crate) fn write<F: Field<R>>(
+        &mut self,
+        index: usize,
+        x: Ref<'_, R, F>,
+        fresh: bool,
+    ) -> Result<(), Overflow>
+    where
+        F::Kind: Leaf,
+    {
+        let (place, start) = self.start::<F>(index);
+        let row = &mut self.groups[place.group];
+        let table = F::table_mut(&mut self.tables);
+        match place.repr {
+            Repr::Packed => {
+                let old = (!fresh).then(|| read_raw(row, start));
+                write_raw(row, start, F::Kind::pack(x, old, table)?);
+            }
+            Repr::Narrow { bytes, signed } => {
+                let value = F::Kind::packed_int(F::Kind::pack(x, None, table)?)
+                    .expect("a narrowed leaf is an integer");
+                if !fits(value, bytes, signed) {
+                    return Err(Overflow::Narrow {
+                        value,
+                        bytes,
+                        signed,
+                    });
+                }
+                row[start..start + bytes as usize]
+                    .copy_from_slice(&value.to_le_bytes()[..bytes as usize]);
+            }
+            Repr::Intern { bytes } => {
+                let text = F::Kind::as_text(x).expect("an interned leaf is a String");
+                let interner = self.interners[F::LEAF]
+                    .as_mut()
+                    .expect("an interned leaf has a table");
+                let id = crate::intern::InternId::index(
+                    interner.intern(text).map_err(Overflow::Intern)?,
+                );
+                if id >> (8 * u32::from(bytes)) != 0 {
+                    return Err(Overflow::Intern(Full {
+                        capacity: 1 << (8 * u32::from(bytes)),
+                        type_name: ["", "u8", "u16", "", "u32"][bytes as usize],
+                    }));
+                }
+                row[start..start + bytes as usize]
+                    .copy_from_slice(&id.to_le_bytes()[..bytes as usize]);
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends a record, leaf by leaf.
+    pub(crate) fn push(&mut self, record: R, layout: &'static str) -> Result<(), StoreError> {
+        for (group, stride) in self.groups.iter_mut().zip(self.places.strides()) {
+            group.resize(group.len() + stride, 0);
+        }
+        let index = self.len;
+        let mut put = PutLeaves {
+            rows: self,
+            index,
+            layout,
+            failed: None,
+        };
+        record.scatter_leaves(&mut put);
+        if let Some(error) = put.failed {
+            // The leaves written before the failing one left dead bytes in the tables.
+            let len = self.len;
+            self.release(len);
+            for (group, stride) in self.groups.iter_mut().zip(self.places.strides()) {
+                group.truncate(len * stride);
+            }
+            return Err(error);
+        }
+        self.len += 1;
+        Ok(())
+    }
+
+    /// Record `index` is dropped: its leaves' buffer space is dead.
+    fn release(&mut self, index: usize) {
+        R::each_leaf(&mut Release { rows: self, index });
+    }
+
+    /// Keeps the records `keep` says yes to, in order.
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&Self, usize) -> bool) {
+        let mut kept = 0;
+        for index in 0..self.len {
+            if keep(self, index) {
+                if kept != index {
+                    for (group, &stride) in self.groups.iter_mut().zip(self.places.strides()) {
+                        group.copy_within(index * stride..(index + 1) * stride, kept * stride);
+                    }
+                }
+                kept += 1;
+            } else {
+                self.release(index);
+            }
+        }
+        for (group, stride) in self.groups.iter_mut().zip(self.places.strides()) {
+            group.truncate(kept * stride);
+        }
+        self.len = kept;
+        self.compact();
+    }
+
+    /// Moves the live part of every buffer that is more than half dead into a fresh one.
+    pub(crate) fn compact(&mut self) {
+        R::each_leaf(&mut Compact { rows: self });
+    }
+}
+
+/// Writes a pushed record's leaves.
+struct PutLeaves<'a, R: Record, P> {
+    rows: &'a mut Rows<R, P>,
+    index: usize,
+    layout: &'static str,
+    failed: Option<StoreError>,
+}
+
+impl<R: Record, P: Places> LeafSink<R> for PutLeaves<'_, R, P> {
+    #[inline(always)]
+    fn put<F: Field<R>>(&mut self, value: Val<R, F>)
+    where
+        F::Kind: Leaf,
+    {
+        if self.failed.is_none() {
+            if let Err(overflow) = self
+                .rows
+                .write::<F>(self.index, F::Kind::as_ref(&value), true)
+            {
+                self.failed = Some(StoreError::new::<R, F>(self.layout, overflow));
+            }
+        }
+    }
+}
+
+struct Release<'a, R: Record, P> {
+    rows: &'a mut Rows<R, P>,
+    index: usize,
+}
+
+impl<R: Record, P: Places> LeafVisitor<R> for Release<'_, R, P> {
+    #[inline(always)]
+    fn visit<F: Field<R>>(&mut self)
+    where
+        F::Kind: Leaf,
+    {
+        let (place, start) = self.rows.start::<F>(self.index);
+        if place.repr == Repr::Packed {
+            let packed = read_raw(&self.rows.groups[place.group], start);
+            F::Kind::packed_release(packed, F::table_mut(&mut self.rows.tables));
+        }
+    }
+}
+
+struct Compact<'a, R: Record, P> {
+    rows: &'a mut Rows<R, P>,
+}
+
+impl<R: Record, P: Places> LeafVisitor<R> for Compact<'_, R, P> {
+    #[inline(always)]
+    fn visit<F: Field<R>>(&mut self)
+    where
+        F::Kind: Leaf,
+    {
+        let table = F::table_mut(&mut self.rows.tables);
+        if self.rows.places.place(F::LEAF).repr != Repr::Packed || !F::Kind::compact_due(table) {
+            return;
+        }
+        let old = F::Kind::compact_begin(table);
+        for index in 0..self.rows.len {
+            let (place, start) = self.rows.start::<F>(index);
+            let row = &mut self.rows.groups[place.group];
+            let mut packed: <F::Kind as Kind>::Packed = read_raw(row, start);
+            F::Kind::packed_compact(&mut packed, &old, F::table_mut(&mut self.rows.tables));
+            write_raw(row, start, packed);
+        }
+    }
+}
+
+impl<R: Record, P: std::fmt::Debug> std::fmt::Debug for Rows<R, P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rows")
+            .field("places", &self.places)
+            .field(
+                "bytes",
+                &self.groups.iter().map(Vec::len).collect::<Vec<_>>(),
+            )
+            .field("tables", &self.tables)
+            .field("len", &self.len)
+            .finish()
+    }
+}
