@@ -61,7 +61,7 @@ pub(crate) mod progress;
 pub(crate) mod report;
 pub(crate) mod session;
 
-pub use harness::Harness;
+pub use harness::{Harness, Optimize};
 pub use layoutlab_derive::{Record, Scalar};
 pub use own::{Record, Row, Scalar, Store, StoreError, StoreFn, Strs, Workload};
 

@@ -217,9 +217,19 @@ fn a_bench_run_measures_every_layout_and_writes_the_report() {
         .iter()
         .map(|l| l["layout"].as_str().unwrap())
         .collect();
+    // Every generated layout, and the proposal measured beside them.
     assert_eq!(
         names,
-        ["aos", "boxed", "soa", "packed", "heap_map", "arena", "hot_cold", "aosoa"]
+        ["aos", "boxed", "soa", "packed", "heap_map", "arena", "hot_cold", "aosoa", "proposed"]
+    );
+    let proposal = &doc["proposal"];
+    assert!(proposal["groups"].is_array(), "{proposal}");
+    assert!(proposal["attributes"].is_string(), "{proposal}");
+    assert!(proposal["workloads"].is_object(), "{proposal}");
+    let total = &proposal["total_vs_best_fixed"];
+    assert!(
+        total["layout"].is_string() && total["high"].as_f64().unwrap() <= 1.02,
+        "{proposal}"
     );
     for l in layouts {
         let t = &l["timing"];

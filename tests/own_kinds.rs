@@ -50,7 +50,7 @@ pub struct Event {
     /// A plain String and a small count: what a runtime plan interns and narrows.
     pub name: String,
     #[record(group = "hot")]
-    pub count: u32,
+    pub count: u64,
     pub score: Option<f64>,
     #[record(intern = u16)]
     pub host: Option<String>,
@@ -79,7 +79,7 @@ fn few() -> impl Strategy<Value = String> {
 
 fn event() -> impl Strategy<Value = Event> {
     let a = (
-        (any::<u64>(), 0u16..=255, few(), 0u32..70_000),
+        (any::<u64>(), 0u16..=255, few(), 0u64..4_000_000_000),
         proptest::option::of(any::<f64>()),
         proptest::option::of(few()),
         proptest::option::of(text()),
@@ -271,14 +271,14 @@ struct Answers {
 }
 
 /// Runtime plans: every field in one group, each alone, and a split that narrows `count` to
-/// three bytes and interns `name` with one-byte ids.
+/// four bytes and interns `name` with one-byte ids.
 fn plans() -> Vec<Plan> {
     let names: Vec<&str> = Event::SCHEMA.fields.iter().map(|f| f.name).collect();
     let field = |name: &str| PlanField {
         field: name.to_owned(),
         repr: match name {
             "count" => Repr::Narrow {
-                bytes: 3,
+                bytes: 4,
                 signed: false,
             },
             "name" => Repr::Intern { bytes: 1 },

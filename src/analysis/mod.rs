@@ -7,5 +7,6 @@ pub(crate) mod gate;
 pub(crate) mod guide;
 pub(crate) mod merge;
 pub(crate) mod own;
+pub(crate) mod proposal;
 pub(crate) mod stats;
 pub(crate) mod sweep;

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
-use super::subject::{ChildReport, HeapMarks, Own, LAYOUT_ENV, PROFILE_ENV, RECORDS_ENV, SKIP_ENV};
+use super::subject::{
+    ChildReport, HeapMarks, Own, LAYOUT_ENV, PLAN_ENV, PROFILE_ENV, RECORDS_ENV, SKIP_ENV,
+};
 use crate::measure::heap::{self, HeapError, Phases, SwitchAlloc};
 use crate::own::Record;
 
@@ -38,6 +40,10 @@ pub(crate) fn run<R: Record>(own: &Own<'_, R>) -> Result<()> {
     // The workloads that panicked on this layout, or whose output could not be checked, are
     // left out here as in the timed rounds: their phases are missing, the others measured.
     let skip = std::env::var(SKIP_ENV).unwrap_or_default();
+    let plan: Option<crate::own::Plan> = match std::env::var(PLAN_ENV) {
+        Ok(json) => Some(serde_json::from_str(&json).context("the profiling child's plan")?),
+        Err(_) => None,
+    };
     let workloads: Vec<_> = own
         .workloads
         .iter()
@@ -68,7 +74,14 @@ pub(crate) fn run<R: Record>(own: &Own<'_, R>) -> Result<()> {
         for (k, workload) in workloads.iter().enumerate() {
             let mut marks = HeapMarks { hooks, workload: k };
             let ran = workload
-                .run_on(&layout, own.source, records, false, &mut marks)
+                .run_on(
+                    &layout,
+                    own.source,
+                    records,
+                    plan.as_ref(),
+                    false,
+                    &mut marks,
+                )
                 .map_err(|e| HeapError::Run(e.into()))?;
             built_from = ran.records;
         }

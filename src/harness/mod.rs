@@ -10,6 +10,7 @@ mod child;
 mod data;
 mod fits;
 mod panic;
+mod propose;
 mod report;
 mod runner;
 mod source;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 
+pub use self::propose::Optimize;
 use self::runner::{Named, Runner};
 use self::source::RecordSource;
 use self::subject::{LeftOut, Own, CHILD_ENV};
@@ -69,6 +71,16 @@ pub struct Harness<R: Record> {
     workloads: Vec<Box<dyn Runner<R> + Send + Sync>>,
     out: Option<PathBuf>,
     memory: bool,
+    proposing: Proposing,
+}
+
+/// How the harness proposes a layout: the workloads' weights, what to minimise, and
+/// whether to propose at all.
+#[derive(Debug, Clone)]
+pub(crate) struct Proposing {
+    pub enabled: bool,
+    pub weights: Vec<(String, f64)>,
+    pub optimize: Optimize,
 }
 
 /// The rounds a harness runs unless told otherwise: the fewest that give a true 95 %
@@ -86,7 +98,32 @@ impl<R: Record> Harness<R> {
             workloads: Vec::new(),
             out: None,
             memory: true,
+            proposing: Proposing {
+                enabled: true,
+                weights: Vec::new(),
+                optimize: Optimize::Time,
+            },
         }
+    }
+
+    /// How much workload `name` counts in the proposal's objective: its time per record is
+    /// multiplied by `weight` in the total (default 1 for every workload; 0 leaves it out).
+    pub fn workload_weight(mut self, name: &str, weight: f64) -> Self {
+        self.proposing.weights.push((name.to_owned(), weight));
+        self
+    }
+
+    /// What the proposal minimises: [`Optimize::Time`] (the default), [`Optimize::Bytes`],
+    /// or [`Optimize::Both`].
+    pub fn optimize(mut self, optimize: Optimize) -> Self {
+        self.proposing.optimize = optimize;
+        self
+    }
+
+    /// Whether to propose a layout (default: yes, under `cargo bench`).
+    pub fn propose(mut self, propose: bool) -> Self {
+        self.proposing.enabled = propose;
+        self
     }
 
     /// How many records each store holds (default 100 000; at most all of a CSV file).
@@ -188,6 +225,18 @@ impl<R: Record> Harness<R> {
                 pair[0]
             )));
         }
+        for (name, weight) in &self.proposing.weights {
+            if !names.contains(&name.as_str()) {
+                bail!(UsageError(format!(
+                    ".workload_weight({name:?}, …): no workload is called {name:?}"
+                )));
+            }
+            if !weight.is_finite() || *weight < 0.0 {
+                bail!(UsageError(format!(
+                    ".workload_weight({name:?}, {weight}): a weight is a finite number, 0 or more"
+                )));
+            }
+        }
         if let Some(bad) = names.iter().find(|n| n.is_empty() || **n == "ingest") {
             bail!(UsageError(format!(
                 "a workload may not be called {bad:?} (\"ingest\" is the building of the store)"
@@ -214,6 +263,7 @@ impl<R: Record> Harness<R> {
             workloads: &self.workloads,
             left_out: &left_out,
             warm: &[],
+            plan: None,
         };
         if std::env::var_os(CHILD_ENV).is_some() {
             return child::run(&own);
@@ -241,7 +291,7 @@ impl<R: Record> Harness<R> {
         if !args.force {
             fits::check(source, settings.records)?;
         }
-        report::run(&own, &settings, &out)
+        report::run(&own, &settings, &self.proposing, &out)
     }
 }
 

@@ -6,37 +6,89 @@ use std::path::Path;
 
 use anyhow::Result;
 
+use std::collections::BTreeMap;
+
 use super::args::Settings;
-use super::runner::Runner;
+use super::runner::{self, Runner};
 use super::source::{IngestError, RecordSource};
 use super::subject::Own;
+use super::Proposing;
 use crate::model::{RecordField, RecordSection, Results, Workload, WorkloadAccess, FORMAT};
-use crate::own::{FieldCounts, FieldKind, Record};
+use crate::own::{FieldKind, Record};
 use crate::session::{self, HeapPlan, Plan};
 
 /// Random whole-record reads per layout and round.
 const ACCESS_READS: u64 = 200_000;
 
 /// Measures, prints and (in a real run) writes the report into `out`.
-pub(crate) fn run<R: Record>(own: &Own<'_, R>, settings: &Settings, out: &Path) -> Result<()> {
+pub(crate) fn run<R: Record>(
+    own: &Own<'_, R>,
+    settings: &Settings,
+    proposing: &Proposing,
+    out: &Path,
+) -> Result<()> {
     if settings.bench {
         crate::report::check_writable(out)?;
     }
-    // One counted run per workload, before anything is timed: which fields it touches (for
-    // the report) and whether it leaves its store unchanged (then it is timed warm too).
+    // One counted run per workload, before anything is timed: which fields it touches and
+    // which together (for the report and the proposal), and whether it leaves its store
+    // unchanged (then it is timed warm too).
     let counted = count(own.workloads, own.source, settings.records)?;
     let warm: Vec<bool> = counted
         .iter()
-        .map(|c| settings.bench && c.as_ref().is_some_and(|(_, unchanged)| *unchanged))
+        .map(|c| settings.bench && c.as_ref().is_some_and(|c| c.unchanged))
         .collect();
+    let counted_records = counted
+        .iter()
+        .flatten()
+        .map(|c| c.records)
+        .next()
+        .unwrap_or(settings.records);
+    let section = record_section::<R>(own.workloads, &counted, own.source, counted_records)?;
+    crate::interrupt::install();
+    // The proposal: candidates from the trace and the data, screened; the winner runs in the
+    // rounds beside every fixed layout as `proposed`.
+    let weights: BTreeMap<String, f64> = own
+        .workloads
+        .iter()
+        .zip(&counted)
+        .filter(|(_, c)| c.is_some())
+        .map(|(w, _)| {
+            let weight = proposing
+                .weights
+                .iter()
+                .rev()
+                .find(|(n, _)| n == w.name())
+                .map_or(1.0, |(_, x)| *x);
+            (w.name().to_owned(), weight)
+        })
+        .filter(|(_, weight)| *weight > 0.0)
+        .collect();
+    let chosen = if settings.bench && proposing.enabled && !weights.is_empty() {
+        eprintln!("layoutlab: proposing a layout: screening the candidates…");
+        super::propose::choose(
+            &section,
+            own.workloads,
+            &weights,
+            proposing.optimize,
+            own.source,
+            counted_records,
+        )?
+    } else {
+        None
+    };
     let own = Own {
         records: settings.records,
         warm: &warm,
+        plan: chosen.as_ref().map(|c| &c.candidate.plan),
         ..*own
     };
-    crate::interrupt::install();
+    let mut layouts: Vec<String> = R::layouts().iter().map(|l| l.name.to_owned()).collect();
+    if chosen.is_some() {
+        layouts.push(crate::analysis::proposal::PROPOSED.to_owned());
+    }
     let plan = Plan {
-        layouts: R::layouts().iter().map(|l| l.name.to_owned()).collect(),
+        layouts,
         repeat: settings.rounds,
         access_reads: if settings.bench { ACCESS_READS } else { 0 },
         records: None,
@@ -55,7 +107,10 @@ pub(crate) fn run<R: Record>(own: &Own<'_, R>, settings: &Settings, out: &Path) 
         .iter()
         .find_map(|l| l.timing.as_ref().map(|t| t.records))
         .unwrap_or(settings.records);
-    let section = record_section::<R>(own.workloads, &counted, own.source, records)?;
+    let mut section = section;
+    for a in &mut section.access {
+        a.records = records;
+    }
     let mut results = Results {
         format: FORMAT,
         machine: crate::measure::machine::current(),
@@ -77,8 +132,12 @@ pub(crate) fn run<R: Record>(own: &Own<'_, R>, settings: &Settings, out: &Path) 
         },
         criterion: Vec::new(),
         record: Some(section),
+        proposal: None,
         extra: Default::default(),
     };
+    results.proposal = chosen
+        .as_ref()
+        .map(|c| crate::analysis::proposal::conclude(&results, c, R::SCHEMA));
     let criterion = super::target_dir().join("criterion");
     results.criterion = crate::import::criterion::load(&criterion).unwrap_or_default();
 
@@ -126,9 +185,9 @@ fn grouped_failures(results: &Results) -> Vec<(String, Vec<&str>)> {
     grouped
 }
 
-/// Each workload's field accesses on a counting store, and whether it left the store
-/// unchanged; `None` for a workload that panicked (the timed rounds report it).
-type Counted = Vec<Option<(Vec<FieldCounts>, bool)>>;
+/// Each workload's counted run; `None` for a workload that panicked (the timed rounds
+/// report it).
+type Counted = Vec<Option<runner::Counted>>;
 
 fn count<R: Record>(
     workloads: &[Box<dyn Runner<R> + Send + Sync>],
@@ -158,11 +217,12 @@ fn record_section<R: Record>(
         .iter()
         .zip(counted)
         .filter_map(|(w, c)| {
-            let (counts, _) = c.as_ref()?;
+            let c = c.as_ref()?;
             Some(WorkloadAccess {
                 workload: w.name().to_owned(),
-                records,
-                fields: counts.iter().map(|c| (c.reads, c.writes)).collect(),
+                records: c.records,
+                fields: c.counts.iter().map(|c| (c.reads, c.writes)).collect(),
+                coaccess: c.coaccess.clone(),
             })
         })
         .collect();

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use super::source::{IngestError, RecordSource};
-use crate::own::{Aos, Counting, FieldCounts, Record, Store, StoreFn, Workload};
+use crate::own::{Aos, Counting, FieldCounts, Plan, Proposed, Record, Store, StoreFn, Workload};
 use crate::units::Nanos;
 
 /// Where a run is, told to whoever measures it: timing reads the clock, heap profiling
@@ -51,6 +51,7 @@ pub(crate) trait Runner<R: Record> {
         layout: &str,
         source: &RecordSource<R>,
         records: u64,
+        plan: Option<&Plan>,
         warm: bool,
         marks: &mut dyn Marks,
     ) -> Result<Ran, IngestError>;
@@ -59,13 +60,10 @@ pub(crate) trait Runner<R: Record> {
     fn disagreement(&self, a: &dyn Any, b: &dyn Any) -> Option<String>;
     /// The `Debug` text of an output, shortened for reports.
     fn describe(&self, output: &dyn Any) -> String;
-    /// Runs the workload once on a counting store and returns its field accesses, and
-    /// whether it left the store as it found it (no write, no push, no record removed).
-    fn count(
-        &self,
-        source: &RecordSource<R>,
-        records: u64,
-    ) -> Result<(Vec<FieldCounts>, bool), IngestError>;
+    /// Runs the workload once on a counting store and returns its field accesses (and
+    /// co-accesses), and whether it left the store as it found it (no write, no push, no
+    /// record removed).
+    fn count(&self, source: &RecordSource<R>, records: u64) -> Result<Counted, IngestError>;
     /// Times the workload on `layout` with criterion: each iteration on a freshly built
     /// store (built and dropped outside the timing).
     fn criterion(
@@ -77,11 +75,34 @@ pub(crate) trait Runner<R: Record> {
     );
 }
 
+/// What one counted run of a workload found.
+#[derive(Debug, Clone)]
+pub(crate) struct Counted {
+    /// Reads and writes per leaf.
+    pub counts: Vec<FieldCounts>,
+    /// `(a, b, records)`: leaves `a < b` reached for the same record in one pass.
+    pub coaccess: Vec<(usize, usize, u64)>,
+    /// Whether the store was left as it was found.
+    pub unchanged: bool,
+    /// The records the store held when the workload started.
+    pub records: u64,
+}
+
+/// Calls `f` with the store type of layout `name`: one of the record's layouts, or the
+/// runtime `proposed` one (laid out by the plan its caller passes on).
+pub(crate) fn for_layout<R: Record, F: StoreFn<R>>(name: &str, f: F) -> Option<F::Out> {
+    if name == <Proposed<R> as Store<R>>::NAME {
+        return Some(f.call::<Proposed<R>>());
+    }
+    R::for_layout(name, f)
+}
+
 /// criterion's iteration over a store of type `S`.
 struct BenchOn<'a, 'b, 'c, R: Record, W> {
     workload: &'a W,
     source: &'a RecordSource<R>,
     records: u64,
+    plan: Option<&'a Plan>,
     bencher: &'b mut criterion::Bencher<'c>,
 }
 
@@ -89,9 +110,9 @@ impl<R: Record, W: Workload<R>> StoreFn<R> for BenchOn<'_, '_, '_, R, W> {
     type Out = ();
 
     fn call<S: Store<R>>(self) {
-        let (source, records) = (self.source, self.records);
+        let (source, records, plan) = (self.source, self.records, self.plan);
         let build = || {
-            let mut store = S::with_capacity(source.expected(records));
+            let mut store = S::__with_plan(source.expected(records), plan);
             if let Err(e) = source.stream(records, &mut |r| store.push(r)) {
                 panic!("cannot build the store: {e}");
             }
@@ -117,6 +138,7 @@ struct RunOn<'a, R: Record, W> {
     workload: &'a W,
     source: &'a RecordSource<R>,
     records: u64,
+    plan: Option<&'a Plan>,
     warm: bool,
     marks: &'a mut dyn Marks,
 }
@@ -129,7 +151,7 @@ where
 
     fn call<S: Store<R>>(self) -> Self::Out {
         self.marks.build();
-        let mut store = S::with_capacity(self.source.expected(self.records));
+        let mut store = S::__with_plan(self.source.expected(self.records), self.plan);
         let records = self.source.stream(self.records, &mut |r| store.push(r));
         self.marks.built();
         let records = records?;
@@ -170,6 +192,7 @@ where
         layout: &str,
         source: &RecordSource<R>,
         records: u64,
+        plan: Option<&Plan>,
         warm: bool,
         marks: &mut dyn Marks,
     ) -> Result<Ran, IngestError> {
@@ -177,10 +200,11 @@ where
             workload: &self.workload,
             source,
             records,
+            plan,
             warm,
             marks,
         };
-        R::for_layout(layout, run).unwrap_or_else(|| {
+        for_layout(layout, run).unwrap_or_else(|| {
             unreachable!("{layout} is one of the record's layouts, listed by the harness")
         })
     }
@@ -211,16 +235,13 @@ where
             workload: &self.workload,
             source,
             records,
+            plan: None,
             bencher,
         };
-        R::for_layout(layout, bench);
+        for_layout(layout, bench);
     }
 
-    fn count(
-        &self,
-        source: &RecordSource<R>,
-        records: u64,
-    ) -> Result<(Vec<FieldCounts>, bool), IngestError> {
+    fn count(&self, source: &RecordSource<R>, records: u64) -> Result<Counted, IngestError> {
         let mut store: Counting<Aos<R>> =
             Counting::new(Aos::with_capacity(source.expected(records)));
         source.stream(records, &mut |r| store.push(r))?;
@@ -229,7 +250,12 @@ where
         std::hint::black_box(self.workload.run(&mut store));
         let counts = store.counts();
         let unchanged = store.len() == before && counts.iter().all(|c| c.writes == 0);
-        Ok((counts, unchanged))
+        Ok(Counted {
+            coaccess: store.coaccess(),
+            counts,
+            unchanged,
+            records: before as u64,
+        })
     }
 }
 

@@ -15,7 +15,7 @@ use super::runner::{Clock, Marks, Runner};
 use super::source::{IngestError, RecordSource};
 use crate::measure::children::{self, ChildCommand, ChildFailure};
 use crate::model::{Failure, FailureKind, LayoutRun, MemorySummary, PerStage, Timing};
-use crate::own::{Record, Store, StoreFn};
+use crate::own::{Plan, Proposed, Record, Store, StoreFn};
 use crate::session::{LayoutMeta, PartFailure, RunError, Sample, Subject};
 use crate::units::Nanos;
 
@@ -27,6 +27,8 @@ pub(crate) const PROFILE_ENV: &str = "LAYOUTLAB_OWN_PROFILE";
 /// The workloads a profiling child leaves out (one name a line): they panicked on its
 /// layout, or their output could not be checked.
 pub(crate) const SKIP_ENV: &str = "LAYOUTLAB_OWN_SKIP";
+/// The plan of the `proposed` layout, as JSON, for a child profiling it.
+pub(crate) const PLAN_ENV: &str = "LAYOUTLAB_OWN_PLAN";
 
 /// The workloads left out of the runs: `(Some(layout), workload)` on one layout (it panicked
 /// there, or gave another output), `(None, workload)` on every layout (not deterministic).
@@ -62,6 +64,8 @@ pub(crate) struct Own<'h, R: Record> {
     /// Per workload, whether it is also timed warm: it leaves its store unchanged, so it
     /// can run again on the same one (empty: none is).
     pub warm: &'h [bool],
+    /// The plan of the `proposed` layout, which runs beside the record's own when given.
+    pub plan: Option<&'h Plan>,
 }
 
 /// What one timed run of a layout produced: each workload's output (`None`: it was left out,
@@ -102,13 +106,14 @@ impl<R: Record> StoreFn<R> for Types {
 struct Access<'a, R: Record> {
     source: &'a RecordSource<R>,
     records: u64,
+    plan: Option<&'a Plan>,
     reads: u64,
 }
 
 impl<R: Record> StoreFn<R> for Access<'_, R> {
     type Out = Result<(u64, Nanos), IngestError>;
     fn call<S: Store<R>>(self) -> Self::Out {
-        let mut store = S::with_capacity(self.source.expected(self.records));
+        let mut store = S::__with_plan(self.source.expected(self.records), self.plan);
         self.source.stream(self.records, &mut |r| store.push(r))?;
         let n = store.len();
         if n == 0 {
@@ -134,7 +139,7 @@ impl<R: Record> Subject for Own<'_, R> {
     type Outcome = Outputs;
 
     fn layouts(&self) -> Vec<LayoutMeta> {
-        R::layouts()
+        let mut layouts: Vec<LayoutMeta> = R::layouts()
             .into_iter()
             .map(|info| LayoutMeta {
                 name: info.name.to_owned(),
@@ -142,7 +147,16 @@ impl<R: Record> Subject for Own<'_, R> {
                 runtime_schema: info.name == "heap_map",
                 types: R::for_layout(info.name, Types).unwrap_or_default(),
             })
-            .collect()
+            .collect();
+        if let Some(plan) = self.plan {
+            layouts.push(LayoutMeta {
+                name: <Proposed<R> as Store<R>>::NAME.to_owned(),
+                summary: <Proposed<R> as Store<R>>::SUMMARY.to_owned(),
+                runtime_schema: false,
+                types: Proposed::<R>::types_for(plan).unwrap_or_default(),
+            });
+        }
+        layouts
     }
 
     fn run_once(&self, layout: &str, records: Option<u64>) -> Result<Sample<Outputs>, RunError> {
@@ -159,7 +173,7 @@ impl<R: Record> Subject for Own<'_, R> {
             let mut clock = Clock::default();
             let repeat = self.warm.get(k).copied().unwrap_or(false);
             let ran = super::panic::catch(|| {
-                workload.run_on(layout, self.source, records, repeat, &mut clock)
+                workload.run_on(layout, self.source, records, self.plan, repeat, &mut clock)
             });
             // The first store built gives the ingest time (a workload that panicked after its
             // store was built still gave it).
@@ -245,10 +259,11 @@ impl<R: Record> Subject for Own<'_, R> {
         let probe = Access {
             source: self.source,
             records: self.records,
+            plan: self.plan,
             reads,
         };
-        let out =
-            R::for_layout(layout, probe).ok_or_else(|| anyhow::anyhow!("no layout {layout}"))?;
+        let out = super::runner::for_layout(layout, probe)
+            .ok_or_else(|| anyhow::anyhow!("no layout {layout}"))?;
         Ok(out?)
     }
 
@@ -266,6 +281,13 @@ impl<R: Record> Subject for Own<'_, R> {
         ];
         if let Some(profile) = profile {
             env.push((PROFILE_ENV.into(), profile.into()));
+        }
+        if let Some(plan) = self
+            .plan
+            .filter(|_| layout == <Proposed<R> as Store<R>>::NAME)
+        {
+            let json = serde_json::to_string(plan).expect("a plan serializes");
+            env.push((PLAN_ENV.into(), json.into()));
         }
         let skip: Vec<&str> = self
             .workloads

@@ -11,6 +11,7 @@ pub mod costs;
 mod failure;
 mod memory;
 mod per_stage;
+mod proposal;
 mod record;
 mod sweep;
 
@@ -26,6 +27,7 @@ pub use self::failure::{Failure, FailureKind};
 pub use self::memory::{MemorySummary, PhaseMemory};
 pub(crate) use self::per_stage::best_of;
 pub use self::per_stage::PerStage;
+pub use self::proposal::{CompiledVs, Proposal, Screened, VsFixed, WorkloadVs};
 pub use self::record::{
     IntRange, ListStats, OptionStats, RecordField, RecordSection, StringStats, WorkloadAccess,
 };
@@ -70,6 +72,9 @@ pub struct Results {
     /// A user's own record: its schema, workloads, field accesses and strings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record: Option<RecordSection>,
+    /// The layout proposed for a user's record and its workloads (SPEC §10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<Proposal>,
     /// Keys this version does not know.
     #[serde(flatten)]
     pub extra: Extra,

@@ -127,6 +127,10 @@ pub struct WorkloadAccess {
     pub records: u64,
     /// Per field, in declaration order: `(reads, writes)`.
     pub fields: Vec<(u64, u64)>,
+    /// Co-access: `(a, b, records)` for two fields `a < b` (indexes into `fields`) the
+    /// workload reached for the same record in one pass, and for how many records.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coaccess: Vec<(usize, usize, u64)>,
 }
 
 /// The values of one `String` field over the workload's records.

@@ -6,7 +6,8 @@
 //! wrapped layout's. Counting costs a counter update per access; it is for counting, not
 //! for timing.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
@@ -43,18 +44,68 @@ pub struct FieldCounts {
 /// store.reset();
 /// store.retain(|t| t.qty() % 2 == 0);
 /// for i in 0..store.len() {
-///     let p = store.price(i);
-///     store.set_price(i, p * 2.0);
+///     let p = store.price(i) * f64::from(store.qty(i));
+///     store.set_price(i, p);
 /// }
 /// let counts = store.counts();
 /// assert_eq!((counts[0].field.as_str(), counts[0].reads, counts[0].writes), ("price", 5, 5));
-/// assert_eq!((counts[1].field.as_str(), counts[1].reads, counts[1].writes), ("qty", 10, 0));
+/// assert_eq!((counts[1].field.as_str(), counts[1].reads, counts[1].writes), ("qty", 15, 0));
+/// // After the retain pass (which read `qty` alone), `price` and `qty` were both reached
+/// // for each of the 5 records kept: leaves 0 and 1, 5 records.
+/// assert_eq!(store.coaccess(), [(0, 1, 5)]);
 /// ```
 pub struct Counting<S> {
     inner: S,
     leaves: Vec<String>,
     reads: Box<[Cell<u64>]>,
     writes: Box<[u64]>,
+    pairs: Pairs,
+}
+
+/// Co-access: per record, which leaves a pass reached (a bit each, the first
+/// [`Pairs::TRACKED`] leaves), and, summed over passes, for how many records two leaves were
+/// both reached — the field affinity of profile-guided layout work. A pass ends where the
+/// records move (`retain`) and when the counts are read.
+#[derive(Debug, Default)]
+#[doc(hidden)]
+pub struct Pairs {
+    marks: RefCell<Vec<u128>>,
+    counts: RefCell<BTreeMap<(usize, usize), u64>>,
+}
+
+impl Pairs {
+    /// Leaves tracked for co-access (a `u128` of marks per record).
+    const TRACKED: usize = 128;
+
+    #[inline]
+    fn mark(&self, index: usize, leaves: std::ops::Range<usize>) {
+        let bits = leaves
+            .filter(|&l| l < Self::TRACKED)
+            .fold(0u128, |m, l| m | 1 << l);
+        if bits == 0 {
+            return;
+        }
+        let mut marks = self.marks.borrow_mut();
+        if marks.len() <= index {
+            marks.resize(index + 1, 0);
+        }
+        marks[index] |= bits;
+    }
+
+    /// Ends a pass: every record's marks into the pair counts.
+    fn flush(&self) {
+        let mut marks = self.marks.borrow_mut();
+        let mut counts = self.counts.borrow_mut();
+        for m in marks.iter().copied().filter(|m| m.count_ones() > 1) {
+            let bits: Vec<usize> = (0..Self::TRACKED).filter(|&l| m >> l & 1 != 0).collect();
+            for (k, &a) in bits.iter().enumerate() {
+                for &b in &bits[k + 1..] {
+                    *counts.entry((a, b)).or_default() += 1;
+                }
+            }
+        }
+        marks.clear();
+    }
 }
 
 impl<S> Counting<S> {
@@ -70,7 +121,21 @@ impl<S> Counting<S> {
             reads: leaves.iter().map(|_| Cell::new(0)).collect(),
             writes: vec![0; leaves.len()].into_boxed_slice(),
             leaves,
+            pairs: Pairs::default(),
         }
+    }
+
+    /// Co-access so far: `(a, b, records)` for every two leaves `a < b` (indexes into
+    /// [`Counting::counts`]) that one pass reached for the same record, with how many
+    /// records summed over passes. A pass ends at a `retain` and here.
+    pub fn coaccess(&self) -> Vec<(usize, usize, u64)> {
+        self.pairs.flush();
+        self.pairs
+            .counts
+            .borrow()
+            .iter()
+            .map(|(&(a, b), &n)| (a, b, n))
+            .collect()
     }
 
     /// The counts so far, one entry per leaf field in declaration order.
@@ -90,6 +155,7 @@ impl<S> Counting<S> {
     pub fn reset(&mut self) {
         self.reads.iter().for_each(|r| r.set(0));
         self.writes.iter_mut().for_each(|w| *w = 0);
+        self.pairs = Pairs::default();
     }
 
     /// The wrapped store.
@@ -116,9 +182,9 @@ impl<S: fmt::Debug> fmt::Debug for Counting<S> {
     }
 }
 
-/// Where a record is: the wrapped store's place, and the read counters.
+/// Where a record is: the wrapped store's place, its index, and the counters.
 #[doc(hidden)]
-pub type At<'a, R, S> = (&'a [Cell<u64>], <S as Store<R>>::At<'a>);
+pub type At<'a, R, S> = (&'a [Cell<u64>], &'a Pairs, usize, <S as Store<R>>::At<'a>);
 
 impl<R: Record, S: Store<R>> Store<R> for Counting<S> {
     const NAME: &'static str = S::NAME;
@@ -141,6 +207,7 @@ impl<R: Record, S: Store<R>> Store<R> for Counting<S> {
     fn get(&self, index: usize) -> R {
         let record = self.inner.get(index);
         self.count_all_reads();
+        self.pairs.mark(index, 0..self.leaves.len());
         record
     }
 
@@ -148,9 +215,11 @@ impl<R: Record, S: Store<R>> Store<R> for Counting<S> {
     /// store drop the records it refused (the wrapped store's rows cannot carry the
     /// counters). The decisions take a byte per record for the call.
     fn retain<K: FnMut(&Row<'_, R, Self>) -> bool>(&mut self, mut keep: K) {
+        self.pairs.flush();
         let decisions: Vec<bool> = (0..self.len())
             .map(|index| keep(&Row::new(self.__at(index))))
             .collect();
+        self.pairs.flush();
         let mut decisions = decisions.into_iter();
         self.inner
             .retain(|_| decisions.next().expect("one decision per record"));
@@ -170,23 +239,27 @@ impl<R: Record, S: Store<R>> Store<R> for Counting<S> {
         S: 'a;
 
     fn __at(&self, index: usize) -> At<'_, R, S> {
-        (&self.reads, self.inner.__at(index))
+        (&self.reads, &self.pairs, index, self.inner.__at(index))
     }
 
-    fn __read_at<'a, F: Field<R>>((reads, at): At<'a, R, S>) -> Ref<'a, R, F>
+    fn __read_at<'a, F: Field<R>>((reads, pairs, index, at): At<'a, R, S>) -> Ref<'a, R, F>
     where
         S: 'a,
     {
-        for count in &reads[F::LEAF..F::LEAF + <F::Kind as Kind>::LEAVES] {
+        let leaves = F::LEAF..F::LEAF + <F::Kind as Kind>::LEAVES;
+        for count in &reads[leaves.clone()] {
             count.set(count.get() + 1);
         }
+        pairs.mark(index, leaves);
         S::__read_at::<F>(at)
     }
 
     fn __write<F: Field<R>>(&mut self, index: usize, value: Ref<'_, R, F>) {
         self.inner.__write::<F>(index, value);
-        for count in &mut self.writes[F::LEAF..F::LEAF + <F::Kind as Kind>::LEAVES] {
+        let leaves = F::LEAF..F::LEAF + <F::Kind as Kind>::LEAVES;
+        for count in &mut self.writes[leaves.clone()] {
             *count += 1;
         }
+        self.pairs.mark(index, leaves);
     }
 }

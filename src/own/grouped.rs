@@ -143,7 +143,6 @@ macro_rules! rows_store {
             #[inline(always)]
             fn __write<F: Field<R>>(&mut self, index: usize, value: Ref<'_, R, F>) {
                 <F::Kind as Kind>::write_in::<R, F, Self>(self, index, value);
-                self.0.compact();
             }
         }
 
@@ -170,6 +169,7 @@ macro_rules! rows_store {
                 if let Err(overflow) = self.0.write::<F>(index, x, false) {
                     setter_failed(StoreError::new::<R, F>($name, overflow));
                 }
+                self.0.compact_leaf::<F>();
             }
         }
 

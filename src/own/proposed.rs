@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::inspect::TypeInfo;
 use crate::own::grouped::{group_types, rows_store, At, HasPlaces};
 use crate::own::kind::{Field, Kind, Leaf, LeafStore, Ref};
-use crate::own::rows::{Place, Places, Repr, Rows};
+use crate::own::rows::{Place, Places, Repr, Rows, MAX_GROUPS};
 use crate::own::{record_at, setter_failed, FieldKind, Record, Row, Store, StoreError};
 
 pub(crate) const NAME: &str = "proposed";
@@ -131,19 +131,42 @@ impl Plan {
             .map(|(leaf, p)| p.ok_or(leaf))
             .collect::<Result<Vec<_>, usize>>()
             .map_err(|leaf| format!("the plan leaves out `{}`", R::SCHEMA.leaves()[leaf].path))?;
-        Ok(Planned {
-            places,
-            strides,
+        if places.len() > MAX_LEAVES || strides.len() > MAX_GROUPS {
+            return Err(format!(
+                "`{}` has {} leaf fields in {} groups; a runtime plan takes at most {MAX_LEAVES} \
+                 in {MAX_GROUPS}",
+                R::SCHEMA.name,
+                places.len(),
+                strides.len()
+            ));
+        }
+        let blank = Place {
+            group: 0,
+            offset: 0,
+            repr: Repr::Packed,
+        };
+        let mut planned = Planned {
+            places: [blank; MAX_LEAVES],
+            strides: [0; MAX_GROUPS],
+            groups: strides.len(),
             names: self.groups.iter().map(|g| g.name.clone()).collect(),
-        })
+        };
+        planned.places[..places.len()].copy_from_slice(&places);
+        planned.strides[..strides.len()].copy_from_slice(&strides);
+        Ok(planned)
     }
 }
 
+/// The most leaf fields a record laid out by a plan has (its places sit in the store
+/// itself, as the groups' rows do: see [`MAX_GROUPS`]).
+pub const MAX_LEAVES: usize = 64;
+
 /// The places a [`Plan`] gives the leaves of one record type.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Planned {
-    places: Vec<Place>,
-    strides: Vec<usize>,
+    places: [Place; MAX_LEAVES],
+    strides: [usize; MAX_GROUPS],
+    groups: usize,
     names: Vec<String>,
 }
 
@@ -154,7 +177,7 @@ impl Places for Planned {
     }
     #[inline(always)]
     fn strides(&self) -> &[usize] {
-        &self.strides
+        &self.strides[..self.groups]
     }
 }
 

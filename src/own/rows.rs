@@ -104,8 +104,12 @@ pub const fn packed_offsets<const N: usize>(units: &[Unit]) -> [usize; N] {
     out
 }
 
+/// The most groups a grouped layout has: the rows' vectors sit in the store itself, so that
+/// a scan's loads of where a group is are loop-invariant loads the compiler hoists.
+pub const MAX_GROUPS: usize = 32;
+
 /// Where a grouped layout keeps each leaf.
-pub trait Places: Default {
+pub trait Places {
     /// The place of leaf `leaf`.
     fn place(&self, leaf: usize) -> Place;
     /// The bytes of one row of each group.
@@ -141,17 +145,36 @@ fn write_raw<T: Copy>(row: &mut [u8], start: usize, value: T) {
     unsafe { std::ptr::write_unaligned(bytes.as_mut_ptr().cast::<T>(), value) }
 }
 
-/// An integer in `bytes` little-endian bytes at `start`, sign-extended when `signed`.
+/// An integer in `bytes` little-endian bytes at `start`, sign-extended when `signed`: one
+/// load of its width.
 #[inline(always)]
 fn read_int(row: &[u8], start: usize, bytes: u8, signed: bool) -> i128 {
-    let mut buf = [0u8; 16];
-    buf[..bytes as usize].copy_from_slice(&row[start..start + bytes as usize]);
-    let value = i128::from_le_bytes(buf);
-    let shift = 128 - 8 * u32::from(bytes);
-    if signed {
-        (value << shift) >> shift
-    } else {
-        value
+    macro_rules! load {
+        ($u:ty, $i:ty) => {{
+            let value: $u = read_raw(row, start);
+            if signed {
+                i128::from(<$u>::from_le(value) as $i)
+            } else {
+                i128::from(<$u>::from_le(value))
+            }
+        }};
+    }
+    match bytes {
+        1 => load!(u8, i8),
+        2 => load!(u16, i16),
+        4 => load!(u32, i32),
+        _ => load!(u64, i64),
+    }
+}
+
+/// Writes the low `bytes` bytes of `value` at `start`, little-endian.
+#[inline(always)]
+fn write_int(row: &mut [u8], start: usize, bytes: u8, value: i128) {
+    match bytes {
+        1 => write_raw(row, start, value as u8),
+        2 => write_raw(row, start, (value as u16).to_le()),
+        4 => write_raw(row, start, (value as u32).to_le()),
+        _ => write_raw(row, start, (value as u64).to_le()),
     }
 }
 
@@ -169,7 +192,7 @@ fn fits(value: i128, bytes: u8, signed: bool) -> bool {
 /// leaves it interns itself.
 pub struct Rows<R: Record, P> {
     pub(crate) places: P,
-    groups: Vec<Vec<u8>>,
+    groups: [Vec<u8>; MAX_GROUPS],
     tables: R::Tables,
     interners: Vec<Option<Interner<u32>>>,
     len: usize,
@@ -178,11 +201,31 @@ pub struct Rows<R: Record, P> {
 impl<R: Record, P: Places> Rows<R, P> {
     /// An empty store with these places, with room for `records` records.
     pub(crate) fn new(places: P, records: usize) -> Self {
-        let groups = places
-            .strides()
-            .iter()
-            .map(|s| Vec::with_capacity(s * records))
-            .collect();
+        assert!(
+            places.strides().len() <= MAX_GROUPS,
+            "a grouped layout has at most {MAX_GROUPS} groups"
+        );
+        let groups = std::array::from_fn(|g| {
+            places
+                .strides()
+                .get(g)
+                .map_or_else(Vec::new, |s| Vec::with_capacity(s * records))
+        });
+        let leaves = R::SCHEMA.leaves();
+        for (leaf, schema) in leaves.iter().enumerate() {
+            let place = places.place(leaf);
+            let size = match place.repr {
+                Repr::Packed => schema.field.packed_size,
+                Repr::Narrow { bytes, .. } | Repr::Intern { bytes } => usize::from(bytes),
+            };
+            assert!(
+                place.group < places.strides().len()
+                    && place.offset + size <= places.strides()[place.group],
+                "leaf `{}` of `{}` is placed past its group's row",
+                schema.path,
+                R::SCHEMA.name
+            );
+        }
         let interners = (0..R::LEAVES)
             .map(|leaf| {
                 matches!(places.place(leaf).repr, Repr::Intern { .. }).then(Interner::default)
@@ -220,25 +263,43 @@ impl<R: Record, P: Places> Rows<R, P> {
             "index {index} out of {} records",
             self.len
         );
-        let (place, start) = self.start::<F>(index);
-        let row = &self.groups[place.group];
+        let place = self.places.place(F::LEAF);
+        let stride = self.places.strides()[place.group];
+        let at = index * stride + place.offset;
         let table = F::table(&self.tables);
+        if place.repr == Repr::Packed {
+            // SAFETY: `index < len`, every group holds `len * stride` bytes (push adds a
+            // row of `stride` bytes to each, retain keeps whole rows) and a leaf's packed
+            // bytes end within its row (`Rows::new` checked `offset + size <= stride`), so
+            // the read is in bounds; the bytes were written as this leaf's packed type (see
+            // `read_raw`).
+            let packed = unsafe {
+                std::ptr::read_unaligned(
+                    self.groups[place.group]
+                        .as_ptr()
+                        .add(at)
+                        .cast::<<F::Kind as Kind>::Packed>(),
+                )
+            };
+            return F::Kind::unpack(packed, table);
+        }
+        let row = &self.groups[place.group];
         match place.repr {
-            Repr::Packed => F::Kind::unpack(read_raw(row, start), table),
             Repr::Narrow { bytes, signed } => {
-                let packed = F::Kind::int_packed(read_int(row, start, bytes, signed));
+                let packed = F::Kind::int_packed(read_int(row, at, bytes, signed));
                 F::Kind::unpack(
                     packed.expect("a narrowed leaf holds an integer of its type"),
                     table,
                 )
             }
             Repr::Intern { bytes } => {
-                let id = read_int(row, start, bytes, false) as usize;
+                let id = read_int(row, at, bytes, false) as usize;
                 let interner = self.interners[F::LEAF]
                     .as_ref()
                     .expect("an interned leaf has a table");
                 F::Kind::text_ref(interner.name_at(id)).expect("an interned leaf is a String")
             }
+            Repr::Packed => unreachable!("read above"),
         }
     }
 
@@ -253,13 +314,29 @@ impl<R: Record, P: Places> Rows<R, P> {
         F::Kind: Leaf,
     {
         let (place, start) = self.start::<F>(index);
-        let row = &mut self.groups[place.group];
         let table = F::table_mut(&mut self.tables);
+        if place.repr == Repr::Packed {
+            assert!(
+                index < self.len + usize::from(fresh),
+                "index {index} out of {} records",
+                self.len
+            );
+            let at = self.groups[place.group].as_mut_ptr();
+            // SAFETY: as in `read`: the row of record `index` exists (a fresh one was pushed
+            // before its leaves are written) and the leaf's bytes end within it.
+            let old = (!fresh).then(|| unsafe {
+                std::ptr::read_unaligned(at.add(start).cast::<<F::Kind as Kind>::Packed>())
+            });
+            let packed = F::Kind::pack(x, old, table)?;
+            // SAFETY: the same bytes, written as the leaf's packed type.
+            unsafe {
+                std::ptr::write_unaligned(at.add(start).cast::<<F::Kind as Kind>::Packed>(), packed)
+            };
+            return Ok(());
+        }
+        let row = &mut self.groups[place.group];
         match place.repr {
-            Repr::Packed => {
-                let old = (!fresh).then(|| read_raw(row, start));
-                write_raw(row, start, F::Kind::pack(x, old, table)?);
-            }
+            Repr::Packed => unreachable!("written above"),
             Repr::Narrow { bytes, signed } => {
                 let value = F::Kind::packed_int(F::Kind::pack(x, None, table)?)
                     .expect("a narrowed leaf is an integer");
@@ -270,8 +347,7 @@ impl<R: Record, P: Places> Rows<R, P> {
                         signed,
                     });
                 }
-                row[start..start + bytes as usize]
-                    .copy_from_slice(&value.to_le_bytes()[..bytes as usize]);
+                write_int(row, start, bytes, value);
             }
             Repr::Intern { bytes } => {
                 let text = F::Kind::as_text(x).expect("an interned leaf is a String");
@@ -287,8 +363,7 @@ impl<R: Record, P: Places> Rows<R, P> {
                         type_name: ["", "u8", "u16", "", "u32"][bytes as usize],
                     }));
                 }
-                row[start..start + bytes as usize]
-                    .copy_from_slice(&id.to_le_bytes()[..bytes as usize]);
+                write_int(row, start, bytes, id as i128);
             }
         }
         Ok(())
@@ -325,26 +400,46 @@ impl<R: Record, P: Places> Rows<R, P> {
         R::each_leaf(&mut Release { rows: self, index });
     }
 
-    /// Keeps the records `keep` says yes to, in order.
+    /// Keeps the records `keep` says yes to, in order. Runs of kept records move with one
+    /// copy per group.
     pub(crate) fn retain(&mut self, mut keep: impl FnMut(&Self, usize) -> bool) {
-        let mut kept = 0;
+        let (mut kept, mut run) = (0, 0);
         for index in 0..self.len {
-            if keep(self, index) {
-                if kept != index {
-                    for (group, &stride) in self.groups.iter_mut().zip(self.places.strides()) {
-                        group.copy_within(index * stride..(index + 1) * stride, kept * stride);
-                    }
-                }
-                kept += 1;
-            } else {
+            if !keep(self, index) {
+                self.move_rows(run..index, kept);
+                kept += index - run;
+                run = index + 1;
                 self.release(index);
             }
         }
+        self.move_rows(run..self.len, kept);
+        kept += self.len - run;
         for (group, stride) in self.groups.iter_mut().zip(self.places.strides()) {
             group.truncate(kept * stride);
         }
         self.len = kept;
         self.compact();
+    }
+
+    /// Moves the rows of records `from` to start at record `to` (`to <= from.start`).
+    fn move_rows(&mut self, from: std::ops::Range<usize>, to: usize) {
+        if from.is_empty() || from.start == to {
+            return;
+        }
+        for (group, &stride) in self.groups.iter_mut().zip(self.places.strides()) {
+            group.copy_within(from.start * stride..from.end * stride, to * stride);
+        }
+    }
+
+    /// Compacts leaf `F`'s buffer if more than half of it is dead (after a setter).
+    #[inline(always)]
+    pub(crate) fn compact_leaf<F: Field<R>>(&mut self)
+    where
+        F::Kind: Leaf,
+    {
+        if F::Kind::compact_due(F::table(&self.tables)) {
+            Compact { rows: self }.visit::<F>();
+        }
     }
 
     /// Moves the live part of every buffer that is more than half dead into a fresh one.
@@ -408,7 +503,8 @@ impl<R: Record, P: Places> LeafVisitor<R> for Compact<'_, R, P> {
         F::Kind: Leaf,
     {
         let table = F::table_mut(&mut self.rows.tables);
-        if self.rows.places.place(F::LEAF).repr != Repr::Packed || !F::Kind::compact_due(table) {
+        // The kind's check first: it is a constant `false` for most kinds.
+        if !F::Kind::compact_due(table) || self.rows.places.place(F::LEAF).repr != Repr::Packed {
             return;
         }
         let old = F::Kind::compact_begin(table);

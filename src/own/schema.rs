@@ -107,6 +107,10 @@ pub struct FieldSchema {
     pub intern: Option<InternWidth>,
     /// Whether the field is `#[record(cold)]`: the `hot_cold` layout stores it apart.
     pub cold: bool,
+    /// The narrower integer type the compact layouts keep it as (`#[record(narrow = u16)]`).
+    pub narrow: Option<&'static str>,
+    /// Its group in the `grouped` layout (`#[record(group = "…")]`).
+    pub group: Option<&'static str>,
     /// `size_of` of its Rust type (24 for a `String`, whose text is on the heap besides).
     pub size: usize,
     /// Its size in the `packed` row: the id for an interned string, an (offset, length)

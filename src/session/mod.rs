@@ -392,6 +392,7 @@ pub(crate) fn results(
         python: crate::model::PythonSection::not_run(),
         criterion: Vec::new(),
         record: None,
+        proposal: None,
         extra: Default::default(),
     }
 }

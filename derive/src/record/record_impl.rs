@@ -40,6 +40,17 @@ impl Generator<'_> {
                 }
                 None => quote!(::core::option::Option::None),
             };
+            let narrow = match &f.narrow {
+                Some(n) => {
+                    let n = n.to_string();
+                    quote!(::core::option::Option::Some(#n))
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            let group = match &f.group {
+                Some(g) => quote!(::core::option::Option::Some(#g)),
+                None => quote!(::core::option::Option::None),
+            };
             let nested = if f.is_flatten() {
                 quote!(::core::option::Option::Some(<#ty as ::layoutlab::Record>::SCHEMA))
             } else {
@@ -55,6 +66,8 @@ impl Generator<'_> {
                     element_size: #element_size,
                     intern: #intern,
                     cold: #cold,
+                    narrow: #narrow,
+                    group: #group,
                     size: ::core::mem::size_of::<#ty>(),
                     packed_size: ::core::mem::size_of::<#packed_ty>(),
                     nested: #nested,

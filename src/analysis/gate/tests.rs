@@ -129,6 +129,7 @@ fn results(layouts: Vec<LayoutRun>) -> Results {
         python: PythonSection::not_run(),
         criterion: Vec::new(),
         record: None,
+        proposal: None,
         extra: Default::default(),
     }
 }

@@ -314,6 +314,7 @@ mod tests {
                 workload: "vwap".to_owned(),
                 records: 10,
                 fields: vec![(10, 0), (0, 0), (0, 0)],
+                coaccess: Vec::new(),
             }],
             strings: Vec::new(),
             options: Vec::new(),

@@ -6,6 +6,7 @@ mod guide;
 mod layouts;
 mod memory;
 mod own;
+pub(crate) mod proposal;
 mod sweep;
 pub(crate) mod text;
 mod time;

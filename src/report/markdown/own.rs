@@ -71,6 +71,7 @@ pub(crate) fn render(data: &Results) -> String {
         }
         out.push('\n');
     }
+    super::proposal::section(&mut out, data);
     fields(&mut out, data, record);
     strings(&mut out, data);
     times(&mut out, data, record);

@@ -108,6 +108,29 @@ pub(crate) fn own(results: &Results, name: &str) -> String {
     for sentence in crate::analysis::own::regime_sentences(results) {
         let _ = writeln!(out, "{sentence}");
     }
+    if let Some(p) = &results.proposal {
+        let _ = writeln!(
+            out,
+            "proposed layout: {} (the attributes to paste are in REPORT.md, under Proposed layout)",
+            crate::report::markdown::proposal::headline(p)
+        );
+        if let Some(c) = &p.compiled {
+            let _ = writeln!(
+                out,
+                "compiled `grouped`: {} of `proposed`'s weighted time ({})",
+                crate::format::ratio_range(
+                    c.vs_proposed.median,
+                    c.vs_proposed.low,
+                    c.vs_proposed.high
+                ),
+                if c.kept {
+                    "kept the gain"
+                } else {
+                    "did not keep the gain"
+                }
+            );
+        }
+    }
     outputs(&mut out, results);
     out
 }

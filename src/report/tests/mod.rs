@@ -247,6 +247,7 @@ fn fixture() -> Results {
         },
         criterion: Vec::new(),
         record: None,
+        proposal: None,
         extra: Default::default(),
     }
 }
