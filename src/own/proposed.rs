@@ -41,6 +41,35 @@ pub struct PlanField {
 }
 
 impl Plan {
+    /// The record's fields with the `#[record(…)]` attributes that make the derive generate
+    /// this plan as the compiled `grouped` layout, as Rust to paste.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use layoutlab::Record;
+    /// use layoutlab::own::{Plan, PlanField, PlanGroup};
+    /// use layoutlab::own::rows::Repr;
+    ///
+    /// #[derive(Record, Clone, Debug, PartialEq)]
+    /// pub struct Tick { pub price: f64, pub qty: u64, pub venue: String }
+    ///
+    /// let field = |f: &str, repr| PlanField { field: f.to_owned(), repr };
+    /// let plan = Plan { groups: vec![
+    ///     PlanGroup { name: "hot".into(), fields: vec![
+    ///         field("price", Repr::Packed),
+    ///         field("qty", Repr::Narrow { bytes: 2, signed: false }),
+    ///     ] },
+    ///     PlanGroup { name: "cold".into(), fields: vec![field("venue", Repr::Intern { bytes: 1 })] },
+    /// ] };
+    /// let rust = plan.attributes::<Tick>();
+    /// assert!(rust.contains("#[record(narrow = u16, group = \"hot\")]\npub qty: u64,"));
+    /// assert!(rust.contains("#[record(intern = u8, cold, group = \"cold\")]\npub venue: String,"));
+    /// ```
+    pub fn attributes<R: Record>(&self) -> String {
+        super::attributes::paste(R::SCHEMA, self).1
+    }
+
     /// Every field of `R` in one group, in its packed form: the `packed` layout's row.
     pub fn one_group<R: Record>() -> Plan {
         Plan {

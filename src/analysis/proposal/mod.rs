@@ -4,7 +4,6 @@
 //! fixed layout, that layout is the proposal —, why each decision was taken, and the
 //! attributes that make the derive generate it (`attributes.rs`).
 
-mod attributes;
 pub(crate) mod candidates;
 
 use std::collections::BTreeMap;
@@ -118,7 +117,7 @@ pub(crate) fn conclude(results: &Results, chosen: &Chosen, schema: &Schema) -> P
         .map(|m| figures::store_memory(results, m).bytes);
     let plan = &chosen.candidate.plan;
     let (layout, groups, group_names, fields, attributes, total) = if won {
-        let (fields, attributes) = attributes::paste(schema, plan);
+        let (fields, attributes) = crate::own::paste(schema, plan);
         (
             PROPOSED.to_owned(),
             plan.groups

@@ -1,16 +1,17 @@
-//! The Rust to adopt a proposal: every field of the record with the `#[record(…)]` attribute
-//! that makes the derive generate the proposal as its compiled `grouped` layout — its group,
-//! and the representations the proposal took (`intern`, `narrow`, `cold`) — keeping the
-//! attributes the field has already (`flatten`, `opaque`, a declared `intern`).
+//! The Rust to adopt a plan: every field of the record with the `#[record(…)]` attribute
+//! that makes the derive generate the plan as its compiled `grouped` layout — its group,
+//! and the representations the plan took (`intern`, `narrow`, `cold`) — keeping the
+//! attributes the field has already (`flatten`, `opaque`, a declared `intern`). Fields keep
+//! their declaration order in a group, so the compiled layout is the plan's.
 
 use std::collections::BTreeMap;
 
 use crate::own::rows::Repr;
 use crate::own::{FieldKind, Plan, Schema};
 
-/// Per field, what the proposal decided beyond its group (for `proposal.fields`), and the
+/// Per field, what the plan decided beyond its group (for `proposal.fields`), and the
 /// fields with their attributes, to paste.
-pub(super) fn paste(schema: &Schema, plan: &Plan) -> (BTreeMap<String, String>, String) {
+pub(crate) fn paste(schema: &Schema, plan: &Plan) -> (BTreeMap<String, String>, String) {
     let mut fields = BTreeMap::new();
     let mut out = format!(
         "// {}: every field with its attribute (keep your own visibility and doc comments)\n",
