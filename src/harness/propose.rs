@@ -106,6 +106,15 @@ pub(crate) fn choose<R: Record>(
     source: &RecordSource<R>,
     records: u64,
 ) -> Result<Option<Chosen>> {
+    if R::LEAVES > crate::own::proposed::MAX_LEAVES {
+        eprintln!(
+            "layoutlab: no proposal: `{}` has {} leaf fields, more than a runtime plan holds ({})",
+            R::SCHEMA.name,
+            R::LEAVES,
+            crate::own::proposed::MAX_LEAVES
+        );
+        return Ok(None);
+    }
     let candidates = candidates(section, weights);
     let records = records.min(SCREEN_RECORDS);
     let _pinned = crate::measure::pin::Pinned::here();
