@@ -131,7 +131,7 @@ pub(crate) fn read_csv<R: Record + serde::de::DeserializeOwned>(
             file: path.to_path_buf(),
             line,
         },
-        field,
+        field: field.map(Into::into),
         problem,
     };
     let (file, _) = crate::source::file::open(path, None)?;
