@@ -276,6 +276,7 @@ fn jsonl_gives_every_layout_the_records_the_generator_makes() {
     assert_eq!(got, expected);
     assert_eq!(workload["records"], 300);
     assert_eq!(workload["source"], file.display().to_string());
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn a_bad_jsonl_line_exits_2_naming_its_line_and_field_path() {
@@ -328,6 +329,7 @@ fn a_bad_jsonl_line_exits_2_naming_its_line_and_field_path() {
             empty.display()
         ),
     );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// 8 GiB of zero bytes (a sparse file: no disk) and no line end, read under a 1 GiB limit
@@ -358,6 +360,7 @@ fn a_jsonl_file_without_line_ends_is_refused_in_bounded_memory() {
             file.display()
         ),
     );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn csv_gives_options_as_empty_cells_and_flattened_fields_as_dotted_columns() {
@@ -403,6 +406,7 @@ fn csv_gives_options_as_empty_cells_and_flattened_fields_as_dotted_columns() {
             bad.display()
         ),
     );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn csv_of_a_record_with_a_list_exits_2_and_points_to_jsonl() {
@@ -423,4 +427,5 @@ fn csv_of_a_record_with_a_list_exits_2_and_points_to_jsonl() {
             file.display()
         ),
     );
+    let _ = std::fs::remove_dir_all(&dir);
 }
