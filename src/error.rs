@@ -3,6 +3,7 @@
 //! All of them exit with status 2 and one line on stderr (see [`exit_code`]); anything else
 //! that goes wrong (an I/O failure while writing a report, a crashed child process) exits 1.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -11,7 +12,7 @@ use crate::layouts::CapacityError;
 /// Where in the input a problem is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
-    /// A line of a CSV file (1-based).
+    /// A line of a CSV or JSON Lines file (1-based).
     Line {
         /// The file as given on the command line.
         file: PathBuf,
@@ -36,12 +37,13 @@ impl fmt::Display for Location {
 
 /// A bad row, header or file, with everything needed to find and fix it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{location}: {}{problem}", .field.map(|f| format!("field `{f}`: ")).unwrap_or_default())]
+#[error("{location}: {}{problem}", .field.as_ref().map(|f| format!("field `{f}`: ")).unwrap_or_default())]
 pub struct InputError {
     /// Where the problem is.
     pub location: Location,
-    /// The field at fault, when one is.
-    pub field: Option<&'static str>,
+    /// The field at fault, when one is: its name, or its path in a record with flattened
+    /// records or lists (`place.geo.lat`, `tags[2]`).
+    pub field: Option<Cow<'static, str>>,
     /// What was expected and what was found.
     pub problem: String,
 }
@@ -123,7 +125,7 @@ mod tests {
                 file: "data.csv".into(),
                 line: 7,
             },
-            field: Some("value"),
+            field: Some("value".into()),
             problem: "expected a number, found \"abc\"".into(),
         };
         assert_eq!(

@@ -16,7 +16,7 @@ const SAMPLE: u64 = 1_000;
 /// Refuses `records` generated records when `aos` — the record as declared, in a `Vec`, its
 /// text on the heap — would not fit in the memory available. Every other layout is built
 /// too, one at a time, and most hold more; this is the least any of them needs, so a size it
-/// refuses cannot run. A CSV file holds what it holds: it is not checked.
+/// refuses cannot run. A file holds what it holds: it is not checked.
 pub(crate) fn check<R: Record>(source: &RecordSource<R>, records: u64) -> Result<()> {
     let RecordSource::Generated(_) = source else {
         return Ok(());

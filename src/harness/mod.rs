@@ -126,7 +126,7 @@ impl<R: Record> Harness<R> {
         self
     }
 
-    /// How many records each store holds (default 100 000; at most all of a CSV file).
+    /// How many records each store holds (default 100 000; at most all of a file's).
     pub fn records(mut self, records: u64) -> Self {
         self.records = records;
         self
@@ -146,8 +146,11 @@ impl<R: Record> Harness<R> {
         self
     }
 
-    /// Records read from a CSV file whose header names the record's fields, through serde.
-    /// A bad row stops the run with the file, the line and the field.
+    /// Records read from a CSV file through serde: a header of the record's leaf fields in
+    /// order (a flattened record's as `pos.lat`), one record per row, an empty cell `None` for
+    /// an `Option`. A record with a list, an array or an opaque field does not fit CSV: read it
+    /// with [`Harness::jsonl`]. A bad row stops the run with the file, the line, the field's
+    /// path and what was expected (exit status 2).
     pub fn csv(mut self, path: impl AsRef<Path>) -> Self
     where
         R: serde::de::DeserializeOwned,
@@ -155,6 +158,54 @@ impl<R: Record> Harness<R> {
         self.source = Some(RecordSource::Csv {
             path: path.as_ref().to_path_buf(),
             read: source::read_csv::<R>,
+        });
+        self
+    }
+
+    /// Records read from a JSON Lines file through serde: one JSON object per line, a
+    /// flattened record as a nested object, `null` for `None`, arrays for arrays and lists.
+    /// Blank lines are skipped; a line longer than 1 MiB is an error. A bad line stops the
+    /// run with the file, the line, the field's path (`place.geo.lat`, `tags[2]`) and what
+    /// was expected (exit status 2).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use layoutlab::{Harness, Record, Store, Workload};
+    ///
+    /// #[derive(Record, Clone, Debug, PartialEq, serde::Deserialize)]
+    /// pub struct Pos { pub lat: f64, pub lon: f64 }
+    ///
+    /// #[derive(Record, Clone, Debug, PartialEq, serde::Deserialize)]
+    /// pub struct Ping {
+    ///     pub id: u64,
+    ///     pub rtt_ms: Option<f32>,
+    ///     pub hops: Vec<u32>,
+    ///     #[record(flatten)]
+    ///     pub pos: Pos,
+    /// }
+    ///
+    /// struct MeanLat;
+    /// impl Workload<Ping> for MeanLat {
+    ///     type Output = f64;
+    ///     fn run<S: Store<Ping>>(&self, pings: &mut S) -> f64 {
+    ///         (0..pings.len()).map(|i| pings.pos_lat(i)).sum::<f64>() / pings.len() as f64
+    ///     }
+    /// }
+    ///
+    /// // pings.jsonl: {"id":1,"rtt_ms":null,"hops":[3,9],"pos":{"lat":48.1,"lon":11.6}}
+    /// Harness::<Ping>::new("pings")
+    ///     .jsonl("pings.jsonl")
+    ///     .workload("mean_lat", MeanLat)
+    ///     .run();
+    /// ```
+    pub fn jsonl(mut self, path: impl AsRef<Path>) -> Self
+    where
+        R: serde::de::DeserializeOwned,
+    {
+        self.source = Some(RecordSource::Jsonl {
+            path: path.as_ref().to_path_buf(),
+            read: source::read_jsonl::<R>,
         });
         self
     }
@@ -243,7 +294,8 @@ impl<R: Record> Harness<R> {
             )));
         }
         self.source.as_ref().context(UsageError(
-            "the harness has no records: call .generate(|i| …) or .csv(path)".to_owned(),
+            "the harness has no records: call .generate(|i| …), .csv(path) or .jsonl(path)"
+                .to_owned(),
         ))
     }
 

@@ -64,7 +64,7 @@ impl CsvSource {
                 file: self.path.clone(),
                 line,
             },
-            field,
+            field: field.map(Into::into),
             problem,
         }
     }
