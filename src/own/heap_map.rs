@@ -5,7 +5,7 @@
 //! table, one key string per field and its text values, and every field access is a hash
 //! of the field's name and a lookup. A flattened record is a map of its own inside the
 //! record's (a dict in a dict); an `Option`'s `None` is a null value; an array, a list or
-//! an opaque value is one boxed object of its own type. Maps are hashed with [`FixedState`] (std's
+//! an opaque value is one boxed object of its own type. Maps are hashed with [`FixedState`](crate::hash::FixedState) (std's
 //! SipHash-1-3 with fixed seeds) like the built-in `heap_map`, so counts repeat exactly.
 
 use std::fmt;

@@ -167,8 +167,8 @@ pub struct LeafSchema {
 pub struct Schema {
     /// The record type's name.
     pub name: &'static str,
-    /// Its fields, in declaration order; a field's index here is the index
-    /// [`Record::visit_strings`](crate::Record::visit_strings) reports.
+    /// Its fields, in declaration order (a flattened record's fields are in its own
+    /// schema, [`FieldSchema::nested`]; [`Schema::leaves`] lists every leaf).
     pub fields: &'static [FieldSchema],
     /// Whether the struct is `#[repr(C)]` (its field order is then the one in memory).
     pub repr_c: bool,
