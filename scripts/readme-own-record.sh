@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Follows the README's "Your own record" word for word in a fresh crate outside this
 # repository: `cargo new`, the README's Cargo.toml lines (with the path pointed at this
-# checkout) and its bench file, then `cargo bench` at a small size. Fails if the blocks do
+# checkout) and its two bench files (the second reads examples/readings.jsonl of this
+# checkout), then `cargo bench` of each at a small size. Fails if the blocks do
 # not build, the run fails, or no report is written.
 #
 # Usage: scripts/readme-own-record.sh [extra bench args…]   (default: --records 2000 --rounds 2)
@@ -26,17 +27,23 @@ ln -s "$repo" "$work/layoutlab"
 cd mycrate
 block Cargo.toml >> Cargo.toml
 mkdir -p benches
-block benches/trades.rs > benches/trades.rs
-[ -s benches/trades.rs ] || { echo "no bench file block in README.md" >&2; exit 1; }
+for bench in trades readings; do
+  block "benches/$bench.rs" > "benches/$bench.rs"
+  [ -s "benches/$bench.rs" ] || { echo "no benches/$bench.rs block in README.md" >&2; exit 1; }
+done
 
 # Share the repository's build of layoutlab and its dependencies.
 export CARGO_TARGET_DIR="$repo/target"
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(--records 2000 --rounds 2)
-cargo bench --quiet --bench trades -- "${args[@]}" | tee "$work/out.txt"
-report="$CARGO_TARGET_DIR/layoutlab/trades/REPORT.md"
-test -s "$report" || { echo "no report at $report" >&2; exit 1; }
-grep -q "report: " "$work/out.txt"
-# And the quick check cargo test runs on a bench file.
-cargo test --quiet --benches 2>&1 | grep -q "test run (no --bench)"
-echo "README's own-record bench file: built and ran in a fresh crate; report at $report"
+for bench in trades readings; do
+  cargo bench --quiet --bench "$bench" -- "${args[@]}" | tee "$work/out-$bench.txt"
+  report="$CARGO_TARGET_DIR/layoutlab/$bench/REPORT.md"
+  test -s "$report" || { echo "no report at $report" >&2; exit 1; }
+  grep -q "report: " "$work/out-$bench.txt"
+  # Every layout gave the same outputs, the proposal included.
+  grep -q "outputs: the same on all" "$work/out-$bench.txt"
+  echo "README's benches/$bench.rs: built and ran in a fresh crate; report at $report"
+done
+# And the quick check cargo test runs on each bench file.
+test "$(cargo test --quiet --benches 2>&1 | grep -c "test run (no --bench)")" -eq 2

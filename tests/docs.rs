@@ -23,8 +23,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The most lines the README may have.
-const README_MAX_LINES: usize = 300;
+/// The most lines the README may have: short, with its two complete bench files (the second,
+/// with every field kind, added 20 lines).
+const README_MAX_LINES: usize = 320;
 
 /// Code-block languages whose lines are commands a reader would type (or CI would run).
 const COMMAND_BLOCKS: &[&str] = &["", "sh", "bash", "shell", "console", "yaml", "yml"];
