@@ -13,7 +13,10 @@ use serde::Deserialize;
 layoutlab::global_allocator!();
 
 #[derive(Record, Clone, Debug, PartialEq, Deserialize)]
-pub struct Geo { pub lat: f64, pub lon: f64 }
+pub struct Geo {
+    pub lat: f64,
+    pub lon: f64,
+}
 
 #[derive(Record, Clone, Debug, PartialEq, Deserialize)]
 pub struct Reading {
@@ -44,7 +47,12 @@ struct Energy;
 impl Workload<Reading> for Energy {
     type Output = u64;
     fn run<S: Store<Reading>>(&self, r: &mut S) -> u64 {
-        let energy = |i| r.samples(i).iter().map(|&s| u64::from(s).pow(2)).sum::<u64>();
+        let energy = |i| {
+            r.samples(i)
+                .iter()
+                .map(|&s| u64::from(s).pow(2))
+                .sum::<u64>()
+        };
         (0..r.len()).map(energy).sum()
     }
 }
