@@ -73,16 +73,20 @@ pub(crate) fn page(markdown: &str, charts: &[(&str, Option<String>)]) -> String 
 
 /// The answer the page opens with, as Markdown: under `## The answer`, one item per profile
 /// of the report's `## Decision guide` — its `###` heading and the bold verdict beneath it,
-/// word for word. Empty when the report has no decision guide (a merged report) or no
-/// profile in it has a verdict.
+/// word for word — and the proposed layout's bold line, for a record of one's own. Empty
+/// when the report has no decision guide (a merged report) or no profile in it has a
+/// verdict.
 fn answer(markdown: &str) -> String {
     let mut items = Vec::new();
     let mut in_guide = false;
     let mut profile = None;
+    let mut proposal = None;
     for line in markdown.lines() {
         if let Some(heading) = line.strip_prefix("## ") {
             in_guide = heading == "Decision guide";
-            profile = None;
+            profile = (heading == "Proposed layout").then_some("Proposed layout");
+        } else if profile == Some("Proposed layout") && line.starts_with("**Proposal:") {
+            proposal = line.strip_prefix("**").and_then(|l| l.strip_suffix("**"));
         } else if !in_guide {
         } else if let Some(heading) = line.strip_prefix("### ") {
             profile = Some(heading);
@@ -94,6 +98,9 @@ fn answer(markdown: &str) -> String {
     }
     if items.is_empty() {
         return String::new();
+    }
+    if let Some(proposal) = proposal {
+        items.push(format!("- **Proposed layout**: {proposal}"));
     }
     format!(
         "## The answer\n\nThe decision guide's recommendation for each workload profile; the \
