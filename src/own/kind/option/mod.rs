@@ -4,8 +4,11 @@
 //!
 //! - `soa` and `aosoa`, Arrow's way: a validity bitmap beside the values, one bit per
 //!   record ([`Bitmap`]; one byte per `aosoa` block of 8), and the values column as for the
-//!   inner type, a blank value under every `None`. An `Option<f64>` costs 8 bytes and one
-//!   bit a record, not the 16 of `Option<f64>` itself.
+//!   inner type, a blank value under every `None`. An `Option<f64>` costs `soa` 8 bytes and
+//!   one bit a record (the bitmap in whole `u64` words), not the 16 of `Option<f64>` itself.
+//!   An `aosoa` block's validity byte is padded to the alignment of the lanes beside it, so
+//!   there an `Option<f64>` costs 9 bytes a record (72 a block), as `packed`'s does
+//!   (pinned by `tests/heap_own_kinds.rs`).
 //! - `packed`: in a niche of the packed form where the type has one (`bool`: 2, `char`: a
 //!   code above `char::MAX`, an enum of fewer than 256 variants: code 255, a text span:
 //!   offset `u32::MAX`), else behind a presence byte ([`Present`]: an `Option<f64>` is 9
