@@ -36,6 +36,8 @@
 //!   `u32` offsets, a record's end the next one's start) and `handwritten_spans` over the
 //!   derive's own representation (an `(offset, len)` pair per record), both into one
 //!   `Vec<u32>` of values. `aos` in both groups is the user's struct in a `Vec`, for scale.
+//!   The record, its data and these loops are in `common/kinds.rs`, which
+//!   `examples/kind_scans.rs` times too, as the best of many turns.
 //!
 //! The stores are built once per size (untimed) for the scans; every result goes through
 //! [`black_box`], and every implementation's result is checked against the hand-written
@@ -46,6 +48,8 @@
 
 #[allow(dead_code)]
 mod common;
+#[path = "common/kinds.rs"]
+mod kinds;
 
 use std::hint::black_box;
 
@@ -179,77 +183,6 @@ pub struct Small {
 
 big_record!(#[derive(Record, Clone, Debug, PartialEq)]);
 
-/// A record with an optional number and a list (issue 18's kinds), beside an id.
-#[derive(Record, Clone, Debug, PartialEq)]
-pub struct Sample {
-    pub id: u64,
-    pub score: Option<f64>,
-    pub tags: Vec<u32>,
-}
-
-/// One record in eight has no score, at random; lists are 0 to 8 long (4 on average).
-fn samples(records: u64) -> Vec<Sample> {
-    let mut rng = fastrand::Rng::with_seed(18);
-    (0..records)
-        .map(|id| Sample {
-            id,
-            score: (rng.u8(..8) != 0).then(|| rng.f64() * 100.0),
-            tags: (0..rng.usize(0..=8)).map(|_| rng.u32(..1 << 20)).collect(),
-        })
-        .collect()
-}
-
-/// An `Option<f64>` column by hand, as Arrow keeps it: validity bits, 64 to a word, and the
-/// values with a blank under every `None`.
-struct BitmapColumn {
-    words: Vec<u64>,
-    values: Vec<f64>,
-}
-
-impl BitmapColumn {
-    fn new(scores: impl Iterator<Item = Option<f64>>) -> Self {
-        let mut column = BitmapColumn {
-            words: Vec::new(),
-            values: Vec::new(),
-        };
-        for (i, score) in scores.enumerate() {
-            if i % 64 == 0 {
-                column.words.push(0);
-            }
-            if score.is_some() {
-                column.words[i / 64] |= 1 << (i % 64);
-            }
-            column.values.push(score.unwrap_or_default());
-        }
-        column
-    }
-}
-
-/// A `Vec<u32>` column by hand: Arrow's List (`n + 1` offsets), the derive's spans
-/// (`(offset, len)` per record), and the one values buffer both point into.
-struct ListColumn {
-    offsets: Vec<u32>,
-    spans: Vec<(u32, u32)>,
-    values: Vec<u32>,
-}
-
-impl ListColumn {
-    fn new<'a>(lists: impl Iterator<Item = &'a [u32]>) -> Self {
-        let mut column = ListColumn {
-            offsets: vec![0],
-            spans: Vec::new(),
-            values: Vec::new(),
-        };
-        for list in lists {
-            let offset = column.values.len() as u32;
-            column.values.extend_from_slice(list);
-            column.spans.push((offset, list.len() as u32));
-            column.offsets.push(column.values.len() as u32);
-        }
-        column
-    }
-}
-
 fn trades(records: u64) -> Vec<Trade> {
     let mut rng = fastrand::Rng::with_seed(42);
     (0..records)
@@ -324,84 +257,6 @@ fn big<S: Store<Big>>(bigs: &S) -> f64 {
     let mut sum = 0.0;
     for i in 0..bigs.len() {
         sum += bigs.pos_x(i) + bigs.vel_x(i) * 0.1;
-    }
-    sum
-}
-
-#[inline(never)]
-fn scan_option<S: Store<Sample>>(samples: &S) -> (f64, u64) {
-    let (mut sum, mut none) = (0.0, 0);
-    for i in 0..samples.len() {
-        match samples.score(i) {
-            Some(score) => sum += score,
-            None => none += 1,
-        }
-    }
-    (sum, none)
-}
-
-#[inline(never)]
-fn scan_list<S: Store<Sample>>(samples: &S) -> u64 {
-    let mut sum = 0;
-    for i in 0..samples.len() {
-        for &tag in samples.tags(i) {
-            sum += u64::from(tag);
-        }
-    }
-    sum
-}
-
-/// The `Option` scan by hand, record by record: bit `i % 64` of word `i / 64`.
-#[inline(never)]
-fn sum_bitmap(words: &[u64], values: &[f64]) -> (f64, u64) {
-    let (mut sum, mut none) = (0.0, 0);
-    for (i, value) in values.iter().enumerate() {
-        if words[i / 64] >> (i % 64) & 1 != 0 {
-            sum += value;
-        } else {
-            none += 1;
-        }
-    }
-    (sum, none)
-}
-
-/// The `Option` scan by hand, a word of validity bits at a time over the 64 values it covers.
-#[inline(never)]
-fn sum_words(words: &[u64], values: &[f64]) -> (f64, u64) {
-    let (mut sum, mut none) = (0.0, 0);
-    for (word, values) in words.iter().zip(values.chunks(64)) {
-        for (bit, value) in values.iter().enumerate() {
-            if word >> bit & 1 != 0 {
-                sum += value;
-            } else {
-                none += 1;
-            }
-        }
-    }
-    (sum, none)
-}
-
-/// The list scan by hand over Arrow's List: record `i` is `values[offsets[i]..offsets[i + 1]]`.
-#[inline(never)]
-fn sum_offsets(offsets: &[u32], values: &[u32]) -> u64 {
-    let mut sum = 0;
-    for ends in offsets.windows(2) {
-        for &tag in &values[ends[0] as usize..ends[1] as usize] {
-            sum += u64::from(tag);
-        }
-    }
-    sum
-}
-
-/// The list scan by hand over spans: record `i` is `len` values from `offset`.
-#[inline(never)]
-fn sum_spans(spans: &[(u32, u32)], values: &[u32]) -> u64 {
-    let mut sum = 0;
-    for &(offset, len) in spans {
-        let start = offset as usize;
-        for &tag in &values[start..start + len as usize] {
-            sum += u64::from(tag);
-        }
     }
     sum
 }
@@ -802,20 +657,18 @@ fn big_record(c: &mut Criterion) {
     group.finish();
 }
 
-fn kinds(c: &mut Criterion) {
+fn kind_scans(c: &mut Criterion) {
+    use kinds::{scan_list, scan_option, sum_bitmap, sum_offsets, sum_spans, sum_words, Scans};
+
     let mut option = c.benchmark_group("scan_option");
-    let mut sizes = Vec::new();
-    for &records in common::sizes() {
-        let rows = samples(records);
-        let bitmap = BitmapColumn::new(rows.iter().map(|s| s.score));
-        let lists = ListColumn::new(rows.iter().map(|s| &s.tags[..]));
-        let soa = Soa::<Sample>::from_records(rows.iter().cloned()).unwrap();
-        let aos = Aos::<Sample>::from_records(rows).unwrap();
-        sizes.push((records, bitmap, lists, soa, aos));
-    }
-    for (records, bitmap, _, soa, aos) in &sizes {
+    let sizes: Vec<(u64, Scans)> = common::sizes()
+        .iter()
+        .map(|&records| (records, Scans::new(records)))
+        .collect();
+    for (records, s) in &sizes {
         let records = *records;
         common::configure(&mut option, records);
+        let (bitmap, soa, aos) = (&s.bitmap, &s.soa, &s.aos);
         let expected = sum_bitmap(&bitmap.words, &bitmap.values);
         let g = &mut option;
         bench(g, "soa", records, expected, || scan_option(black_box(soa)));
@@ -832,9 +685,10 @@ fn kinds(c: &mut Criterion) {
     option.finish();
 
     let mut list = c.benchmark_group("scan_list");
-    for (records, _, lists, soa, aos) in &sizes {
+    for (records, s) in &sizes {
         let records = *records;
         common::configure(&mut list, records);
+        let (lists, soa, aos) = (&s.lists, &s.soa, &s.aos);
         let expected = sum_offsets(&lists.offsets, &lists.values);
         let g = &mut list;
         bench(g, "soa", records, expected, || scan_list(black_box(soa)));
@@ -854,6 +708,6 @@ fn kinds(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = common::criterion();
-    targets = scans, push, big_record, kinds
+    targets = scans, push, big_record, kind_scans
 }
 criterion_main!(benches);
