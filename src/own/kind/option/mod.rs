@@ -93,9 +93,9 @@ impl<T: Scalar> Optional for T {
     /// The value is read whatever the bit (a `None` keeps a blank under it), and that read's
     /// bounds check is the only one: the column holds a value per bit, so the bit needs no
     /// check of its own. A scan is then one check, one word and one branch per record, on the
-    /// bit, as a loop by hand is; reading the bit first and the value under it made LLVM
-    /// branch twice per record on the bit, and the two checks were 1.6–2.7× the loop by hand
-    /// (`benches/README.md`).
+    /// bit, as a loop by hand is. The default (the bit under checks of its own, the value
+    /// under the bit) made three checks and two branches on the bit a record: 2.0–2.2× the
+    /// loop by hand in cache (`benches/README.md`).
     #[inline(always)]
     fn col_get_opt<'a>(col: &'a OptColumn<Vec<T>>, i: usize, _: &'a ()) -> Option<T> {
         let value = col.values[i];
