@@ -24,15 +24,32 @@
 //!   fields and, until it takes arrays, the 18 words as 18 `u64` fields (the same bytes);
 //!   `soa_derive_tuples` is the peer's record exactly as its bench declares it, the triples
 //!   as tuple columns and `data` as an array.
+//! - `scan_option/…/records`: the sum of the `Some` values of an `Option<f64>` field and the
+//!   count of its `None`s (one record in eight, at random). `soa` keeps it as Arrow does, a
+//!   validity bitmap beside the values; by hand over a `Vec<u64>` of validity words and a
+//!   `Vec<f64>` of values, `handwritten_bitmap` is the same loop (record by record, bit `i`
+//!   of word `i / 64`) and `handwritten_words` a word at a time over the 64 values it covers,
+//!   which no loop of per-record getters can be;
+//! - `scan_list/…/records`: the sum of every element of a `Vec<u32>` field (lengths uniform
+//!   in 0..=8, a ninth of them empty). `soa` keeps a span per record into one values buffer
+//!   (Arrow's ListView); `handwritten_offsets` is the loop by hand over Arrow's List (`n + 1`
+//!   `u32` offsets, a record's end the next one's start) and `handwritten_spans` over the
+//!   derive's own representation (an `(offset, len)` pair per record), both into one
+//!   `Vec<u32>` of values. `aos` in both groups is the user's struct in a `Vec`, for scale.
+//!   The record, its data and these loops are in `common/kinds.rs`, which
+//!   `examples/kind_scans.rs` times too, as the best of many turns.
 //!
 //! The stores are built once per size (untimed) for the scans; every result goes through
 //! [`black_box`], and every implementation's result is checked against the hand-written
 //! one's, bit for bit, before anything is timed. The requirements: the derived layouts
-//! within 1.2× of hand-written and within 1.1× of the peers on every scan (figures in
+//! within 1.2× of hand-written and within 1.1× of the peers on every scan, and the derived
+//! `soa` scans of an `Option` and of a list within 1.2× of the loops by hand (figures in
 //! `benches/README.md`).
 
 #[allow(dead_code)]
 mod common;
+#[path = "common/kinds.rs"]
+mod kinds;
 
 use std::hint::black_box;
 
@@ -307,17 +324,41 @@ fn big_records(bigs: &[Big]) -> f64 {
     sum
 }
 
+/// A loop's result as bits, so that results compare bit for bit (an `f64` by its bits:
+/// `-0.0` against `0.0`, or one more rounding, is a difference).
+trait Bits: Copy {
+    fn bits(self) -> [u64; 2];
+}
+
+impl Bits for f64 {
+    fn bits(self) -> [u64; 2] {
+        [self.to_bits(), 0]
+    }
+}
+
+impl Bits for u64 {
+    fn bits(self) -> [u64; 2] {
+        [self, 0]
+    }
+}
+
+impl Bits for (f64, u64) {
+    fn bits(self) -> [u64; 2] {
+        [self.0.to_bits(), self.1]
+    }
+}
+
 /// Times `run` as `name` after checking that it gives `expected`, bit for bit.
-fn bench(
+fn bench<T: Bits>(
     group: &mut BenchmarkGroup<'_, WallTime>,
     name: &str,
     records: u64,
-    expected: f64,
-    run: impl Fn() -> f64,
+    expected: T,
+    run: impl Fn() -> T,
 ) {
     assert_eq!(
-        run().to_bits(),
-        expected.to_bits(),
+        run().bits(),
+        expected.bits(),
         "{name} at {records} records disagrees with the hand-written loop"
     );
     group.bench_function(BenchmarkId::new(name, records), |b| {
@@ -616,9 +657,57 @@ fn big_record(c: &mut Criterion) {
     group.finish();
 }
 
+fn kind_scans(c: &mut Criterion) {
+    use kinds::{scan_list, scan_option, sum_bitmap, sum_offsets, sum_spans, sum_words, Scans};
+
+    let mut option = c.benchmark_group("scan_option");
+    let sizes: Vec<(u64, Scans)> = common::sizes()
+        .iter()
+        .map(|&records| (records, Scans::new(records)))
+        .collect();
+    for (records, s) in &sizes {
+        let records = *records;
+        common::configure(&mut option, records);
+        let (bitmap, soa, aos) = (&s.bitmap, &s.soa, &s.aos);
+        let expected = sum_bitmap(&bitmap.words, &bitmap.values);
+        let g = &mut option;
+        bench(g, "soa", records, expected, || scan_option(black_box(soa)));
+        bench(g, "aos", records, expected, || scan_option(black_box(aos)));
+        bench(g, "handwritten_bitmap", records, expected, || {
+            let b = black_box(bitmap);
+            sum_bitmap(&b.words, &b.values)
+        });
+        bench(g, "handwritten_words", records, expected, || {
+            let b = black_box(bitmap);
+            sum_words(&b.words, &b.values)
+        });
+    }
+    option.finish();
+
+    let mut list = c.benchmark_group("scan_list");
+    for (records, s) in &sizes {
+        let records = *records;
+        common::configure(&mut list, records);
+        let (lists, soa, aos) = (&s.lists, &s.soa, &s.aos);
+        let expected = sum_offsets(&lists.offsets, &lists.values);
+        let g = &mut list;
+        bench(g, "soa", records, expected, || scan_list(black_box(soa)));
+        bench(g, "aos", records, expected, || scan_list(black_box(aos)));
+        bench(g, "handwritten_offsets", records, expected, || {
+            let l = black_box(lists);
+            sum_offsets(&l.offsets, &l.values)
+        });
+        bench(g, "handwritten_spans", records, expected, || {
+            let l = black_box(lists);
+            sum_spans(&l.spans, &l.values)
+        });
+    }
+    list.finish();
+}
+
 criterion_group! {
     name = benches;
     config = common::criterion();
-    targets = scans, push, big_record
+    targets = scans, push, big_record, kind_scans
 }
 criterion_main!(benches);

@@ -1,9 +1,9 @@
-//! The derived `arena` layout holds raw pointers into its own bump arena (the only `unsafe`
-//! in `src/own/`). These tests walk every unsafe path — push across many chunks, reading
-//! rows and their strings (getters, rows in `retain`, `get`), setters that replace strings,
-//! retain, moving the store, counting over it, dropping it — and CI runs this file under
-//! valgrind memcheck (`scripts/valgrind-unsafe.sh`), which would flag any invalid read or
-//! write.
+//! The derived `arena` layout holds raw pointers into its own bump arena (the `unsafe` of
+//! `src/own/` besides the `Option` kind's bitmap reads, `tests/unsafe_own_option.rs`). These
+//! tests walk every unsafe path — push across many chunks, reading rows and their strings
+//! (getters, rows in `retain`, `get`), setters that replace strings, retain, moving the
+//! store, counting over it, dropping it — and CI runs this file under valgrind memcheck
+//! (`scripts/valgrind-unsafe.sh`), which would flag any invalid read or write.
 
 mod own_common;
 

@@ -6,8 +6,9 @@
 //! 8 values (SIMD-friendly, like `soa`), while one record's fields stay within one block
 //! (a few cache lines apart, like `aos`), and the whole store is one allocation. Interned
 //! strings are ids, as in the other compact layouts; other strings are `String` lanes; an
-//! `Option` adds a validity byte per block (a bit per lane); a list's lanes are spans into
-//! one values buffer per field.
+//! `Option` adds a validity byte per block (a bit per lane; padded to the alignment of its
+//! values, so 8 bytes a block beside 8-byte values); a list's lanes are spans into one
+//! values buffer per field.
 
 use crate::inspect::TypeInfo;
 use crate::own::kind::{Field, Kind, Leaf, LeafSink, LeafVisitor, Part, Ref, Val, LANES};

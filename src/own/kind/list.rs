@@ -7,9 +7,11 @@
 //! change a list's length in amortised O(1): the new elements go to the end of the buffer
 //! and the old ones are dead, where List's offsets would shift every later record. A
 //! `Vec<u32>` of average length k costs these layouts 4k bytes plus the 8-byte span a
-//! record, never a 24-byte `Vec` and a heap block of its own. Dead elements (from `retain`
-//! and from setters) are counted; once they are more than half the buffer the store moves
-//! the live ones into a fresh buffer, so the waste stays bounded.
+//! record, never a 24-byte `Vec` and a heap block of its own; the buffer grows as a `Vec`
+//! does, by doubling, so its capacity is up to twice the elements (the stores cannot reserve
+//! it: a size hint counts records, not elements). Dead elements (from `retain` and from
+//! setters) are counted; once they are more than half the buffer the store moves the live
+//! ones into a fresh buffer, so the waste stays bounded.
 //!
 //! `aos`, `boxed` and `hot_cold` keep the `Vec` itself (a heap block per record); `arena`
 //! copies the elements into its bump arena; `heap_map` holds the `Vec` as one object.

@@ -36,7 +36,8 @@ impl<P: Copy + Default + Debug> Debug for Present<P> {
     }
 }
 
-/// One validity bit per record, 64 to a word (Arrow's validity buffer).
+/// One validity bit per record, 64 to a word (Arrow's validity buffer). `words` always holds
+/// `len.div_ceil(64)` words, which `get_unchecked` relies on.
 #[derive(Clone, Default)]
 pub struct Bitmap {
     words: Vec<u64>,
@@ -45,10 +46,32 @@ pub struct Bitmap {
 
 impl Bitmap {
     /// Bit `i`.
+    ///
+    /// # Panics
+    ///
+    /// If `i >= self.len()`.
     #[inline(always)]
     pub fn get(&self, i: usize) -> bool {
-        assert!(i < self.len, "bit {i} of {}", self.len);
-        self.words[i / 64] >> (i % 64) & 1 != 0
+        if i >= self.len {
+            out_of_range(i, self.len);
+        }
+        // SAFETY: `i < self.len`, checked just above.
+        unsafe { self.get_unchecked(i) }
+    }
+
+    /// Bit `i`, without a check.
+    ///
+    /// # Safety
+    ///
+    /// `i < self.len()`.
+    #[inline(always)]
+    pub(super) unsafe fn get_unchecked(&self, i: usize) -> bool {
+        debug_assert!(i < self.len, "bit {i} of {}", self.len);
+        // SAFETY: `words` holds `len.div_ceil(64)` words (`push` adds one as `len` passes a
+        // multiple of 64, `truncate` cuts to that count, nothing else changes either), and
+        // the caller guarantees `i < len`, so `i / 64 < words.len()`.
+        let word = unsafe { *self.words.get_unchecked(i / 64) };
+        word >> (i % 64) & 1 != 0
     }
 
     /// Sets bit `i`.
@@ -98,6 +121,16 @@ impl Bitmap {
     }
 }
 
+/// The panic of an index past the end, out of line and taking its figures by value, so that
+/// the check in a loop is one compare and a branch never taken (`assert!`'s message borrows
+/// the index, which kept it in memory every iteration).
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn out_of_range(i: usize, len: usize) -> ! {
+    panic!("bit {i} of {len}")
+}
+
 impl Debug for Bitmap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ones = self
@@ -109,13 +142,14 @@ impl Debug for Bitmap {
     }
 }
 
-/// A `soa` column of an `Option`: the validity bits and the inner type's column.
+/// A `soa` column of an `Option`: the validity bits and the inner type's column, equally
+/// long (every method of the `Option` kind keeps them so; a scalar's getter relies on it).
 #[derive(Debug, Default)]
 pub struct OptColumn<C> {
     /// Whether each record's value is `Some`.
-    pub valid: Bitmap,
+    pub(super) valid: Bitmap,
     /// The values; a blank one under every `None`.
-    pub values: C,
+    pub(super) values: C,
 }
 
 /// An `aosoa` block's lanes of an `Option`: a validity byte (one bit per lane) and the
