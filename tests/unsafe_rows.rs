@@ -97,7 +97,13 @@ fn grouped_proposed_and_arena_read_what_was_written() {
                 name: "x".to_owned(),
                 fields: vec![
                     field("pos", Repr::Packed),
-                    field("id", Repr::Narrow { bytes: 4, signed: false }),
+                    field(
+                        "id",
+                        Repr::Narrow {
+                            bytes: 4,
+                            signed: false,
+                        },
+                    ),
                     field("name", Repr::Intern { bytes: 4 }),
                 ],
             },

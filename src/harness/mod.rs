@@ -106,26 +106,6 @@ impl<R: Record> Harness<R> {
         }
     }
 
-    /// How much workload `name` counts in the proposal's objective: its time per record is
-    /// multiplied by `weight` in the total (default 1 for every workload; 0 leaves it out).
-    pub fn workload_weight(mut self, name: &str, weight: f64) -> Self {
-        self.proposing.weights.push((name.to_owned(), weight));
-        self
-    }
-
-    /// What the proposal minimises: [`Optimize::Time`] (the default), [`Optimize::Bytes`],
-    /// or [`Optimize::Both`].
-    pub fn optimize(mut self, optimize: Optimize) -> Self {
-        self.proposing.optimize = optimize;
-        self
-    }
-
-    /// Whether to propose a layout (default: yes, under `cargo bench`).
-    pub fn propose(mut self, propose: bool) -> Self {
-        self.proposing.enabled = propose;
-        self
-    }
-
     /// How many records each store holds (default 100 000; at most all of a file's).
     pub fn records(mut self, records: u64) -> Self {
         self.records = records;

@@ -16,6 +16,28 @@ use crate::model::{RecordSection, Screened};
 use crate::own::rows::Repr;
 use crate::own::Record;
 
+impl<R: Record> super::Harness<R> {
+    /// How much workload `name` counts in the proposal's objective: its time per record is
+    /// multiplied by `weight` in the total (default 1 for every workload; 0 leaves it out).
+    pub fn workload_weight(mut self, name: &str, weight: f64) -> Self {
+        self.proposing.weights.push((name.to_owned(), weight));
+        self
+    }
+
+    /// What the proposal minimises: [`Optimize::Time`] (the default), [`Optimize::Bytes`],
+    /// or [`Optimize::Both`].
+    pub fn optimize(mut self, optimize: Optimize) -> Self {
+        self.proposing.optimize = optimize;
+        self
+    }
+
+    /// Whether to propose a layout (default: yes, under `cargo bench`).
+    pub fn propose(mut self, propose: bool) -> Self {
+        self.proposing.enabled = propose;
+        self
+    }
+}
+
 /// Records of the screening stores (the rounds use every record).
 const SCREEN_RECORDS: u64 = 250_000;
 

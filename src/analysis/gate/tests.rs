@@ -1,5 +1,4 @@
-//! The gate's judgement of each kind of figure (heap, costs per span, time on intervals),
-//! of missing and failed layouts, and the exact lines and summaries it prints.
+//! The gate's judgement of each kind of figure, of missing and failed layouts, and its lines.
 
 use super::outcome::pair_decimals;
 use super::*;

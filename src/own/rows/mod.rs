@@ -6,187 +6,19 @@
 //! plan when it is built, and may also keep an integer narrower than its type or intern a
 //! plain `String` itself. Both are [`Rows`] with their own [`Places`].
 //!
-//! A row is bytes, so a leaf is read with an unaligned load of its packed type: the `unsafe`
-//! of this file, two functions with their `SAFETY` arguments, walked under valgrind by
-//! `tests/unsafe_rows.rs`.
+//! A row is bytes, so a leaf is read with an unaligned load of its packed type (`bytes.rs`,
+//! and the fast paths of `Rows::read` and `Rows::write`, each `unsafe` with its `SAFETY`
+//! argument, walked under valgrind by `tests/unsafe_rows.rs`); `place.rs` says where each
+//! leaf is.
 
-use std::mem::size_of;
+mod bytes;
+mod place;
 
-use serde::{Deserialize, Serialize};
-
+use self::bytes::{fits, read_int, read_raw, write_int, write_raw};
+pub use self::place::{packed_offsets, place_units, Place, Places, Repr, Unit, MAX_GROUPS};
 use crate::intern::{Full, Interner};
 use crate::own::kind::{Field, Kind, Leaf, LeafSink, LeafVisitor, Overflow, Ref, Val};
 use crate::own::{Record, StoreError};
-
-/// How a leaf is held in its row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "as")]
-pub enum Repr {
-    /// Its packed form (the `packed` layout's).
-    Packed,
-    /// An integer in fewer bytes than its type (two's complement, sign-extended when
-    /// `signed`); a value that does not fit is an error naming the field.
-    Narrow {
-        /// Bytes kept.
-        bytes: u8,
-        /// Whether the type is signed.
-        signed: bool,
-    },
-    /// A plain `String` as an id of `bytes` bytes into an intern table the store keeps.
-    Intern {
-        /// The id's bytes.
-        bytes: u8,
-    },
-}
-
-/// Where one leaf is: its group, its byte offset in the group's row, and how it is held.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Place {
-    /// The group.
-    pub group: usize,
-    /// Bytes from the start of the row.
-    pub offset: usize,
-    /// How it is held.
-    pub repr: Repr,
-}
-
-/// One top-level field of a record as a grouped layout places it: its group, its bytes in
-/// the row, and the offsets of its leaves within them (`[0]` for a field that is a leaf).
-#[derive(Debug, Clone, Copy)]
-pub struct Unit {
-    /// The group.
-    pub group: usize,
-    /// Its bytes in the row.
-    pub size: usize,
-    /// Each leaf's offset within the field's bytes.
-    pub leaves: &'static [usize],
-}
-
-/// The places of `N` leaves and the strides of `G` groups, the units laid one after another
-/// in each group in the order given (what the derive computes at compile time).
-pub const fn place_units<const N: usize, const G: usize>(
-    units: &[Unit],
-) -> ([Place; N], [usize; G]) {
-    let mut places = [Place {
-        group: 0,
-        offset: 0,
-        repr: Repr::Packed,
-    }; N];
-    let mut strides = [0usize; G];
-    let (mut u, mut k) = (0, 0);
-    while u < units.len() {
-        let unit = units[u];
-        let mut m = 0;
-        while m < unit.leaves.len() {
-            places[k] = Place {
-                group: unit.group,
-                offset: strides[unit.group] + unit.leaves[m],
-                repr: Repr::Packed,
-            };
-            k += 1;
-            m += 1;
-        }
-        strides[unit.group] += unit.size;
-        u += 1;
-    }
-    (places, strides)
-}
-
-/// The offsets of `N` leaves in a record's `packed` row: its fields one after another.
-pub const fn packed_offsets<const N: usize>(units: &[Unit]) -> [usize; N] {
-    let (places, _) = place_units::<N, 1>(units);
-    let mut out = [0usize; N];
-    let mut k = 0;
-    while k < N {
-        out[k] = places[k].offset;
-        k += 1;
-    }
-    out
-}
-
-/// The most groups a grouped layout has: the rows' vectors sit in the store itself, so that
-/// a scan's loads of where a group is are loop-invariant loads the compiler hoists.
-pub const MAX_GROUPS: usize = 32;
-
-/// Where a grouped layout keeps each leaf.
-pub trait Places {
-    /// The place of leaf `leaf`.
-    fn place(&self, leaf: usize) -> Place;
-    /// The bytes of one row of each group.
-    fn strides(&self) -> &[usize];
-}
-
-/// Reads a `T` at `start` of `row`.
-///
-/// # Panics
-///
-/// If the bytes run past the row.
-#[inline(always)]
-fn read_raw<T: Copy>(row: &[u8], start: usize) -> T {
-    let bytes = &row[start..start + size_of::<T>()];
-    // SAFETY: `bytes` is in bounds (the slice above checks) and holds `size_of::<T>()`
-    // bytes; a leaf's bytes are only ever written by `write_raw::<T>` with the same `T` (its
-    // packed type, a padding-free plain value) at the same offset, or are the zeros of a
-    // fresh row, which is never read before every leaf of it was written. An unaligned read
-    // of those bytes gives back the value written.
-    unsafe { std::ptr::read_unaligned(bytes.as_ptr().cast::<T>()) }
-}
-
-/// Writes `value` at `start` of `row`.
-///
-/// # Panics
-///
-/// If the bytes run past the row.
-#[inline(always)]
-fn write_raw<T: Copy>(row: &mut [u8], start: usize, value: T) {
-    let bytes = &mut row[start..start + size_of::<T>()];
-    // SAFETY: `bytes` is in bounds and exclusively borrowed; `write_unaligned` needs no
-    // alignment, and a packed type has no padding, so every byte written is initialised.
-    unsafe { std::ptr::write_unaligned(bytes.as_mut_ptr().cast::<T>(), value) }
-}
-
-/// An integer in `bytes` little-endian bytes at `start`, sign-extended when `signed`: one
-/// load of its width.
-#[inline(always)]
-fn read_int(row: &[u8], start: usize, bytes: u8, signed: bool) -> i128 {
-    macro_rules! load {
-        ($u:ty, $i:ty) => {{
-            let value: $u = read_raw(row, start);
-            if signed {
-                i128::from(<$u>::from_le(value) as $i)
-            } else {
-                i128::from(<$u>::from_le(value))
-            }
-        }};
-    }
-    match bytes {
-        1 => load!(u8, i8),
-        2 => load!(u16, i16),
-        4 => load!(u32, i32),
-        _ => load!(u64, i64),
-    }
-}
-
-/// Writes the low `bytes` bytes of `value` at `start`, little-endian.
-#[inline(always)]
-fn write_int(row: &mut [u8], start: usize, bytes: u8, value: i128) {
-    match bytes {
-        1 => write_raw(row, start, value as u8),
-        2 => write_raw(row, start, (value as u16).to_le()),
-        4 => write_raw(row, start, (value as u32).to_le()),
-        _ => write_raw(row, start, (value as u64).to_le()),
-    }
-}
-
-fn fits(value: i128, bytes: u8, signed: bool) -> bool {
-    let bits = 8 * u32::from(bytes);
-    if signed {
-        let half = 1i128 << (bits - 1);
-        (-half..half).contains(&value)
-    } else {
-        (0..1i128 << bits).contains(&value)
-    }
-}
 
 /// The rows of a grouped layout, the leaves' side tables, and the intern tables of the
 /// leaves it interns itself.
