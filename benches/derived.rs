@@ -55,7 +55,7 @@ use std::hint::black_box;
 
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion};
-use layoutlab::own::{Aos, Soa};
+use layoutlab::own::{Aos, Packed, Plan, Proposed, Soa};
 use layoutlab::{Record, Scalar, Store};
 
 #[derive(Scalar, Clone, Copy, Debug, PartialEq)]
@@ -366,9 +366,35 @@ fn bench<T: Bits>(
     });
 }
 
+/// The runtime `proposed` layout beside the compiled layouts it can imitate: every field in
+/// one group (as `packed` lays the record out) and every field alone (as `soa` does).
+struct Grouped {
+    packed: Packed<Trade>,
+    one_group: Proposed<Trade>,
+    each_alone: Proposed<Trade>,
+}
+
+impl Grouped {
+    fn build(rows: &[Trade]) -> Grouped {
+        let laid = |plan: &Plan| {
+            let mut s = Proposed::<Trade>::with_plan(plan, rows.len()).unwrap();
+            for t in rows {
+                s.push(t.clone()).unwrap();
+            }
+            s
+        };
+        Grouped {
+            packed: Packed::<Trade>::from_records(rows.iter().cloned()).unwrap(),
+            one_group: laid(&Plan::one_group::<Trade>()),
+            each_alone: laid(&Plan::each_alone::<Trade>()),
+        }
+    }
+}
+
 fn scans(c: &mut Criterion) {
     let mut one = c.benchmark_group("scan_one");
     let mut sizes = Vec::new();
+    let mut grouped = Vec::new();
     for &records in common::sizes() {
         let rows = trades(records);
         let prices: Vec<f64> = rows.iter().map(|t| t.price).collect();
@@ -397,13 +423,25 @@ fn scans(c: &mut Criterion) {
             soa_derive.push(peer);
         }
         sizes.push((records, rows, prices, qtys, soa, aos, soa_derive, soa_rs));
+        grouped.push(Grouped::build(&sizes.last().unwrap().1));
     }
-    for (records, rows, prices, _qtys, soa, aos, soa_derive, soa_rs) in &sizes {
+    for ((records, rows, prices, _qtys, soa, aos, soa_derive, soa_rs), gr) in
+        sizes.iter().zip(&grouped)
+    {
         let records = *records;
         common::configure(&mut one, records);
         let expected = sum_one(prices);
         let g = &mut one;
         bench(g, "soa", records, expected, || scan_one(black_box(soa)));
+        bench(g, "packed", records, expected, || {
+            scan_one(black_box(&gr.packed))
+        });
+        bench(g, "proposed_one_group", records, expected, || {
+            scan_one(black_box(&gr.one_group))
+        });
+        bench(g, "proposed_each_alone", records, expected, || {
+            scan_one(black_box(&gr.each_alone))
+        });
         bench(g, "aos", records, expected, || scan_one(black_box(aos)));
         bench(g, "soa_derive", records, expected, || {
             sum_one(&black_box(soa_derive).price)
@@ -421,12 +459,23 @@ fn scans(c: &mut Criterion) {
     one.finish();
 
     let mut two = c.benchmark_group("scan_two");
-    for (records, rows, prices, qtys, soa, aos, soa_derive, soa_rs) in &sizes {
+    for ((records, rows, prices, qtys, soa, aos, soa_derive, soa_rs), gr) in
+        sizes.iter().zip(&grouped)
+    {
         let records = *records;
         common::configure(&mut two, records);
         let expected = sum_two(prices, qtys);
         let g = &mut two;
         bench(g, "soa", records, expected, || scan_two(black_box(soa)));
+        bench(g, "packed", records, expected, || {
+            scan_two(black_box(&gr.packed))
+        });
+        bench(g, "proposed_one_group", records, expected, || {
+            scan_two(black_box(&gr.one_group))
+        });
+        bench(g, "proposed_each_alone", records, expected, || {
+            scan_two(black_box(&gr.each_alone))
+        });
         bench(g, "aos", records, expected, || scan_two(black_box(aos)));
         bench(g, "soa_derive", records, expected, || {
             let v = black_box(soa_derive);

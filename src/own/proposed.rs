@@ -87,6 +87,23 @@ impl Plan {
         }
     }
 
+    /// Every field of `R` in a group of its own, in its packed form: `soa`'s columns.
+    pub fn each_alone<R: Record>() -> Plan {
+        Plan {
+            groups: R::SCHEMA
+                .fields
+                .iter()
+                .map(|f| PlanGroup {
+                    name: f.name.to_owned(),
+                    fields: vec![PlanField {
+                        field: f.name.to_owned(),
+                        repr: Repr::Packed,
+                    }],
+                })
+                .collect(),
+        }
+    }
+
     /// Where every leaf of `R` goes, or why the plan does not fit `R` (a field missing or
     /// given twice, an unknown field, a representation its type cannot take).
     pub fn places<R: Record>(&self) -> Result<Planned, String> {
