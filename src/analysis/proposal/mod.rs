@@ -63,13 +63,21 @@ fn vs(layout: &str, i: Interval) -> VsFixed {
 
 /// The proposal, from the rounds `proposed` ran in beside every fixed layout.
 pub(crate) fn conclude(results: &Results, chosen: &Chosen, schema: &Schema) -> Proposal {
-    let weights = &chosen.weights;
     let timed: Vec<(&str, &Timing)> = results
         .layouts
         .iter()
         .filter_map(|l| Some((l.layout.as_str(), l.timing.as_ref()?)))
         .collect();
     let proposed = timed.iter().find(|(l, _)| *l == PROPOSED).map(|(_, t)| *t);
+    // A workload left out of the proposed layout's rounds (it panicked there, or its output
+    // could not be checked) cannot be weighed: the total is over the others, and says so.
+    let weights: BTreeMap<String, f64> = chosen
+        .weights
+        .iter()
+        .filter(|(w, _)| proposed.is_some_and(|p| p.best.get(w.as_str()).is_some()))
+        .map(|(w, x)| (w.clone(), *x))
+        .collect();
+    let weights = &weights;
     let fixed: Vec<(&str, Vec<f64>)> = timed
         .iter()
         .filter(|(l, _)| *l != PROPOSED)
@@ -109,6 +117,19 @@ pub(crate) fn conclude(results: &Results, chosen: &Chosen, schema: &Schema) -> P
     }
     let won = total.as_ref().is_some_and(|t| t.high <= LEVEL);
     let mut why = chosen.why.clone();
+    let dropped: Vec<&str> = chosen
+        .weights
+        .keys()
+        .filter(|w| !weights.contains_key(*w))
+        .map(String::as_str)
+        .collect();
+    if !dropped.is_empty() {
+        why.push(format!(
+            "{} left out of the total: not measured on the proposed layout this run (see \
+             *Failures*)",
+            crate::format::code_list(&dropped)
+        ));
+    }
     let bytes = results
         .layouts
         .iter()
