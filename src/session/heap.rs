@@ -1,7 +1,7 @@
 //! The profiling children, only once every timing is done: each layout in a process of its
-//! own, the slowest first so that the last ones finish together. At the workload's size the
-//! child runs dhat (phases, a profile to open); at the plan's other sizes it only counts
-//! (peak bytes and allocations, exactly what dhat would say, far faster).
+//! own, the slowest first so that the last ones finish together. Each child counts the
+//! heap with layoutlab's allocator — dhat's figures, phases included, in seconds — and runs
+//! dhat itself only where a profile is to be saved (`--profiles`, at the workload's size).
 
 use super::{HeapPlan, Plan, Sample, Subject};
 use crate::measure::children;

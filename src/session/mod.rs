@@ -62,7 +62,7 @@ pub(crate) struct SizeStep {
 /// How heap profiling runs.
 #[derive(Debug, Clone)]
 pub(crate) struct HeapPlan {
-    /// Where dhat profiles go (`None`: save none).
+    /// Where dhat profiles go (`None`: save none, and count the heap without dhat).
     pub profiles: Option<PathBuf>,
     /// Profiling processes at once.
     pub jobs: usize,

@@ -10,9 +10,12 @@
 //! and `scripts/allocator-switch-cost.sh`).
 //!
 //! While tracking, every allocation goes through [`dhat::Alloc`], which keeps the
-//! profile, and — while a [`Counting`] guard is alive — through counters that dhat does not
-//! have: live bytes as requested and as the allocator really reserved them
-//! (`malloc_usable_size`), their peaks, and peaks that restart per pipeline phase.
+//! profile, and — while a [`Counting`] guard is alive — through counters: dhat's own
+//! figures (allocations, bytes allocated, live bytes and blocks, the peak and the blocks
+//! live at it, kept by dhat's rules), and what dhat does not have: live bytes as the
+//! allocator really reserved them (`malloc_usable_size`), and peaks that restart per
+//! pipeline phase. In count-only mode dhat is left out and the counters alone give the same
+//! figures, checked against dhat's by the heap measurement whenever dhat runs.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -62,6 +65,17 @@ impl Level {
         }
     }
 
+    /// [`Level::add`] for an allocation (an `alloc` or a `realloc`, whichever way it
+    /// resizes): whether the live bytes are now at their peak or at an equal one, which is
+    /// when dhat takes the live blocks as those at the peak (its `>=`: the latest of equal
+    /// peaks).
+    #[inline]
+    fn add_allocated(&self, delta: i64) -> bool {
+        let live = self.live.fetch_add(delta, Relaxed) + delta;
+        self.phase_peak.fetch_max(live, Relaxed);
+        live >= self.peak.fetch_max(live, Relaxed)
+    }
+
     fn reset(&self) {
         self.live.store(0, Relaxed);
         self.peak.store(0, Relaxed);
@@ -79,6 +93,19 @@ static RESERVED: Level = Level::new();
 static BLOCKS: AtomicU64 = AtomicU64::new(0);
 /// Bytes allocated, counting a `realloc` as its whole new size as dhat does.
 static BYTES: AtomicU64 = AtomicU64::new(0);
+/// Blocks live now (an `alloc` adds one, a `dealloc` takes one, a `realloc` neither).
+static LIVE_BLOCKS: AtomicI64 = AtomicI64::new(0);
+/// Blocks live when the requested bytes last reached their peak (dhat's `max_blocks`).
+static PEAK_BLOCKS: AtomicI64 = AtomicI64::new(0);
+
+/// After an allocation that changed the requested live bytes by `delta`: the requested
+/// level, and the blocks at its peak when it is at one.
+#[inline]
+fn requested_allocated(delta: i64) {
+    if REQUESTED.add_allocated(delta) {
+        PEAK_BLOCKS.store(LIVE_BLOCKS.load(Relaxed), Relaxed);
+    }
+}
 
 /// The bytes the allocator really set aside for the block at `ptr` (0 where the platform
 /// cannot tell; [`reserved_is_known`] says which).
@@ -275,8 +302,16 @@ mod tracked {
     fn count_alloc(ptr: *mut u8, size: usize) {
         BLOCKS.fetch_add(1, Relaxed);
         BYTES.fetch_add(size as u64, Relaxed);
-        REQUESTED.add(size_i64(size));
+        LIVE_BLOCKS.fetch_add(1, Relaxed);
+        requested_allocated(size_i64(size));
         RESERVED.add(usable_size(ptr));
+    }
+
+    /// Counts the end of a block of `size` requested bytes at `ptr`.
+    fn count_dealloc(ptr: *mut u8, size: usize) {
+        LIVE_BLOCKS.fetch_sub(1, Relaxed);
+        REQUESTED.add(-size_i64(size));
+        RESERVED.add(-usable_size(ptr));
     }
 
     /// # Safety
@@ -287,8 +322,7 @@ mod tracked {
     pub(super) unsafe fn dealloc(ptr: *mut u8, layout: Layout) {
         if COUNT_ONLY.load(Relaxed) {
             if COUNTING.load(Relaxed) {
-                REQUESTED.add(-size_i64(layout.size()));
-                RESERVED.add(-usable_size(ptr));
+                count_dealloc(ptr, layout.size());
             }
             // SAFETY: the caller's contract, passed on unchanged.
             return unsafe { System.dealloc(ptr, layout) };
@@ -298,8 +332,7 @@ mod tracked {
             return unsafe { System.dealloc(ptr, layout) };
         }
         if COUNTING.load(Relaxed) {
-            REQUESTED.add(-size_i64(layout.size()));
-            RESERVED.add(-usable_size(ptr));
+            count_dealloc(ptr, layout.size());
         }
         // SAFETY: the caller's contract, passed on unchanged.
         through_dhat(|dhat| unsafe { dhat.dealloc(ptr, layout) });
@@ -328,7 +361,7 @@ mod tracked {
         if !new_ptr.is_null() && counting {
             BLOCKS.fetch_add(1, Relaxed);
             BYTES.fetch_add(new_size as u64, Relaxed);
-            REQUESTED.add(size_i64(new_size) - size_i64(layout.size()));
+            requested_allocated(size_i64(new_size) - size_i64(layout.size()));
             RESERVED.add(usable_size(new_ptr) - old_reserved);
         }
         new_ptr
@@ -354,6 +387,11 @@ pub struct Counts {
     pub blocks: u64,
     /// Bytes allocated since counting started (a `realloc` counts its whole new size).
     pub bytes: u64,
+    /// Blocks live now, allocated since counting started.
+    pub live_blocks: i64,
+    /// Blocks live when the requested bytes last reached [`Counts::requested_peak`] (dhat's
+    /// `max_blocks`).
+    pub peak_blocks: i64,
 }
 
 /// Why counting could not start.
@@ -402,6 +440,8 @@ impl Counting {
         RESERVED.reset();
         BLOCKS.store(0, Relaxed);
         BYTES.store(0, Relaxed);
+        LIVE_BLOCKS.store(0, Relaxed);
+        PEAK_BLOCKS.store(0, Relaxed);
         COUNTING.store(true, Relaxed);
         Ok(Counting { _private: () })
     }
@@ -423,6 +463,8 @@ impl Counting {
             reserved_phase_peak: RESERVED.phase_peak.load(Relaxed),
             blocks: BLOCKS.load(Relaxed),
             bytes: BYTES.load(Relaxed),
+            live_blocks: LIVE_BLOCKS.load(Relaxed),
+            peak_blocks: PEAK_BLOCKS.load(Relaxed),
         }
     }
 }
