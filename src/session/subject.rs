@@ -71,7 +71,8 @@ pub(crate) trait Subject: Sync {
     /// Every layout this subject can run, in registry order.
     fn layouts(&self) -> Vec<LayoutMeta>;
 
-    /// Runs `layout` once at `records` (`None`: the workload's own size), timing each stage.
+    /// Runs `layout` once at `records` (`None`: the workload's own size), timing each stage
+    /// (the warm regime may be left out: only [`Subject::run_probed`]'s runs report it).
     fn run_once(
         &self,
         layout: &str,
