@@ -119,8 +119,8 @@ pub(crate) struct HeapArgs {
     /// heap is counted by layoutlab's allocator alone.
     #[arg(long, value_name = "DIR")]
     profiles: Option<PathBuf>,
-    /// Heap-profiling processes running at once, after all timed runs [default: 2, or 1 on
-    /// a single core].
+    /// Profiling processes (heap, and costs under callgrind) running at once, after all
+    /// timed runs [default: 2, or 1 on a single core].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
     jobs: Option<u32>,
 }

@@ -3,14 +3,16 @@
 //! `run`, `compare` and a user's own-record harness differ only in their plan and in their
 //! [`Subject`] — what a layout is and what one run of it does — and then in the exporters
 //! they hand the results to. The order of work is the same for all, and it matters on a
-//! small machine: every timing first, nothing else running; then the profiling children,
+//! small machine: every timing first, nothing else running (a caller's own timed work, the
+//! Python reference, included); then the profiling children, heap and costs side by side,
 //! a few at a time, slowest first, so the last ones finish together.
 
 pub(crate) mod builtin;
 mod check;
+mod children;
 pub(crate) mod costs;
 mod heap;
-mod python;
+pub(crate) mod python;
 mod subject;
 pub(crate) mod sweep;
 mod took;
@@ -80,6 +82,28 @@ pub(crate) struct Measured<O> {
     pub costs_note: Option<String>,
 }
 
+/// Work of the caller's own that joins a session at its two places: a part that times,
+/// run alone right after every timed round, and a part that only counts, run beside the
+/// profiling children (the Python reference: its timed pass, then its tracemalloc pass).
+pub(crate) trait Beside: Sync {
+    /// What progress and the time note call it.
+    fn label(&self) -> &'static str;
+    /// The timed part, given a layout that ran and the records it ingested (`layout`'s
+    /// result is what the work checks itself against). Not called when no layout ran.
+    fn timed(&self, layout: &str, records: u64);
+    /// Roughly how long [`Beside::counted`] takes, to place it among the children.
+    fn estimate(&self) -> Nanos;
+    /// The counted part.
+    fn counted(&self);
+}
+
+/// Everything the children fill in.
+pub(super) struct Filled<'m, O> {
+    pub layouts: &'m mut [LayoutRun],
+    pub samples: &'m [Option<Sample<O>>],
+    pub scaling: &'m mut [ScalePoint],
+}
+
 /// One layout's progress through the rounds.
 struct Track<O> {
     meta: LayoutMeta,
@@ -113,6 +137,20 @@ impl<O> Track<O> {
 pub(crate) fn measure<S: Subject>(
     subject: &S,
     plan: &Plan,
+) -> anyhow::Result<Measured<S::Outcome>> {
+    measure_with(subject, plan, None)
+}
+
+/// [`measure`], with the caller's own work `beside` joining it: its timed part alone after
+/// the timed rounds, its counted part among the profiling children.
+///
+/// # Errors
+///
+/// As [`measure`].
+pub(crate) fn measure_with<S: Subject>(
+    subject: &S,
+    plan: &Plan,
+    beside: Option<&dyn Beside>,
 ) -> anyhow::Result<Measured<S::Outcome>> {
     let metas = subject.layouts();
     let mut tracks: Vec<Track<S::Outcome>> = plan
@@ -169,6 +207,11 @@ pub(crate) fn measure<S: Subject>(
         time_size(subject, plan, step_index, &mut tracks, &bar);
     }
     took.lap("other sizes");
+    if let (Some(b), Some(first)) = (beside, tracks.iter().find(|t| !t.runs.is_empty())) {
+        bar.set_message(b.label());
+        b.timed(&first.meta.name, first.runs[0].records);
+        took.lap(b.label());
+    }
     drop(pinned);
 
     let mut scaling = Vec::new();
@@ -209,33 +252,21 @@ pub(crate) fn measure<S: Subject>(
         layouts.push(entry);
     }
 
-    if let Some(heap) = &plan.heap {
-        heap::profile(
-            subject,
-            plan,
-            heap,
-            &mut layouts,
-            &samples,
-            &mut scaling,
-            &heap::Progress {
-                bar: &bar,
-                main_weight,
-            },
-        );
-    }
-    took.lap("heap profiles");
-    let mut costs_note = None;
-    if let Some(costs) = &plan.costs {
-        costs_note = costs::measure(
-            subject,
-            costs,
-            &mut layouts,
-            &samples,
-            &bar,
-            plan.costs_weight(main_weight),
-        );
-    }
-    took.lap("costs");
+    let (costs_note, spent) = children::run(
+        subject,
+        plan,
+        beside,
+        Filled {
+            layouts: &mut layouts,
+            samples: &samples,
+            scaling: &mut scaling,
+        },
+        (&bar, main_weight),
+    );
+    took.lap_with(
+        "profiling children",
+        spent.note(beside, children_at_once(plan)),
+    );
     bar.finish_and_clear();
     if plan.progress {
         eprintln!("layoutlab: {took}");
@@ -304,53 +335,13 @@ fn time_size<S: Subject>(
     }
 }
 
-/// The timed layouts' indexes, slowest first: the long children start first, so that the
-/// last ones to finish are short and finish together.
-fn slowest_first<O>(layouts: &[LayoutRun], samples: &[Option<Sample<O>>]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..layouts.len())
-        .filter(|&i| samples[i].is_some())
-        .collect();
-    order.sort_by_key(|&i| {
-        std::cmp::Reverse(
-            layouts[i]
-                .timing
-                .as_ref()
-                .map_or(Nanos(0), crate::model::Timing::best_total),
-        )
-    });
-    order
-}
-
-/// Runs `task(layout name)` for each of `members` (indexes into `layouts`), `jobs` at a
-/// time, naming the running ones on the bar after `label`, and moving the bar by `weight`
-/// as each ends; the results in `members`' order.
-fn in_children<T: Send>(
-    layouts: &[LayoutRun],
-    members: &[usize],
-    jobs: usize,
-    (bar, label, weight): (&indicatif::ProgressBar, &str, u64),
-    task: impl Fn(&str) -> T + Sync,
-) -> Vec<T> {
-    let running = std::sync::Mutex::new(Vec::<String>::new());
-    crate::measure::children::pool(
-        members,
-        jobs,
-        |i| {
-            let name = &layouts[i].layout;
-            {
-                let mut now = running.lock().unwrap_or_else(|e| e.into_inner());
-                now.push(name.clone());
-                bar.set_message(format!("{label}: {}", now.join(", ")));
-            }
-            let out = task(name);
-            running
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .retain(|n| n != name);
-            out
-        },
-        |_| bar.inc(weight),
-    )
+/// Profiling processes at once: the heap plan's, or the costs plan's.
+fn children_at_once(plan: &Plan) -> usize {
+    plan.heap
+        .as_ref()
+        .map(|h| h.jobs)
+        .or(plan.costs.as_ref().map(|c| c.jobs))
+        .unwrap_or(1)
 }
 
 /// Progress weight of one run at `records` (runs of an unknown size weigh one).
