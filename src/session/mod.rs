@@ -185,6 +185,11 @@ pub(crate) fn measure_with<S: Subject>(
     let mut took = Took::default();
     // One CPU for everything timed (see `measure::pin`); the children after it get all.
     let pinned = crate::measure::pin::Pinned::here();
+    // The by-index probe: side by side after the rounds where the stores fit at once,
+    // else in each round on the store its timed run built.
+    let names: Vec<String> = tracks.iter().map(|t| t.meta.name.clone()).collect();
+    let together = plan.access_reads > 0 && subject.probes_together(&names);
+    let round_reads = if together { 0 } else { plan.access_reads };
     let result = (|| {
         for round in 0..rounds {
             let n = tracks.len();
@@ -192,7 +197,13 @@ pub(crate) fn measure_with<S: Subject>(
                 let at = (k + round) % n;
                 let name = &tracks[at].meta.name;
                 bar.set_message(format!("round {}/{rounds}: {name}", round + 1));
-                check::time_once(subject, plan, &mut tracks, at, &mut reference)?;
+                check::time_once(
+                    subject,
+                    (plan, round_reads),
+                    &mut tracks,
+                    at,
+                    &mut reference,
+                )?;
                 bar.inc(main_weight);
             }
         }
@@ -203,6 +214,11 @@ pub(crate) fn measure_with<S: Subject>(
         return Err(e);
     }
     took.lap("timed rounds");
+    if together {
+        bar.set_message("random reads, every layout side by side");
+        probe_together(subject, plan, &mut tracks, rounds);
+        took.lap("random reads");
+    }
     for step_index in 0..plan.sizes.len() {
         time_size(subject, plan, step_index, &mut tracks, &bar);
     }
@@ -278,6 +294,36 @@ pub(crate) fn measure_with<S: Subject>(
         reference: reference.map(|(_, o)| o),
         scaling,
     })
+}
+
+/// Sweeps of the side-by-side by-index probe (at least the rounds): each reads every
+/// layout once, a few milliseconds apart, so 25 of them take about a second at 1 000 000
+/// records and give the median an interval between the 8th and 18th sweeps (95.7 %).
+const ACCESS_SWEEPS: usize = 25;
+
+/// The by-index probe of every layout that ran cleanly, side by side
+/// ([`Subject::access_together`]): each sweep is one of its rounds.
+fn probe_together<S: Subject>(
+    subject: &S,
+    plan: &Plan,
+    tracks: &mut [Track<S::Outcome>],
+    rounds: usize,
+) {
+    let ran: Vec<usize> = (0..tracks.len())
+        .filter(|&i| !tracks[i].runs.is_empty() && !tracks[i].stopped())
+        .collect();
+    let names: Vec<String> = ran.iter().map(|&i| tracks[i].meta.name.clone()).collect();
+    let probed = subject.access_together(&names, plan.access_reads, ACCESS_SWEEPS.max(rounds));
+    for (&i, probe) in ran.iter().zip(probed) {
+        match probe {
+            Ok((reads, times)) => {
+                tracks[i].accesses = times.into_iter().map(|t| (reads, t)).collect()
+            }
+            Err(e) => tracks[i]
+                .errors
+                .push(Failure::new(FailureKind::Access, format!("{e:#}"))),
+        }
+    }
 }
 
 /// The rounds at one of the plan's other sizes: every layout of the step that ran cleanly at

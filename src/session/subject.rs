@@ -90,6 +90,28 @@ pub(crate) trait Subject: Sync {
     /// Why two layouts' outcomes differ, or `None` when they agree.
     fn disagreement(&self, a: &Self::Outcome, b: &Self::Outcome) -> Option<String>;
 
+    /// Whether [`Subject::access_together`] can probe `layouts` side by side, all their
+    /// stores held at once at the workload's size; when not, each round probes its own.
+    fn probes_together(&self, _layouts: &[String]) -> bool {
+        false
+    }
+
+    /// The by-index probe of `layouts` side by side: their stores built, then `sweeps`
+    /// sweeps, each one pass of random reads (at most `reads`, fewer where a read is slow)
+    /// over every store in turn. Per layout, in `layouts`' order: `(reads per pass, each
+    /// sweep's pass)`, or why it could not be probed.
+    fn access_together(
+        &self,
+        layouts: &[String],
+        _reads: u64,
+        _sweeps: usize,
+    ) -> Vec<anyhow::Result<(u64, Vec<Nanos>)>> {
+        layouts
+            .iter()
+            .map(|_| Err(anyhow::anyhow!("this subject probes in its rounds")))
+            .collect()
+    }
+
     /// Times `reads` random whole-record reads on a store of `layout`, best of `repeat`:
     /// `(reads made, their total time)`.
     fn access(&self, layout: &str, reads: u64, repeat: usize) -> anyhow::Result<(u64, Nanos)>;
