@@ -78,14 +78,14 @@ fn compare_writes_every_file_with_every_layout_and_report_is_deterministic() {
         assert!(warm[0].get("filter").is_none(), "{}", l["layout"]);
     }
     assert!(md.contains("| aggregate warm |"), "the warm column");
-    // The by-index probe reads every layout side by side after the rounds: 25 sweeps, each
-    // one pass of every layout (issue 17 item 8), however few the rounds; a layout whose
+    // The by-index probe reads every layout side by side after the rounds: 9 blocks, each a
+    // few passes of every layout (issue 17 item 8), however few the rounds; a layout whose
     // reads are slow reads fewer a pass, never fewer than 10 000 or four per record.
     for l in doc["layouts"].as_array().unwrap() {
         let timing = &l["timing"];
         assert_eq!(
             timing["accesses"].as_array().unwrap().len(),
-            25,
+            9,
             "{}",
             l["layout"]
         );

@@ -9,3 +9,4 @@ pub(crate) mod merge;
 pub(crate) mod own;
 pub(crate) mod stats;
 pub(crate) mod sweep;
+pub(crate) mod verdict;

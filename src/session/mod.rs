@@ -296,13 +296,13 @@ pub(crate) fn measure_with<S: Subject>(
     })
 }
 
-/// Sweeps of the side-by-side by-index probe (at least the rounds): each reads every
-/// layout once, a few milliseconds apart, so 25 of them take about a second at 1 000 000
-/// records and give the median an interval between the 8th and 18th sweeps (95.7 %).
-const ACCESS_SWEEPS: usize = 25;
+/// Blocks of the side-by-side by-index probe (at least the rounds): each builds the stores
+/// and reads every layout a few times, milliseconds apart, and is one of the probe's rounds.
+/// 9, as the rounds, give the median a 96 % interval.
+const ACCESS_BLOCKS: usize = 9;
 
 /// The by-index probe of every layout that ran cleanly, side by side
-/// ([`Subject::access_together`]): each sweep is one of its rounds.
+/// ([`Subject::access_together`]): each block is one of its rounds.
 fn probe_together<S: Subject>(
     subject: &S,
     plan: &Plan,
@@ -313,7 +313,7 @@ fn probe_together<S: Subject>(
         .filter(|&i| !tracks[i].runs.is_empty() && !tracks[i].stopped())
         .collect();
     let names: Vec<String> = ran.iter().map(|&i| tracks[i].meta.name.clone()).collect();
-    let probed = subject.access_together(&names, plan.access_reads, ACCESS_SWEEPS.max(rounds));
+    let probed = subject.access_together(&names, plan.access_reads, ACCESS_BLOCKS.max(rounds));
     for (&i, probe) in ran.iter().zip(probed) {
         match probe {
             Ok((reads, times)) => {

@@ -96,15 +96,15 @@ pub(crate) trait Subject: Sync {
         false
     }
 
-    /// The by-index probe of `layouts` side by side: their stores built, then `sweeps`
-    /// sweeps, each one pass of random reads (at most `reads`, fewer where a read is slow)
-    /// over every store in turn. Per layout, in `layouts`' order: `(reads per pass, each
-    /// sweep's pass)`, or why it could not be probed.
+    /// The by-index probe of `layouts` side by side, in `blocks` blocks: each builds their
+    /// stores and reads every one in turn, passes of random reads (at most `reads`, fewer
+    /// where a read is slow) a few milliseconds apart. Per layout, in `layouts`' order:
+    /// `(reads per pass, each block's time)`, or why it could not be probed.
     fn access_together(
         &self,
         layouts: &[String],
         _reads: u64,
-        _sweeps: usize,
+        _blocks: usize,
     ) -> Vec<anyhow::Result<(u64, Vec<Nanos>)>> {
         layouts
             .iter()

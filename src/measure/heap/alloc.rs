@@ -10,11 +10,11 @@
 //! and `scripts/allocator-switch-cost.sh`).
 //!
 //! While tracking, every allocation goes through [`dhat::Alloc`], which keeps the
-//! profile, and — while a [`Counting`] guard is alive — through counters: dhat's own
-//! figures (allocations, bytes allocated, live bytes and blocks, the peak and the blocks
-//! live at it, kept by dhat's rules), and what dhat does not have: live bytes as the
-//! allocator really reserved them (`malloc_usable_size`), and peaks that restart per
-//! pipeline phase. In count-only mode dhat is left out and the counters alone give the same
+//! profile, and — while a `Counting` guard (`counting.rs`) is alive — through counters:
+//! dhat's own figures (allocations, bytes allocated, live bytes and blocks, the peak and
+//! the blocks live at it, kept by dhat's rules), and what dhat does not have: live bytes
+//! as the allocator really reserved them (`malloc_usable_size`), and peaks that restart
+//! per pipeline phase. In count-only mode dhat is left out and the counters alone give the same
 //! figures, checked against dhat's by the heap measurement whenever dhat runs.
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -25,10 +25,10 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering::Relaxed};
 static TRACKING: AtomicBool = AtomicBool::new(false);
 /// Whether tracking leaves dhat out: the counters only (see [`SwitchAlloc::count_only`]).
 static COUNT_ONLY: AtomicBool = AtomicBool::new(false);
-/// Whether a [`Counting`] guard is alive.
-static COUNTING: AtomicBool = AtomicBool::new(false);
-/// Whether a [`Counting`] guard exists (only one may).
-static GUARD_TAKEN: AtomicBool = AtomicBool::new(false);
+/// Whether a `Counting` guard is alive.
+pub(super) static COUNTING: AtomicBool = AtomicBool::new(false);
+/// Whether a `Counting` guard exists (only one may).
+pub(super) static GUARD_TAKEN: AtomicBool = AtomicBool::new(false);
 
 thread_local! {
     /// Set while this thread is inside dhat's allocator. dhat's own bookkeeping (its
@@ -41,10 +41,10 @@ thread_local! {
 /// phase. Live is signed so that a block allocated before counting started and freed after
 /// cannot wrap it; the measurement is arranged so that this does not happen, and
 /// [`super::measure`] refuses requested figures that differ from dhat's.
-struct Level {
-    live: AtomicI64,
-    peak: AtomicI64,
-    phase_peak: AtomicI64,
+pub(super) struct Level {
+    pub(super) live: AtomicI64,
+    pub(super) peak: AtomicI64,
+    pub(super) phase_peak: AtomicI64,
 }
 
 impl Level {
@@ -76,27 +76,27 @@ impl Level {
         live >= self.peak.fetch_max(live, Relaxed)
     }
 
-    fn reset(&self) {
+    pub(super) fn reset(&self) {
         self.live.store(0, Relaxed);
         self.peak.store(0, Relaxed);
         self.phase_peak.store(0, Relaxed);
     }
 
-    fn restart_phase(&self) {
+    pub(super) fn restart_phase(&self) {
         self.phase_peak.store(self.live.load(Relaxed), Relaxed);
     }
 }
 
-static REQUESTED: Level = Level::new();
-static RESERVED: Level = Level::new();
+pub(super) static REQUESTED: Level = Level::new();
+pub(super) static RESERVED: Level = Level::new();
 /// Allocations, counting every `alloc` and every `realloc` as dhat does.
-static BLOCKS: AtomicU64 = AtomicU64::new(0);
+pub(super) static BLOCKS: AtomicU64 = AtomicU64::new(0);
 /// Bytes allocated, counting a `realloc` as its whole new size as dhat does.
-static BYTES: AtomicU64 = AtomicU64::new(0);
+pub(super) static BYTES: AtomicU64 = AtomicU64::new(0);
 /// Blocks live now (an `alloc` adds one, a `dealloc` takes one, a `realloc` neither).
-static LIVE_BLOCKS: AtomicI64 = AtomicI64::new(0);
+pub(super) static LIVE_BLOCKS: AtomicI64 = AtomicI64::new(0);
 /// Blocks live when the requested bytes last reached their peak (dhat's `max_blocks`).
-static PEAK_BLOCKS: AtomicI64 = AtomicI64::new(0);
+pub(super) static PEAK_BLOCKS: AtomicI64 = AtomicI64::new(0);
 
 /// After an allocation that changed the requested live bytes by `delta`: the requested
 /// level, and the blocks at its peak when it is at one.
@@ -140,7 +140,7 @@ fn size_i64(size: usize) -> i64 {
 ///
 /// Until [`SwitchAlloc::track`] is called it is the system allocator. After, every
 /// allocation goes through [`dhat::Alloc`] (so a running [`dhat::Profiler`] sees it), and
-/// through the counters read by [`Counting`].
+/// through the counters read by `Counting`.
 ///
 /// # Examples
 ///
@@ -365,113 +365,5 @@ mod tracked {
             RESERVED.add(usable_size(new_ptr) - old_reserved);
         }
         new_ptr
-    }
-}
-
-/// What the counters hold at one moment.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    /// Bytes live now, as requested, in blocks allocated since counting started.
-    pub requested_live: i64,
-    /// The most requested bytes live at once since counting started.
-    pub requested_peak: i64,
-    /// The most requested bytes live at once since the phase started.
-    pub requested_phase_peak: i64,
-    /// Bytes live now, as the allocator reserved them (`malloc_usable_size`).
-    pub reserved_live: i64,
-    /// The most reserved bytes live at once since counting started.
-    pub reserved_peak: i64,
-    /// The most reserved bytes live at once since the phase started.
-    pub reserved_phase_peak: i64,
-    /// Allocations since counting started (`alloc` and `realloc` calls, as dhat counts).
-    pub blocks: u64,
-    /// Bytes allocated since counting started (a `realloc` counts its whole new size).
-    pub bytes: u64,
-    /// Blocks live now, allocated since counting started.
-    pub live_blocks: i64,
-    /// Blocks live when the requested bytes last reached [`Counts::requested_peak`] (dhat's
-    /// `max_blocks`).
-    pub peak_blocks: i64,
-}
-
-/// Why counting could not start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum CountingError {
-    /// [`SwitchAlloc::track`] was not called in this process.
-    #[error(
-        "this process's allocator is not tracking (heap profiling runs as `layoutlab \
-         profile-heap`, whose allocator switch is set at startup)"
-    )]
-    NotTracking,
-    /// Another [`Counting`] guard is alive.
-    #[error("heap counting is already running in this process")]
-    AlreadyCounting,
-    /// An allocation did not reach the counters: [`SwitchAlloc`] is not the global allocator.
-    #[error(
-        "heap profiling needs layoutlab's allocator, and this program's global allocator is \
-         another: add `layoutlab::global_allocator!();` at the top of the bench file"
-    )]
-    NotInstalled,
-}
-
-/// While alive, the counters of [`SwitchAlloc`] run; they start from zero.
-///
-/// Only one guard exists at a time. Counting sees every thread's allocations, so measure
-/// one thing at a time.
-#[derive(Debug)]
-pub struct Counting {
-    _private: (),
-}
-
-impl Counting {
-    /// Zeroes the counters and starts them.
-    ///
-    /// Fails if [`SwitchAlloc::track`] was not called or another guard is alive. (Whether
-    /// [`SwitchAlloc`] really is the global allocator shows when the counts are compared
-    /// with dhat's: see [`super::measure`].)
-    pub fn start() -> Result<Counting, CountingError> {
-        if !SwitchAlloc::is_tracking() {
-            return Err(CountingError::NotTracking);
-        }
-        if GUARD_TAKEN.swap(true, Relaxed) {
-            return Err(CountingError::AlreadyCounting);
-        }
-        REQUESTED.reset();
-        RESERVED.reset();
-        BLOCKS.store(0, Relaxed);
-        BYTES.store(0, Relaxed);
-        LIVE_BLOCKS.store(0, Relaxed);
-        PEAK_BLOCKS.store(0, Relaxed);
-        COUNTING.store(true, Relaxed);
-        Ok(Counting { _private: () })
-    }
-
-    /// Restarts the per-phase peaks at the bytes live now.
-    pub fn start_phase(&self) {
-        REQUESTED.restart_phase();
-        RESERVED.restart_phase();
-    }
-
-    /// The counters now.
-    pub fn counts(&self) -> Counts {
-        Counts {
-            requested_live: REQUESTED.live.load(Relaxed),
-            requested_peak: REQUESTED.peak.load(Relaxed),
-            requested_phase_peak: REQUESTED.phase_peak.load(Relaxed),
-            reserved_live: RESERVED.live.load(Relaxed),
-            reserved_peak: RESERVED.peak.load(Relaxed),
-            reserved_phase_peak: RESERVED.phase_peak.load(Relaxed),
-            blocks: BLOCKS.load(Relaxed),
-            bytes: BYTES.load(Relaxed),
-            live_blocks: LIVE_BLOCKS.load(Relaxed),
-            peak_blocks: PEAK_BLOCKS.load(Relaxed),
-        }
-    }
-}
-
-impl Drop for Counting {
-    fn drop(&mut self) {
-        COUNTING.store(false, Relaxed);
-        GUARD_TAKEN.store(false, Relaxed);
     }
 }

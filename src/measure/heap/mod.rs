@@ -20,12 +20,14 @@
 
 mod alloc;
 pub(crate) mod child;
+mod counting;
 
 use std::num::NonZeroUsize;
 
 use serde::{Deserialize, Serialize};
 
-pub use self::alloc::{reserved_is_known, Counting, CountingError, Counts, SwitchAlloc};
+pub use self::alloc::{reserved_is_known, SwitchAlloc};
+pub use self::counting::{Counting, CountingError, Counts};
 use crate::error::SourceError;
 use crate::layouts::Layout;
 use crate::model::{MemorySummary, PerStage, PhaseMemory};

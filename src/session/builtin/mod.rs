@@ -190,9 +190,9 @@ impl Subject for Builtin {
         &self,
         layouts: &[String],
         reads: u64,
-        sweeps: usize,
+        blocks: usize,
     ) -> Vec<anyhow::Result<(u64, Vec<Nanos>)>> {
-        access::together(&self.source, layouts, reads, sweeps)
+        access::together(&self.source, layouts, reads, blocks)
     }
 
     fn access(&self, layout: &str, reads: u64, repeat: usize) -> anyhow::Result<(u64, Nanos)> {
