@@ -8,9 +8,9 @@
 //! record `packed` store read at 5.0 ns and, in the next second, at 9 ns, for every pass of
 //! that second); in the rounds, two layouts' probes are seconds apart, so an episode lands on
 //! one and not the other, and the paired ratio of a round cannot cancel it. Passes a few
-//! milliseconds apart see the same machine. And each block builds fresh stores, because
-//! where a store's records land moves its reads by several per cent too: the blocks'
-//! spread, and so the interval, includes it.
+//! milliseconds apart see the same machine. And the blocks build fresh stores now and then,
+//! because where a store's records land moves its reads by several per cent too: the
+//! blocks' spread, and so the interval, includes some of it.
 
 use std::time::Instant;
 
@@ -146,11 +146,15 @@ pub(super) fn reads_per_pass(reads: u64, records: u64, per_read: f64) -> u64 {
 const SWEEPS_PER_BLOCK: usize = 3;
 
 /// A layout whose store took less than this to build (and drop) gets a fresh store every
-/// block: where its records land in memory moves its reads by several per cent from one
-/// store to the next, and one store for all blocks would hide that in a narrow interval.
-/// The slower builders (`heap_map`, `json_value`, `boxed`, whose reads are ten to two
-/// hundred times the compact layouts') keep their first store.
+/// [`REBUILD_EVERY`] blocks: where its records land in memory moves its reads by several per
+/// cent from one store to the next, and one store for all blocks would hide that in a
+/// narrow interval. The slower builders (`heap_map`, `json_value`, `boxed`, whose reads are
+/// ten to two hundred times the compact layouts') keep their first store.
 const REBUILD_BELOW: std::time::Duration = std::time::Duration::from_millis(100);
+/// Blocks between fresh stores: three stores a layout over nine blocks. A fresh store every
+/// block took 10 s of a 1 000 000-record compare, against 5 s for one store in all; the
+/// guide's 25 % band for random reads covers the rest of the stores' spread.
+const REBUILD_EVERY: usize = 3;
 
 /// One layout in the side-by-side probe.
 struct Slot {
@@ -161,12 +165,12 @@ struct Slot {
     times: Vec<Nanos>,
 }
 
-/// The side-by-side probe of `layouts` over `source`, in `blocks` blocks. Each block builds
-/// the stores (afresh for the layouts that build quickly, see [`REBUILD_BELOW`]), warms
-/// each with one untimed pass, then makes [`SWEEPS_PER_BLOCK`] sweeps, each one pass of
-/// every layout in a rotated order, a few milliseconds apart; a layout's figure for the
-/// block is its best pass. A block is the probe's round: blocks are paired, and their
-/// spread includes that of the stores. The reads of a pass are chosen from a first pass of
+/// The side-by-side probe of `layouts` over `source`, in `blocks` blocks. Blocks build the
+/// stores (afresh now and then for the layouts that build quickly, see [`REBUILD_BELOW`]);
+/// each block warms every store with one untimed pass, then makes [`SWEEPS_PER_BLOCK`]
+/// sweeps, each one pass of every layout in a rotated order, a few milliseconds apart; a
+/// layout's figure for the block is its best pass. A block is the probe's round: blocks
+/// are paired, and their spread includes some of the stores'. The reads of a pass are chosen from a first pass of
 /// [`MIN_READS`] ([`reads_per_pass`]). Per layout, `(reads per pass, each block's best
 /// pass)`, or why its store could not be built.
 pub(super) fn together(
@@ -187,7 +191,8 @@ pub(super) fn together(
         .collect();
     for block in 0..blocks {
         for (slot, name) in slots.iter_mut().zip(layouts) {
-            if slot.error.is_some() || (block > 0 && !slot.rebuild) {
+            if slot.error.is_some() || (block > 0 && !(slot.rebuild && block % REBUILD_EVERY == 0))
+            {
                 continue;
             }
             // The old store goes first, so that two never take up the memory at once.
