@@ -78,6 +78,24 @@ fn compare_writes_every_file_with_every_layout_and_report_is_deterministic() {
         assert!(warm[0].get("filter").is_none(), "{}", l["layout"]);
     }
     assert!(md.contains("| aggregate warm |"), "the warm column");
+    // The by-index probe reads every layout side by side after the rounds: 9 blocks, each a
+    // few passes of every layout (issue 17 item 8), however few the rounds; a layout whose
+    // reads are slow reads fewer a pass, never fewer than 10 000 or four per record.
+    for l in doc["layouts"].as_array().unwrap() {
+        let timing = &l["timing"];
+        assert_eq!(
+            timing["accesses"].as_array().unwrap().len(),
+            9,
+            "{}",
+            l["layout"]
+        );
+        let reads = timing["access_reads"].as_u64().unwrap();
+        assert!(
+            (10_000..=12_000).contains(&reads),
+            "{}: {reads}",
+            l["layout"]
+        );
+    }
     let bmf: serde_json::Value = serde_json::from_str(&read(&dir, "bencher.json")).unwrap();
     let warm = &bmf["aggregate-warm/soa/3000"]["latency"];
     assert!(warm["value"].as_f64().unwrap() > 0.0, "{bmf}");

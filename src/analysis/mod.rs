@@ -10,3 +10,4 @@ pub(crate) mod own;
 pub(crate) mod proposal;
 pub(crate) mod stats;
 pub(crate) mod sweep;
+pub(crate) mod verdict;

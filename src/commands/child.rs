@@ -23,8 +23,9 @@ pub(crate) struct ProfileHeapArgs {
     /// The profile's path is in $LAYOUTLAB_CHILD_PROFILE (it is not UTF-8).
     #[arg(long, conflicts_with = "profile")]
     profile_env: bool,
-    /// Count bytes and allocations without dhat (fast; no phases, no profile). `main` reads
-    /// this flag before anything else, to set the allocator.
+    /// Count without dhat: the same figures, phases included, without its stack walk per
+    /// allocation and without a profile. `main` reads this flag before anything else, to
+    /// set the allocator.
     #[arg(long, conflicts_with_all = ["profile", "profile_env"])]
     count_only: bool,
 }

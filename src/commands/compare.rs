@@ -122,7 +122,10 @@ pub(crate) fn run(args: &CompareArgs) -> Result<()> {
         stop_at_first_failure: false,
         progress: true,
     };
-    let mut results = subject.run(&plan)?;
+    // Its timed pass runs alone after the timed rounds, its traced pass (most of its time)
+    // beside the profiling children.
+    let python = crate::session::python::Reference::new(&subject, args.python_records);
+    let mut results = subject.run_with(&plan, Some(&python))?;
     results.costs_note = results.costs_note.take().or(costs_note);
     results.sweep = sweep.map(|sweep| SweepSection {
         target_bytes: Bytes(sweep.target_bytes),
@@ -130,14 +133,7 @@ pub(crate) fn run(args: &CompareArgs) -> Result<()> {
         estimated_seconds: sweep.estimated_seconds,
         elapsed_seconds: started.elapsed().as_secs_f64(),
     });
-    let python_started = std::time::Instant::now();
-    results.python = subject.python(args.python_records, &results);
-    if args.python_records > 0 {
-        eprintln!(
-            "layoutlab: Python reference in {:.0} s",
-            python_started.elapsed().as_secs_f64()
-        );
-    }
+    results.python = python.section();
     results.criterion = crate::import::criterion::load(&args.criterion).unwrap_or_default();
 
     let width = args.brief.then_some(brief::WIDTH);

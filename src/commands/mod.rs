@@ -113,19 +113,17 @@ impl SourceArgs {
 /// How heap profiling runs (with `run --memory`, and always under `compare`).
 #[derive(Debug, Args)]
 pub(crate) struct HeapArgs {
-    /// Where dhat profiles go, one `<layout>-<workload>.json` per layout (open them in
-    /// DHAT's viewer, dh_view.html).
+    /// Also profile each layout under dhat and save its profile here, one
+    /// `<layout>-<workload>.json` per layout (open them in DHAT's viewer, dh_view.html); the
+    /// figures are the same, dhat's stack walks make the heap phase slower. Without it the
+    /// heap is counted by layoutlab's allocator alone.
     #[arg(long, value_name = "DIR")]
     profiles: Option<PathBuf>,
-    /// Heap-profiling processes running at once, after all timed runs [default: 2, or 1 on
-    /// a single core].
+    /// Profiling processes (heap, and costs under callgrind) running at once, after all
+    /// timed runs [default: 2, or 1 on a single core].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
     jobs: Option<u32>,
 }
-
-/// Default directory for dhat profiles, relative to the working directory (the repository
-/// root under `cargo run`).
-pub(crate) const DEFAULT_PROFILE_DIR: &str = "target/dhat";
 
 impl HeapArgs {
     /// Whether any flag was given (they apply only when heap profiling runs).
@@ -133,23 +131,21 @@ impl HeapArgs {
         self.profiles.is_some() || self.jobs.is_some()
     }
 
-    /// The heap plan, with the profile directory checked up front.
+    /// The heap plan, with the profile directory (if one is asked for) checked up front.
     fn plan(&self) -> Result<crate::session::HeapPlan> {
-        let dir = self
-            .profiles
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_PROFILE_DIR));
-        let shown = crate::format::one_line(&dir.display().to_string());
-        if dir.exists() && !dir.is_dir() {
-            return Err(UsageError(format!("--profiles {shown}: not a directory")).into());
+        if let Some(dir) = &self.profiles {
+            let shown = crate::format::one_line(&dir.display().to_string());
+            if dir.exists() && !dir.is_dir() {
+                return Err(UsageError(format!("--profiles {shown}: not a directory")).into());
+            }
+            std::fs::create_dir_all(dir).map_err(|e| {
+                UsageError(format!(
+                    "--profiles {shown}: cannot create the directory: {e}"
+                ))
+            })?;
         }
-        std::fs::create_dir_all(&dir).map_err(|e| {
-            UsageError(format!(
-                "--profiles {shown}: cannot create the directory: {e}"
-            ))
-        })?;
         Ok(crate::session::HeapPlan {
-            profiles: Some(dir),
+            profiles: self.profiles.clone(),
             jobs: match self.jobs {
                 Some(jobs) => jobs as usize,
                 None => children_at_once(),

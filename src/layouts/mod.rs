@@ -89,8 +89,10 @@ impl CapacityError {
 /// One memory layout of the sensor record, holding every record of a run in source order.
 ///
 /// The pipeline (see [`crate::pipeline`]) drives a layout only through these methods; each
-/// stage method must visit the records in store order, exactly once each.
-pub trait Layout: Sized {
+/// stage method must visit the records in store order, exactly once each. A store owns
+/// its records (`'static`), so stores of different layouts can be held side by side, as the
+/// by-index probe does.
+pub trait Layout: Sized + 'static {
     /// The registry name, as used on the command line and in reports.
     const NAME: &'static str;
     /// One line saying what the layout is.

@@ -37,7 +37,7 @@ pub(crate) fn headline(results: &Results) -> String {
     out.push_str(&wrap(
         "pipeline: filter + normalize + rolling + aggregate, ns per record, median ± the wider \
          side of its 95 % interval; vs best: over the fastest's, round by round (interval in \
-         parentheses); B/rec: peak heap bytes per record requested (dhat)",
+         parentheses); B/rec: peak heap bytes per record requested (as dhat counts)",
         WIDTH,
     ));
     let mut table = Table::new(&[

@@ -11,10 +11,11 @@
 use super::{Plan, RunError, Sample, Subject, Track};
 use crate::model::{Failure, FailureKind};
 
-/// One round of one layout (`tracks[at]`): its timed run, checked, and its random-read probe.
+/// One round of one layout (`tracks[at]`): its timed run, checked, and its random-read probe
+/// of `reads` reads (0: none in the rounds).
 pub(super) fn time_once<S: Subject>(
     subject: &S,
-    plan: &Plan,
+    (plan, reads): (&Plan, u64),
     tracks: &mut [Track<S::Outcome>],
     at: usize,
     reference: &mut Option<(String, S::Outcome)>,
@@ -23,7 +24,7 @@ pub(super) fn time_once<S: Subject>(
         return Ok(());
     }
     let name = tracks[at].meta.name.clone();
-    let mut sample = match subject.run_probed(&name, plan.access_reads) {
+    let mut sample = match subject.run_probed(&name, reads) {
         Ok(sample) => sample,
         Err(RunError::Capacity(e)) if !plan.stop_at_first_failure => {
             tracks[at]
@@ -61,8 +62,8 @@ pub(super) fn time_once<S: Subject>(
     track.runs.push(sample);
     if let Some(probe) = probed {
         track.accesses.push(probe);
-    } else if plan.access_reads > 0 {
-        match subject.access(&name, plan.access_reads.min(records * 4), 1) {
+    } else if reads > 0 {
+        match subject.access(&name, reads.min(records * 4), 1) {
             Ok(probe) => track.accesses.push(probe),
             Err(e) => track
                 .errors

@@ -1,12 +1,12 @@
-//! Deterministic costs (SPEC §7), after the heap children: each timed layout once more in a
-//! process of its own, under callgrind's cache simulation, its stages marked, its counts
-//! read from callgrind's dumps. The slowest layouts start first, `jobs` at a time.
+//! Deterministic costs (SPEC §7), among the profiling children once every timing is done
+//! (`children.rs`): each timed layout once more in a process of its own, under callgrind's
+//! cache simulation, its stages marked, its counts read from callgrind's dumps.
 
-use super::{Plan, Sample, Subject};
+use super::{Filled, Plan, Sample, Subject};
 use crate::measure::children::{self, ChildFailure};
 use crate::measure::costs::spawn::Callgrind;
 use crate::measure::costs::SimulatedCaches;
-use crate::model::{Failure, FailureKind, LayoutRun};
+use crate::model::{Failure, FailureKind};
 
 /// How costs are measured.
 #[derive(Debug, Clone)]
@@ -22,61 +22,50 @@ pub(crate) struct CostsPlan {
     pub skip_above: Option<u64>,
 }
 
-/// Measures the costs of every timed layout into its entry; a layout whose child fails gets
-/// that as its failure. Returns why costs were left out, if they were.
-pub(super) fn measure<S: Subject>(
+/// Why costs are left out of a run whose timed layouts ran `samples`, if they are: the
+/// input is a file too large to run under callgrind.
+pub(super) fn left_out<O>(plan: &CostsPlan, samples: &[Option<Sample<O>>]) -> Option<String> {
+    let records = samples.iter().flatten().map(|s| s.records).next()?;
+    let limit = plan
+        .skip_above
+        .filter(|&l| plan.records.is_none() && records > l)?;
+    Some(format!(
+        "costs left out: the input has {} records, and callgrind runs about a hundred \
+         times slower than native above {} (pass --costs to measure them anyway)",
+        crate::format::thousands(records),
+        crate::format::thousands(limit)
+    ))
+}
+
+/// What a costs child left: its stdout, and the callgrind run whose dumps hold the counts.
+pub(super) type Output = Result<(Vec<u8>, Callgrind), String>;
+
+/// Files the outcome of `layouts[at]`'s costs child into its entry; a failed child is that
+/// layout's failure.
+pub(super) fn apply<S: Subject>(
     subject: &S,
     plan: &CostsPlan,
-    layouts: &mut [LayoutRun],
-    samples: &[Option<Sample<S::Outcome>>],
-    bar: &indicatif::ProgressBar,
-    weight: u64,
-) -> Option<String> {
-    let records = samples.iter().flatten().map(|s| s.records).next()?;
-    if let Some(limit) = plan
-        .skip_above
-        .filter(|&l| plan.records.is_none() && records > l)
-    {
-        bar.inc(layouts.len() as u64 * weight);
-        return Some(format!(
-            "costs left out: the input has {} records, and callgrind runs about a hundred \
-             times slower than native above {} (pass --costs to measure them anyway)",
-            crate::format::thousands(records),
-            crate::format::thousands(limit)
-        ));
+    filled: &mut Filled<'_, S::Outcome>,
+    at: usize,
+    outcome: Output,
+) {
+    let (layouts, samples) = (&mut *filled.layouts, filled.samples);
+    let timed = samples[at].as_ref().filter(|_| plan.records.is_none());
+    let outcome = outcome.and_then(|(stdout, callgrind)| {
+        let records = subject
+            .cost_report(&layouts[at].layout, &stdout, timed, plan.records)
+            .map_err(|e| e.to_string())?;
+        callgrind.costs(records).map_err(|e| e.to_string())
+    });
+    match outcome {
+        Ok(costs) => layouts[at].costs = Some(costs),
+        Err(e) => layouts[at].errors.push(Failure::new(FailureKind::Costs, e)),
     }
-    let order = super::slowest_first(layouts, samples);
-    let outcomes = super::in_children(
-        layouts,
-        &order,
-        plan.jobs,
-        (bar, "costs under callgrind", weight),
-        |name| run_child(subject, plan, name),
-    );
-    for (&i, outcome) in order.iter().zip(outcomes) {
-        let timed = samples[i].as_ref().filter(|_| plan.records.is_none());
-        let outcome = outcome.and_then(|(stdout, callgrind)| {
-            let records = subject
-                .cost_report(&layouts[i].layout, &stdout, timed, plan.records)
-                .map_err(|e| e.to_string())?;
-            callgrind.costs(records).map_err(|e| e.to_string())
-        });
-        match outcome {
-            Ok(costs) => layouts[i].costs = Some(costs),
-            Err(e) => layouts[i].errors.push(Failure::new(FailureKind::Costs, e)),
-        }
-    }
-    bar.inc((layouts.len() - order.len()) as u64 * weight);
-    None
 }
 
 /// One layout's child under callgrind: its stdout, and the callgrind run whose dumps hold
 /// the counts.
-fn run_child<S: Subject>(
-    subject: &S,
-    plan: &CostsPlan,
-    layout: &str,
-) -> Result<(Vec<u8>, Callgrind), String> {
+pub(super) fn run<S: Subject>(subject: &S, plan: &CostsPlan, layout: &str) -> Output {
     let child = subject
         .cost_child(layout, plan.records)
         .ok_or_else(|| "this subject has no costs child".to_owned())?;

@@ -3,14 +3,16 @@
 //! `run`, `compare` and a user's own-record harness differ only in their plan and in their
 //! [`Subject`] — what a layout is and what one run of it does — and then in the exporters
 //! they hand the results to. The order of work is the same for all, and it matters on a
-//! small machine: every timing first, nothing else running; then the profiling children,
+//! small machine: every timing first, nothing else running (a caller's own timed work, the
+//! Python reference, included); then the profiling children, heap and costs side by side,
 //! a few at a time, slowest first, so the last ones finish together.
 
 pub(crate) mod builtin;
 mod check;
+mod children;
 pub(crate) mod costs;
 mod heap;
-mod python;
+pub(crate) mod python;
 mod subject;
 pub(crate) mod sweep;
 mod took;
@@ -62,7 +64,7 @@ pub(crate) struct SizeStep {
 /// How heap profiling runs.
 #[derive(Debug, Clone)]
 pub(crate) struct HeapPlan {
-    /// Where dhat profiles go (`None`: save none).
+    /// Where dhat profiles go (`None`: save none, and count the heap without dhat).
     pub profiles: Option<PathBuf>,
     /// Profiling processes at once.
     pub jobs: usize,
@@ -78,6 +80,28 @@ pub(crate) struct Measured<O> {
     pub scaling: Vec<ScalePoint>,
     /// Why costs were left out, if they were.
     pub costs_note: Option<String>,
+}
+
+/// Work of the caller's own that joins a session at its two places: a part that times,
+/// run alone right after every timed round, and a part that only counts, run beside the
+/// profiling children (the Python reference: its timed pass, then its tracemalloc pass).
+pub(crate) trait Beside: Sync {
+    /// What progress and the time note call it.
+    fn label(&self) -> &'static str;
+    /// The timed part, given a layout that ran and the records it ingested (`layout`'s
+    /// result is what the work checks itself against). Not called when no layout ran.
+    fn timed(&self, layout: &str, records: u64);
+    /// Roughly how long [`Beside::counted`] takes, to place it among the children.
+    fn estimate(&self) -> Nanos;
+    /// The counted part.
+    fn counted(&self);
+}
+
+/// Everything the children fill in.
+pub(super) struct Filled<'m, O> {
+    pub layouts: &'m mut [LayoutRun],
+    pub samples: &'m [Option<Sample<O>>],
+    pub scaling: &'m mut [ScalePoint],
 }
 
 /// One layout's progress through the rounds.
@@ -114,6 +138,20 @@ pub(crate) fn measure<S: Subject>(
     subject: &S,
     plan: &Plan,
 ) -> anyhow::Result<Measured<S::Outcome>> {
+    measure_with(subject, plan, None)
+}
+
+/// [`measure`], with the caller's own work `beside` joining it: its timed part alone after
+/// the timed rounds, its counted part among the profiling children.
+///
+/// # Errors
+///
+/// As [`measure`].
+pub(crate) fn measure_with<S: Subject>(
+    subject: &S,
+    plan: &Plan,
+    beside: Option<&dyn Beside>,
+) -> anyhow::Result<Measured<S::Outcome>> {
     let metas = subject.layouts();
     let mut tracks: Vec<Track<S::Outcome>> = plan
         .layouts
@@ -147,6 +185,11 @@ pub(crate) fn measure<S: Subject>(
     let mut took = Took::default();
     // One CPU for everything timed (see `measure::pin`); the children after it get all.
     let pinned = crate::measure::pin::Pinned::here();
+    // The by-index probe: side by side after the rounds where the stores fit at once,
+    // else in each round on the store its timed run built.
+    let names: Vec<String> = tracks.iter().map(|t| t.meta.name.clone()).collect();
+    let together = plan.access_reads > 0 && subject.probes_together(&names);
+    let round_reads = if together { 0 } else { plan.access_reads };
     let result = (|| {
         for round in 0..rounds {
             let n = tracks.len();
@@ -154,7 +197,13 @@ pub(crate) fn measure<S: Subject>(
                 let at = (k + round) % n;
                 let name = &tracks[at].meta.name;
                 bar.set_message(format!("round {}/{rounds}: {name}", round + 1));
-                check::time_once(subject, plan, &mut tracks, at, &mut reference)?;
+                check::time_once(
+                    subject,
+                    (plan, round_reads),
+                    &mut tracks,
+                    at,
+                    &mut reference,
+                )?;
                 bar.inc(main_weight);
             }
         }
@@ -165,10 +214,20 @@ pub(crate) fn measure<S: Subject>(
         return Err(e);
     }
     took.lap("timed rounds");
+    if together {
+        bar.set_message("random reads, every layout side by side");
+        probe_together(subject, plan, &mut tracks, rounds);
+        took.lap("random reads");
+    }
     for step_index in 0..plan.sizes.len() {
         time_size(subject, plan, step_index, &mut tracks, &bar);
     }
     took.lap("other sizes");
+    if let (Some(b), Some(first)) = (beside, tracks.iter().find(|t| !t.runs.is_empty())) {
+        bar.set_message(b.label());
+        b.timed(&first.meta.name, first.runs[0].records);
+        took.lap(b.label());
+    }
     drop(pinned);
 
     let mut scaling = Vec::new();
@@ -209,33 +268,21 @@ pub(crate) fn measure<S: Subject>(
         layouts.push(entry);
     }
 
-    if let Some(heap) = &plan.heap {
-        heap::profile(
-            subject,
-            plan,
-            heap,
-            &mut layouts,
-            &samples,
-            &mut scaling,
-            &heap::Progress {
-                bar: &bar,
-                main_weight,
-            },
-        );
-    }
-    took.lap("heap profiles");
-    let mut costs_note = None;
-    if let Some(costs) = &plan.costs {
-        costs_note = costs::measure(
-            subject,
-            costs,
-            &mut layouts,
-            &samples,
-            &bar,
-            plan.costs_weight(main_weight),
-        );
-    }
-    took.lap("costs");
+    let (costs_note, spent) = children::run(
+        subject,
+        plan,
+        beside,
+        Filled {
+            layouts: &mut layouts,
+            samples: &samples,
+            scaling: &mut scaling,
+        },
+        (&bar, main_weight),
+    );
+    took.lap_with(
+        "profiling children",
+        spent.note(beside, children_at_once(plan)),
+    );
     bar.finish_and_clear();
     if plan.progress {
         eprintln!("layoutlab: {took}");
@@ -247,6 +294,36 @@ pub(crate) fn measure<S: Subject>(
         reference: reference.map(|(_, o)| o),
         scaling,
     })
+}
+
+/// Blocks of the side-by-side by-index probe (at least the rounds): each builds the stores
+/// and reads every layout a few times, milliseconds apart, and is one of the probe's rounds.
+/// 9, as the rounds, give the median a 96 % interval.
+const ACCESS_BLOCKS: usize = 9;
+
+/// The by-index probe of every layout that ran cleanly, side by side
+/// ([`Subject::access_together`]): each block is one of its rounds.
+fn probe_together<S: Subject>(
+    subject: &S,
+    plan: &Plan,
+    tracks: &mut [Track<S::Outcome>],
+    rounds: usize,
+) {
+    let ran: Vec<usize> = (0..tracks.len())
+        .filter(|&i| !tracks[i].runs.is_empty() && !tracks[i].stopped())
+        .collect();
+    let names: Vec<String> = ran.iter().map(|&i| tracks[i].meta.name.clone()).collect();
+    let probed = subject.access_together(&names, plan.access_reads, ACCESS_BLOCKS.max(rounds));
+    for (&i, probe) in ran.iter().zip(probed) {
+        match probe {
+            Ok((reads, times)) => {
+                tracks[i].accesses = times.into_iter().map(|t| (reads, t)).collect()
+            }
+            Err(e) => tracks[i]
+                .errors
+                .push(Failure::new(FailureKind::Access, format!("{e:#}"))),
+        }
+    }
 }
 
 /// The rounds at one of the plan's other sizes: every layout of the step that ran cleanly at
@@ -304,53 +381,13 @@ fn time_size<S: Subject>(
     }
 }
 
-/// The timed layouts' indexes, slowest first: the long children start first, so that the
-/// last ones to finish are short and finish together.
-fn slowest_first<O>(layouts: &[LayoutRun], samples: &[Option<Sample<O>>]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..layouts.len())
-        .filter(|&i| samples[i].is_some())
-        .collect();
-    order.sort_by_key(|&i| {
-        std::cmp::Reverse(
-            layouts[i]
-                .timing
-                .as_ref()
-                .map_or(Nanos(0), crate::model::Timing::best_total),
-        )
-    });
-    order
-}
-
-/// Runs `task(layout name)` for each of `members` (indexes into `layouts`), `jobs` at a
-/// time, naming the running ones on the bar after `label`, and moving the bar by `weight`
-/// as each ends; the results in `members`' order.
-fn in_children<T: Send>(
-    layouts: &[LayoutRun],
-    members: &[usize],
-    jobs: usize,
-    (bar, label, weight): (&indicatif::ProgressBar, &str, u64),
-    task: impl Fn(&str) -> T + Sync,
-) -> Vec<T> {
-    let running = std::sync::Mutex::new(Vec::<String>::new());
-    crate::measure::children::pool(
-        members,
-        jobs,
-        |i| {
-            let name = &layouts[i].layout;
-            {
-                let mut now = running.lock().unwrap_or_else(|e| e.into_inner());
-                now.push(name.clone());
-                bar.set_message(format!("{label}: {}", now.join(", ")));
-            }
-            let out = task(name);
-            running
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .retain(|n| n != name);
-            out
-        },
-        |_| bar.inc(weight),
-    )
+/// Profiling processes at once: the heap plan's, or the costs plan's.
+fn children_at_once(plan: &Plan) -> usize {
+    plan.heap
+        .as_ref()
+        .map(|h| h.jobs)
+        .or(plan.costs.as_ref().map(|c| c.jobs))
+        .unwrap_or(1)
 }
 
 /// Progress weight of one run at `records` (runs of an unknown size weigh one).

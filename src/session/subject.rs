@@ -71,7 +71,8 @@ pub(crate) trait Subject: Sync {
     /// Every layout this subject can run, in registry order.
     fn layouts(&self) -> Vec<LayoutMeta>;
 
-    /// Runs `layout` once at `records` (`None`: the workload's own size), timing each stage.
+    /// Runs `layout` once at `records` (`None`: the workload's own size), timing each stage
+    /// (the warm regime may be left out: only [`Subject::run_probed`]'s runs report it).
     fn run_once(
         &self,
         layout: &str,
@@ -88,6 +89,28 @@ pub(crate) trait Subject: Sync {
 
     /// Why two layouts' outcomes differ, or `None` when they agree.
     fn disagreement(&self, a: &Self::Outcome, b: &Self::Outcome) -> Option<String>;
+
+    /// Whether [`Subject::access_together`] can probe `layouts` side by side, all their
+    /// stores held at once at the workload's size; when not, each round probes its own.
+    fn probes_together(&self, _layouts: &[String]) -> bool {
+        false
+    }
+
+    /// The by-index probe of `layouts` side by side, in `blocks` blocks: each builds their
+    /// stores and reads every one in turn, passes of random reads (at most `reads`, fewer
+    /// where a read is slow) a few milliseconds apart. Per layout, in `layouts`' order:
+    /// `(reads per pass, each block's time)`, or why it could not be probed.
+    fn access_together(
+        &self,
+        layouts: &[String],
+        _reads: u64,
+        _blocks: usize,
+    ) -> Vec<anyhow::Result<(u64, Vec<Nanos>)>> {
+        layouts
+            .iter()
+            .map(|_| Err(anyhow::anyhow!("this subject probes in its rounds")))
+            .collect()
+    }
 
     /// Times `reads` random whole-record reads on a store of `layout`, best of `repeat`:
     /// `(reads made, their total time)`.

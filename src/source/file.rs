@@ -205,6 +205,63 @@ pub(crate) fn check_open(path: &Path, file: &File, was: &Fingerprint) -> Result<
     }
 }
 
+/// The lines of `input` (each ended by `\n`, `\r\n` or `\r`, the last one maybe by the
+/// end), counted in bounded memory.
+///
+/// # Errors
+///
+/// If reading fails.
+pub(crate) fn count_lines(mut input: impl io::Read) -> io::Result<u64> {
+    let mut buf = vec![0u8; 64 * 1024];
+    let (mut lines, mut after_cr, mut open) = (0u64, false, false);
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        for &b in &buf[..n] {
+            match b {
+                b'\n' if after_cr => after_cr = false,
+                b'\n' | b'\r' => {
+                    lines += 1;
+                    after_cr = b == b'\r';
+                    open = false;
+                }
+                _ => {
+                    after_cr = false;
+                    open = true;
+                }
+            }
+        }
+    }
+    Ok(lines + u64::from(open))
+}
+
+/// The most readings the CSV file at `path` can hold — its lines but the header; blank
+/// lines and bad rows make it more than the readings, never fewer — counted once per
+/// version of the file (`fingerprint`, as [`crate::source::SourceSpec::prepare`] found it)
+/// and remembered, so that every run of a layout opens the file without reading it twice.
+/// 0 when the file cannot be read (the source says why when it reads it).
+pub(crate) fn rows_bound(path: &Path, fingerprint: Option<&Fingerprint>) -> u64 {
+    type Counted = Vec<(std::path::PathBuf, Fingerprint, u64)>;
+    static COUNTED: std::sync::Mutex<Counted> = std::sync::Mutex::new(Vec::new());
+    let mut counted = COUNTED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(fp) = fingerprint {
+        if let Some(&(_, _, rows)) = counted.iter().find(|(p, f, _)| p == path && f == fp) {
+            return rows;
+        }
+    }
+    let rows = File::open(path)
+        .and_then(|f| count_lines(io::BufReader::new(f)))
+        .map_or(0, |lines| lines.saturating_sub(1));
+    if let Some(fp) = fingerprint {
+        counted.push((path.to_owned(), *fp, rows));
+    }
+    rows
+}
+
 /// Checks that the file at `path` still has the fingerprint `was`.
 pub(crate) fn check_path(path: &Path, was: &Fingerprint) -> Result<(), InputError> {
     match Fingerprint::of_path(path) {
@@ -224,6 +281,23 @@ mod tests {
         let path = dir.join(name);
         std::fs::write(&path, contents).unwrap();
         path
+    }
+
+    #[test]
+    fn lines_end_with_any_line_end_and_the_last_may_not() {
+        for (text, lines) in [
+            ("", 0),
+            ("h\n", 1),
+            ("h\na,1,2,C", 2),
+            ("h\r\na,1,2,C\r\n", 2),
+            ("h\ra\rb\r", 3),
+            ("h\n\n\na\n", 4),
+        ] {
+            assert_eq!(count_lines(text.as_bytes()).unwrap(), lines, "{text:?}");
+        }
+        // A `\r\n` split across two reads is one line end.
+        let split = io::Read::chain(&b"h\r"[..], &b"\na\n"[..]);
+        assert_eq!(count_lines(split).unwrap(), 2);
     }
 
     #[test]

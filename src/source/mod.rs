@@ -37,8 +37,9 @@ pub struct Streamed {
 
 /// A stream of readings.
 pub trait Source {
-    /// How many readings the source expects to yield, if it knows (0 otherwise). Layouts
-    /// may reserve this much.
+    /// How many readings the source expects to yield, if it knows (0 otherwise): the
+    /// generator's count, or at most a CSV file's lines but the header. Layouts may reserve
+    /// this much.
     fn expected_records(&self) -> usize;
 
     /// Validates and yields every reading, in order, to `sink`. Stops at the first error
@@ -146,7 +147,10 @@ impl SourceSpec {
     }
 
     /// A fresh source, positioned at the first reading. A prepared CSV file is checked
-    /// against its fingerprint when the source opens it and again after reading it.
+    /// against its fingerprint when the source opens it and again after reading it, and
+    /// tells the store how many readings it holds at most, from its lines (counted once per
+    /// version of the file), as the generator tells its count: a store that knows reserves
+    /// once instead of growing by doubling.
     pub fn open(&self) -> AnySource {
         match self {
             SourceSpec::Generated(config) => AnySource::Generated(Generator::new(config.clone())),
@@ -155,7 +159,8 @@ impl SourceSpec {
                 skip_invalid,
                 fingerprint,
             } => {
-                let source = CsvSource::new(path.clone(), *skip_invalid);
+                let rows = file::rows_bound(path, fingerprint.as_ref());
+                let source = CsvSource::new(path.clone(), *skip_invalid).with_rows(rows);
                 AnySource::Csv(match fingerprint {
                     Some(fingerprint) => source.expecting(*fingerprint),
                     None => source,

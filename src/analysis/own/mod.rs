@@ -99,6 +99,7 @@ fn workload_advice(data: &Results, w: &str, regime: Regime) -> Advice {
                     guide::times_best(i.median, best)
                 )
             }),
+            band: guide::TIMED_TOLERANCE,
         },
         |_| true,
     )

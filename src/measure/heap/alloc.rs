@@ -10,9 +10,12 @@
 //! and `scripts/allocator-switch-cost.sh`).
 //!
 //! While tracking, every allocation goes through [`dhat::Alloc`], which keeps the
-//! profile, and — while a [`Counting`] guard is alive — through counters that dhat does not
-//! have: live bytes as requested and as the allocator really reserved them
-//! (`malloc_usable_size`), their peaks, and peaks that restart per pipeline phase.
+//! profile, and — while a `Counting` guard (`counting.rs`) is alive — through counters:
+//! dhat's own figures (allocations, bytes allocated, live bytes and blocks, the peak and
+//! the blocks live at it, kept by dhat's rules), and what dhat does not have: live bytes
+//! as the allocator really reserved them (`malloc_usable_size`), and peaks that restart
+//! per pipeline phase. In count-only mode dhat is left out and the counters alone give the same
+//! figures, checked against dhat's by the heap measurement whenever dhat runs.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -22,10 +25,10 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering::Relaxed};
 static TRACKING: AtomicBool = AtomicBool::new(false);
 /// Whether tracking leaves dhat out: the counters only (see [`SwitchAlloc::count_only`]).
 static COUNT_ONLY: AtomicBool = AtomicBool::new(false);
-/// Whether a [`Counting`] guard is alive.
-static COUNTING: AtomicBool = AtomicBool::new(false);
-/// Whether a [`Counting`] guard exists (only one may).
-static GUARD_TAKEN: AtomicBool = AtomicBool::new(false);
+/// Whether a `Counting` guard is alive.
+pub(super) static COUNTING: AtomicBool = AtomicBool::new(false);
+/// Whether a `Counting` guard exists (only one may).
+pub(super) static GUARD_TAKEN: AtomicBool = AtomicBool::new(false);
 
 thread_local! {
     /// Set while this thread is inside dhat's allocator. dhat's own bookkeeping (its
@@ -38,10 +41,10 @@ thread_local! {
 /// phase. Live is signed so that a block allocated before counting started and freed after
 /// cannot wrap it; the measurement is arranged so that this does not happen, and
 /// [`super::measure`] refuses requested figures that differ from dhat's.
-struct Level {
-    live: AtomicI64,
-    peak: AtomicI64,
-    phase_peak: AtomicI64,
+pub(super) struct Level {
+    pub(super) live: AtomicI64,
+    pub(super) peak: AtomicI64,
+    pub(super) phase_peak: AtomicI64,
 }
 
 impl Level {
@@ -62,23 +65,47 @@ impl Level {
         }
     }
 
-    fn reset(&self) {
+    /// [`Level::add`] for an allocation (an `alloc` or a `realloc`, whichever way it
+    /// resizes): whether the live bytes are now at their peak or at an equal one, which is
+    /// when dhat takes the live blocks as those at the peak (its `>=`: the latest of equal
+    /// peaks).
+    #[inline]
+    fn add_allocated(&self, delta: i64) -> bool {
+        let live = self.live.fetch_add(delta, Relaxed) + delta;
+        self.phase_peak.fetch_max(live, Relaxed);
+        live >= self.peak.fetch_max(live, Relaxed)
+    }
+
+    pub(super) fn reset(&self) {
         self.live.store(0, Relaxed);
         self.peak.store(0, Relaxed);
         self.phase_peak.store(0, Relaxed);
     }
 
-    fn restart_phase(&self) {
+    pub(super) fn restart_phase(&self) {
         self.phase_peak.store(self.live.load(Relaxed), Relaxed);
     }
 }
 
-static REQUESTED: Level = Level::new();
-static RESERVED: Level = Level::new();
+pub(super) static REQUESTED: Level = Level::new();
+pub(super) static RESERVED: Level = Level::new();
 /// Allocations, counting every `alloc` and every `realloc` as dhat does.
-static BLOCKS: AtomicU64 = AtomicU64::new(0);
+pub(super) static BLOCKS: AtomicU64 = AtomicU64::new(0);
 /// Bytes allocated, counting a `realloc` as its whole new size as dhat does.
-static BYTES: AtomicU64 = AtomicU64::new(0);
+pub(super) static BYTES: AtomicU64 = AtomicU64::new(0);
+/// Blocks live now (an `alloc` adds one, a `dealloc` takes one, a `realloc` neither).
+pub(super) static LIVE_BLOCKS: AtomicI64 = AtomicI64::new(0);
+/// Blocks live when the requested bytes last reached their peak (dhat's `max_blocks`).
+pub(super) static PEAK_BLOCKS: AtomicI64 = AtomicI64::new(0);
+
+/// After an allocation that changed the requested live bytes by `delta`: the requested
+/// level, and the blocks at its peak when it is at one.
+#[inline]
+fn requested_allocated(delta: i64) {
+    if REQUESTED.add_allocated(delta) {
+        PEAK_BLOCKS.store(LIVE_BLOCKS.load(Relaxed), Relaxed);
+    }
+}
 
 /// The bytes the allocator really set aside for the block at `ptr` (0 where the platform
 /// cannot tell; [`reserved_is_known`] says which).
@@ -113,7 +140,7 @@ fn size_i64(size: usize) -> i64 {
 ///
 /// Until [`SwitchAlloc::track`] is called it is the system allocator. After, every
 /// allocation goes through [`dhat::Alloc`] (so a running [`dhat::Profiler`] sees it), and
-/// through the counters read by [`Counting`].
+/// through the counters read by `Counting`.
 ///
 /// # Examples
 ///
@@ -275,8 +302,16 @@ mod tracked {
     fn count_alloc(ptr: *mut u8, size: usize) {
         BLOCKS.fetch_add(1, Relaxed);
         BYTES.fetch_add(size as u64, Relaxed);
-        REQUESTED.add(size_i64(size));
+        LIVE_BLOCKS.fetch_add(1, Relaxed);
+        requested_allocated(size_i64(size));
         RESERVED.add(usable_size(ptr));
+    }
+
+    /// Counts the end of a block of `size` requested bytes at `ptr`.
+    fn count_dealloc(ptr: *mut u8, size: usize) {
+        LIVE_BLOCKS.fetch_sub(1, Relaxed);
+        REQUESTED.add(-size_i64(size));
+        RESERVED.add(-usable_size(ptr));
     }
 
     /// # Safety
@@ -287,8 +322,7 @@ mod tracked {
     pub(super) unsafe fn dealloc(ptr: *mut u8, layout: Layout) {
         if COUNT_ONLY.load(Relaxed) {
             if COUNTING.load(Relaxed) {
-                REQUESTED.add(-size_i64(layout.size()));
-                RESERVED.add(-usable_size(ptr));
+                count_dealloc(ptr, layout.size());
             }
             // SAFETY: the caller's contract, passed on unchanged.
             return unsafe { System.dealloc(ptr, layout) };
@@ -298,8 +332,7 @@ mod tracked {
             return unsafe { System.dealloc(ptr, layout) };
         }
         if COUNTING.load(Relaxed) {
-            REQUESTED.add(-size_i64(layout.size()));
-            RESERVED.add(-usable_size(ptr));
+            count_dealloc(ptr, layout.size());
         }
         // SAFETY: the caller's contract, passed on unchanged.
         through_dhat(|dhat| unsafe { dhat.dealloc(ptr, layout) });
@@ -328,108 +361,9 @@ mod tracked {
         if !new_ptr.is_null() && counting {
             BLOCKS.fetch_add(1, Relaxed);
             BYTES.fetch_add(new_size as u64, Relaxed);
-            REQUESTED.add(size_i64(new_size) - size_i64(layout.size()));
+            requested_allocated(size_i64(new_size) - size_i64(layout.size()));
             RESERVED.add(usable_size(new_ptr) - old_reserved);
         }
         new_ptr
-    }
-}
-
-/// What the counters hold at one moment.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    /// Bytes live now, as requested, in blocks allocated since counting started.
-    pub requested_live: i64,
-    /// The most requested bytes live at once since counting started.
-    pub requested_peak: i64,
-    /// The most requested bytes live at once since the phase started.
-    pub requested_phase_peak: i64,
-    /// Bytes live now, as the allocator reserved them (`malloc_usable_size`).
-    pub reserved_live: i64,
-    /// The most reserved bytes live at once since counting started.
-    pub reserved_peak: i64,
-    /// The most reserved bytes live at once since the phase started.
-    pub reserved_phase_peak: i64,
-    /// Allocations since counting started (`alloc` and `realloc` calls, as dhat counts).
-    pub blocks: u64,
-    /// Bytes allocated since counting started (a `realloc` counts its whole new size).
-    pub bytes: u64,
-}
-
-/// Why counting could not start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum CountingError {
-    /// [`SwitchAlloc::track`] was not called in this process.
-    #[error(
-        "this process's allocator is not tracking (heap profiling runs as `layoutlab \
-         profile-heap`, whose allocator switch is set at startup)"
-    )]
-    NotTracking,
-    /// Another [`Counting`] guard is alive.
-    #[error("heap counting is already running in this process")]
-    AlreadyCounting,
-    /// An allocation did not reach the counters: [`SwitchAlloc`] is not the global allocator.
-    #[error(
-        "heap profiling needs layoutlab's allocator, and this program's global allocator is \
-         another: add `layoutlab::global_allocator!();` at the top of the bench file"
-    )]
-    NotInstalled,
-}
-
-/// While alive, the counters of [`SwitchAlloc`] run; they start from zero.
-///
-/// Only one guard exists at a time. Counting sees every thread's allocations, so measure
-/// one thing at a time.
-#[derive(Debug)]
-pub struct Counting {
-    _private: (),
-}
-
-impl Counting {
-    /// Zeroes the counters and starts them.
-    ///
-    /// Fails if [`SwitchAlloc::track`] was not called or another guard is alive. (Whether
-    /// [`SwitchAlloc`] really is the global allocator shows when the counts are compared
-    /// with dhat's: see [`super::measure`].)
-    pub fn start() -> Result<Counting, CountingError> {
-        if !SwitchAlloc::is_tracking() {
-            return Err(CountingError::NotTracking);
-        }
-        if GUARD_TAKEN.swap(true, Relaxed) {
-            return Err(CountingError::AlreadyCounting);
-        }
-        REQUESTED.reset();
-        RESERVED.reset();
-        BLOCKS.store(0, Relaxed);
-        BYTES.store(0, Relaxed);
-        COUNTING.store(true, Relaxed);
-        Ok(Counting { _private: () })
-    }
-
-    /// Restarts the per-phase peaks at the bytes live now.
-    pub fn start_phase(&self) {
-        REQUESTED.restart_phase();
-        RESERVED.restart_phase();
-    }
-
-    /// The counters now.
-    pub fn counts(&self) -> Counts {
-        Counts {
-            requested_live: REQUESTED.live.load(Relaxed),
-            requested_peak: REQUESTED.peak.load(Relaxed),
-            requested_phase_peak: REQUESTED.phase_peak.load(Relaxed),
-            reserved_live: RESERVED.live.load(Relaxed),
-            reserved_peak: RESERVED.peak.load(Relaxed),
-            reserved_phase_peak: RESERVED.phase_peak.load(Relaxed),
-            blocks: BLOCKS.load(Relaxed),
-            bytes: BYTES.load(Relaxed),
-        }
-    }
-}
-
-impl Drop for Counting {
-    fn drop(&mut self) {
-        COUNTING.store(false, Relaxed);
-        GUARD_TAKEN.store(false, Relaxed);
     }
 }

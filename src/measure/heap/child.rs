@@ -1,6 +1,7 @@
-//! The profiling child's side: `layoutlab profile-heap --layout NAME …` profiles one layout
-//! under dhat, saves dhat's profile for DHAT's viewer, and returns a [`ChildReport`] that
-//! the command prints as JSON on stdout.
+//! The profiling child's side: `layoutlab profile-heap --layout NAME …` measures one
+//! layout's heap — counted (`--count-only`), or under dhat when a profile is to be saved for
+//! DHAT's viewer — and returns a [`ChildReport`] that the command prints as JSON on stdout.
+//! Both give the same figures.
 
 use std::num::NonZeroUsize;
 use std::path::Path;

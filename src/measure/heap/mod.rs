@@ -1,27 +1,33 @@
 //! Heap measurement: peak heap, allocations and bytes per record, per layout and per
-//! pipeline phase, from dhat — each layout in a process of its own.
+//! pipeline phase, as dhat counts them — each layout in a process of its own.
 //!
-//! dhat's allocator slows every allocation, even with no profiler running, so heap figures
-//! are never taken in a process that takes timings. The pieces:
+//! A counting allocator slows every allocation, and dhat's far more, so heap figures are
+//! never taken in a process that takes timings. The pieces:
 //!
 //! - [`SwitchAlloc`] (in `alloc.rs`): the `layoutlab` binary's global allocator, the system
 //!   allocator until the process declares itself a profiling child at startup, then dhat
 //!   plus counters of requested and reserved bytes with per-phase peaks.
-//! - [`measure`]: runs the pipeline for one layout under a running dhat profiler and turns
-//!   dhat's statistics and the counters into a [`MemorySummary`], per phase through the
-//!   pipeline's [`StageObserver`] hooks. The heap tests call it directly.
+//! - [`count`]: runs the pipeline for one layout and turns the counters into a
+//!   [`MemorySummary`], per phase through the pipeline's [`StageObserver`] hooks: dhat's
+//!   figures, without dhat's stack walk per allocation. What `run --memory` and `compare`
+//!   measure by default.
+//! - [`measure`]: the same under a running dhat profiler, every figure checked against
+//!   dhat's, for a profile to open in DHAT's viewer. The heap tests call it directly.
 //! - `child`: what `layoutlab profile-heap` (the hidden child command) does: one layout,
-//!   one dhat profile saved for DHAT's viewer, one JSON [`ChildReport`] on stdout. The
-//!   timing process starts the children after its timed runs (`crate::session`).
+//!   counted (or, when a profile is asked for, profiled under dhat), one JSON
+//!   [`ChildReport`] on stdout. The timing process starts the children after its timed
+//!   runs (`crate::session`).
 
 mod alloc;
 pub(crate) mod child;
+mod counting;
 
 use std::num::NonZeroUsize;
 
 use serde::{Deserialize, Serialize};
 
-pub use self::alloc::{reserved_is_known, Counting, CountingError, Counts, SwitchAlloc};
+pub use self::alloc::{reserved_is_known, SwitchAlloc};
+pub use self::counting::{Counting, CountingError, Counts};
 use crate::error::SourceError;
 use crate::layouts::Layout;
 use crate::model::{MemorySummary, PerStage, PhaseMemory};
@@ -90,7 +96,10 @@ struct RawPhase {
     reserved_peak: i64,
     blocks: u64,
     bytes: u64,
-    live_at_end: usize,
+    live_at_end: i64,
+    /// dhat's view of the same phase, when dhat runs: `(allocations, bytes allocated, bytes
+    /// live at the end)`, which must be the counters'.
+    dhat: Option<(u64, u64, u64)>,
 }
 
 /// Most phases one heap measurement tells apart (the pipeline's five stages; a user's
@@ -98,19 +107,35 @@ struct RawPhase {
 /// nothing and disturbs nothing.
 pub const MAX_PHASES: usize = 64;
 
+/// What was counted when a phase began.
+#[derive(Debug, Clone)]
+struct PhaseStart {
+    counts: Counts,
+    dhat: Option<dhat::HeapStats>,
+}
+
 /// Marks the phases of a heap measurement: [`PhaseHooks::begin`] and [`PhaseHooks::end`]
-/// around each phase read dhat and the counters. It allocates nothing, so it does not
-/// disturb what it measures. For the pipeline it is the [`StageObserver`].
+/// around each phase read the counters (and dhat, when it runs, to check them). It
+/// allocates nothing, so it does not disturb what it measures. For the pipeline it is the
+/// [`StageObserver`].
 pub struct PhaseHooks<'a> {
     counting: &'a Counting,
-    start: Option<dhat::HeapStats>,
+    dhat: bool,
+    start: Option<PhaseStart>,
     phases: [RawPhase; MAX_PHASES],
 }
 
 impl PhaseHooks<'_> {
+    fn now(&self) -> PhaseStart {
+        PhaseStart {
+            counts: self.counting.counts(),
+            dhat: self.dhat.then(dhat::HeapStats::get),
+        }
+    }
+
     /// A phase starts: its peaks restart at what is live now.
     pub fn begin(&mut self) {
-        self.start = Some(dhat::HeapStats::get());
+        self.start = Some(self.now());
         self.counting.start_phase();
     }
 
@@ -120,15 +145,23 @@ impl PhaseHooks<'_> {
     ///
     /// If `phase >= MAX_PHASES`.
     pub fn end(&mut self, phase: usize) {
-        let end = dhat::HeapStats::get();
-        let counts = self.counting.counts();
+        let end = self.now();
         let start = self.start.take().unwrap_or_else(|| end.clone());
+        let (counts, from) = (end.counts, start.counts);
         self.phases[phase] = RawPhase {
             peak: counts.requested_phase_peak,
             reserved_peak: counts.reserved_phase_peak,
-            blocks: end.total_blocks - start.total_blocks,
-            bytes: end.total_bytes - start.total_bytes,
-            live_at_end: end.curr_bytes,
+            blocks: counts.blocks - from.blocks,
+            bytes: counts.bytes - from.bytes,
+            live_at_end: counts.requested_live,
+            dhat: match (end.dhat, start.dhat) {
+                (Some(end), Some(start)) => Some((
+                    end.total_blocks - start.total_blocks,
+                    end.total_bytes - start.total_bytes,
+                    end.curr_bytes as u64,
+                )),
+                _ => None,
+            },
         };
     }
 }
@@ -156,13 +189,14 @@ fn reserved(x: i64) -> Option<u64> {
 }
 
 /// Runs the pipeline for layout `L` over `source` and measures its heap: whole run and per
-/// phase, requested (dhat) and reserved (counters).
+/// phase, requested and reserved, from the counters, each figure checked against dhat's.
 ///
 /// Call it right after starting a dhat heap profiler (`_profiler` is the proof one runs),
 /// in a process whose global allocator is [`SwitchAlloc`] with [`SwitchAlloc::track`]
 /// called; allocate nothing in between. The figures cover everything allocated from the
 /// first stage on, including the source's own small buffers; the store is dropped before
-/// this returns (after the last phase), the returned aggregates are not.
+/// this returns (after the last phase), the returned aggregates are not. [`count`] gives
+/// the same figures without dhat.
 ///
 /// # Errors
 ///
@@ -201,10 +235,38 @@ pub fn measure<L: Layout, S: Source>(
     window: NonZeroUsize,
 ) -> Result<(Outcome, MemorySummary), HeapError> {
     measure_phases(profiler, Phases::Pipeline, |hooks| {
-        let outcome = pipeline::run::<L, S, _>(source, window, hooks)?;
-        let records = outcome.records;
-        Ok::<_, HeapError>((outcome, records))
+        pipeline_body::<L, S>(source, window, hooks)
     })
+}
+
+/// Runs the pipeline for layout `L` over `source` and measures its heap from the counters
+/// alone, in a process switched with [`SwitchAlloc::count_only`]: the figures [`measure`]
+/// gives — whole run and per phase, requested and reserved, allocations, blocks at the
+/// peak — without dhat's stack walk per allocation (so large sizes take seconds, not
+/// minutes) and without a profile. They are the counters [`measure`] checks against dhat,
+/// so the two agree to the byte (`tests/memory_cli.rs` compares them layout by layout).
+///
+/// # Errors
+///
+/// If counting cannot start (the process does not count), or the source or layout fails.
+pub fn count<L: Layout, S: Source>(
+    source: &mut S,
+    window: NonZeroUsize,
+) -> Result<(Outcome, MemorySummary), HeapError> {
+    count_phases(Phases::Pipeline, |hooks| {
+        pipeline_body::<L, S>(source, window, hooks)
+    })
+}
+
+/// The pipeline as the body of a measurement: its outcome and the records it ingested.
+fn pipeline_body<L: Layout, S: Source>(
+    source: &mut S,
+    window: NonZeroUsize,
+    hooks: &mut PhaseHooks<'_>,
+) -> Result<(Outcome, u64), HeapError> {
+    let outcome = pipeline::run::<L, S, _>(source, window, hooks)?;
+    let records = outcome.records;
+    Ok((outcome, records))
 }
 
 /// The names of the phases a measurement tells apart.
@@ -242,28 +304,29 @@ pub fn measure_phases<T, E: Into<HeapError>>(
             blocks: start.total_blocks,
         });
     }
-    let counting = Counting::start()?;
-    let mut hooks = PhaseHooks {
-        counting: &counting,
-        start: None,
-        phases: [RawPhase::default(); MAX_PHASES],
-    };
-    let outcome = body(&mut hooks);
-    let end = dhat::HeapStats::get();
-    let counts = counting.counts();
-    let raw = hooks.phases;
-    drop(counting);
-    let (outcome, n) = outcome.map_err(Into::into)?;
-
-    for (what, dhat, counted) in [
-        ("allocations", end.total_blocks, counts.blocks),
-        ("bytes allocated", end.total_bytes, counts.bytes),
+    let (outcome, summary, raw, end) = phased(true, phases, body)?;
+    let end = end.expect("dhat's figures were read");
+    let checks = [
+        ("allocations", end.total_blocks, summary.allocations),
+        ("bytes allocated", end.total_bytes, summary.total_bytes.0),
+        ("peak bytes", end.max_bytes as u64, summary.peak_bytes.0),
         (
-            "peak bytes",
-            end.max_bytes as u64,
-            unsigned(counts.requested_peak),
+            "blocks at the peak",
+            end.max_blocks as u64,
+            summary.peak_blocks,
         ),
-    ] {
+    ];
+    let phase_checks = raw
+        .iter()
+        .filter_map(|p| Some((p.dhat?, p)))
+        .flat_map(|(d, p)| {
+            [
+                ("allocations in a phase", d.0, p.blocks),
+                ("bytes allocated in a phase", d.1, p.bytes),
+                ("bytes live at a phase's end", d.2, unsigned(p.live_at_end)),
+            ]
+        });
+    for (what, dhat, counted) in checks.into_iter().chain(phase_checks) {
         if dhat != counted {
             return Err(HeapError::Disagree {
                 what,
@@ -272,6 +335,56 @@ pub fn measure_phases<T, E: Into<HeapError>>(
             });
         }
     }
+    Ok((outcome, summary))
+}
+
+/// [`measure_phases`] from the counters alone, in a process switched with
+/// [`SwitchAlloc::count_only`] (see [`count`]): the same figures, no dhat, no profile.
+///
+/// # Errors
+///
+/// If counting cannot start, or as `body` fails.
+///
+/// # Panics
+///
+/// If `phases` has more than [`MAX_PHASES`] names.
+pub fn count_phases<T, E: Into<HeapError>>(
+    phases: Phases<'_>,
+    body: impl FnOnce(&mut PhaseHooks<'_>) -> Result<(T, u64), E>,
+) -> Result<(T, MemorySummary), HeapError> {
+    phased(false, phases, body).map(|(outcome, summary, ..)| (outcome, summary))
+}
+
+/// What [`phased`] measured: the outcome, the figures, each phase's raw figures, and dhat's
+/// statistics when `body` ended (when dhat runs).
+type Phased<T> = (
+    T,
+    MemorySummary,
+    [RawPhase; MAX_PHASES],
+    Option<dhat::HeapStats>,
+);
+
+/// The measurement both [`measure_phases`] and [`count_phases`] make: the counters around
+/// `body`, with dhat's view of each phase and of the whole beside them when `dhat` runs
+/// (read before anything here allocates).
+fn phased<T, E: Into<HeapError>>(
+    dhat: bool,
+    phases: Phases<'_>,
+    body: impl FnOnce(&mut PhaseHooks<'_>) -> Result<(T, u64), E>,
+) -> Result<Phased<T>, HeapError> {
+    let counting = Counting::start()?;
+    let mut hooks = PhaseHooks {
+        counting: &counting,
+        dhat,
+        start: None,
+        phases: [RawPhase::default(); MAX_PHASES],
+    };
+    let outcome = body(&mut hooks);
+    let counts = counting.counts();
+    let dhat_end = dhat.then(dhat::HeapStats::get);
+    let raw = hooks.phases;
+    drop(counting);
+    let (outcome, n) = outcome.map_err(Into::into)?;
 
     let phase = |i: usize| {
         let raw = raw[i];
@@ -284,7 +397,7 @@ pub fn measure_phases<T, E: Into<HeapError>>(
             allocations: raw.blocks,
             allocations_per_record: per(raw.blocks, n),
             total_bytes: Bytes(raw.bytes),
-            live_bytes_at_end: Bytes(raw.live_at_end as u64),
+            live_bytes_at_end: Bytes(unsigned(raw.live_at_end)),
         }
     };
     let phases = match phases {
@@ -294,60 +407,22 @@ pub fn measure_phases<T, E: Into<HeapError>>(
             PerStage::from_names(names, |i, _| phase(i))
         }
     };
+    let peak = unsigned(counts.requested_peak);
     let reserved_peak = reserved(counts.reserved_peak);
     let summary = MemorySummary {
         source: None,
-        peak_bytes: Bytes(end.max_bytes as u64),
-        allocations: end.total_blocks,
-        bytes_per_record: per(end.max_bytes as u64, n),
-        total_bytes: Bytes(end.total_bytes),
-        allocations_per_record: per(end.total_blocks, n),
-        peak_blocks: end.max_blocks as u64,
+        peak_bytes: Bytes(peak),
+        allocations: counts.blocks,
+        bytes_per_record: per(peak, n),
+        total_bytes: Bytes(counts.bytes),
+        allocations_per_record: per(counts.blocks, n),
+        peak_blocks: unsigned(counts.peak_blocks),
         reserved_peak_bytes: reserved_peak.map(Bytes),
         reserved_bytes_per_record: reserved_peak.map(|b| per(b, n)),
         phases,
         profile: None,
     };
-    Ok((outcome, summary))
-}
-
-/// Runs the pipeline for layout `L` over `source` and measures its heap from the counters
-/// alone, in a process switched with [`SwitchAlloc::count_only`]: peak requested and reserved
-/// bytes and allocations of the whole run, without dhat's stack walk per allocation (so
-/// large sizes take seconds, not minutes), and without phases or a profile. The counters
-/// are the ones [`measure`] checks against dhat.
-///
-/// # Errors
-///
-/// If counting cannot start (the process does not count), or the source or layout fails.
-pub fn count<L: Layout, S: Source>(
-    source: &mut S,
-    window: NonZeroUsize,
-) -> Result<(Outcome, MemorySummary), HeapError> {
-    let counting = Counting::start()?;
-    let outcome = pipeline::run::<L, S, _>(source, window, &mut ());
-    let counts = counting.counts();
-    drop(counting);
-    let outcome = outcome?;
-    let n = outcome.records;
-    let peak = unsigned(counts.requested_peak);
-    let reserved_peak = reserved(counts.reserved_peak);
-    Ok((
-        outcome,
-        MemorySummary {
-            source: None,
-            peak_bytes: Bytes(peak),
-            allocations: counts.blocks,
-            bytes_per_record: per(peak, n),
-            total_bytes: Bytes(counts.bytes),
-            allocations_per_record: per(counts.blocks, n),
-            peak_blocks: 0,
-            reserved_peak_bytes: reserved_peak.map(Bytes),
-            reserved_bytes_per_record: reserved_peak.map(|b| per(b, n)),
-            phases: PerStage::default(),
-            profile: None,
-        },
-    ))
+    Ok((outcome, summary, raw, dhat_end))
 }
 
 /// Whether [`SwitchAlloc`] is this process's global allocator and tracking: an allocation

@@ -20,7 +20,7 @@ pub(crate) fn memory(out: &mut String, data: &Results) {
     }
     let _ = writeln!(
         out,
-        "Whole run, from dhat in a process of its own per layout. *Requested* bytes are what \
+        "Whole run, counted as dhat counts in a process of its own per layout. *Requested* bytes are what \
          the program asked the allocator for; *reserved* bytes are what glibc really set aside \
          for those blocks (`malloc_usable_size`: size classes and alignment), which is what \
          the process pays in RSS.\n"

@@ -51,8 +51,8 @@ pub(crate) fn render(data: &Results) -> String {
          stored the same {} readings and ran the same pipeline (ingest → filter → normalize → \
          rolling → aggregate); their aggregates are bit-identical. Times are wall-clock, the \
          median of {} paired rounds (each round runs every layout once, in a rotated order, so \
-         a disturbance hits all alike); heap figures come from dhat in a separate process per \
-         layout.\n",
+         a disturbance hits all alike); heap figures are counted as dhat counts them (by dhat \
+         itself when its profiles are saved), in a separate process per layout.\n",
         w.records, data.repeat
     );
     machine(&mut out, data);

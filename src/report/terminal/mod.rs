@@ -116,7 +116,7 @@ pub(crate) fn compare(results: &Results) -> String {
          time: ns per record, median of {} paired round(s) ± the wider side of its 95 % \
          interval, each stage's first pass over the store the previous stage left (REPORT.md \
          adds aggregate warm, repeated passes over the same store); vs best: pipeline over the fastest's, round by round (interval in \
-         parentheses); heap: dhat, each layout in a process of its own (req = requested, \
+         parentheses); heap: counted as dhat counts, each layout in a process of its own (req = requested, \
          rsv = reserved by the allocator)",
         crate::format::one_line(&w.source),
         w.records,

@@ -4,12 +4,13 @@
 use std::ffi::OsString;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use anyhow::anyhow;
 
+mod access;
 mod run;
 
+use self::access::{probe, Access};
 use self::run::TimeOnce;
 
 use super::{LayoutMeta, RunError, Sample, Subject};
@@ -20,7 +21,7 @@ use crate::measure::children::{self, ChildCommand, ChildFailure};
 use crate::measure::costs::child::CostChildReport;
 use crate::measure::heap::ChildReport;
 use crate::model::{LayoutRun, MemorySummary, Timing, Workload};
-use crate::pipeline::{self, Aggregates};
+use crate::pipeline::Aggregates;
 use crate::source::{GeneratorConfig, SourceSpec, Streamed};
 use crate::units::Nanos;
 
@@ -31,6 +32,9 @@ pub const HEAP_CHILD_COMMAND: &str = "profile-heap";
 /// Environment variable naming the program to run as the profiling child instead of this
 /// executable, e.g. a wrapper script (the tests use one to make a child fail).
 pub(crate) const CHILD_PROGRAM_ENV: &str = "LAYOUTLAB_HEAP_CHILD";
+
+/// The shortest line of a CSV reading: `a,0,0,C` and its newline.
+const MIN_LINE_BYTES: u64 = 8;
 
 /// The pipeline over the registry.
 #[derive(Debug, Clone)]
@@ -62,12 +66,14 @@ impl Builtin {
         }
     }
 
-    /// Layout `layout`'s pipeline once over `source`, timed, with [`probe`]'s `reads`.
+    /// Layout `layout`'s pipeline once over `source`, timed, with [`probe`]'s `reads`, and
+    /// `aggregate` timed warm too when `warm`.
     fn time_once(
         &self,
         layout: &str,
         source: &SourceSpec,
         reads: u64,
+        warm: bool,
     ) -> Result<Sample<PipelineOutcome>, RunError> {
         visit_named(
             layout,
@@ -75,9 +81,22 @@ impl Builtin {
                 source,
                 window: self.window,
                 reads,
+                warm,
             },
         )
         .map_err(|e| RunError::Input(e.into()))?
+    }
+
+    /// The most records the source can hold: a generated workload's count, or as many of
+    /// the shortest lines as a CSV file's size allows (an estimate never below the truth,
+    /// for a check that its stores fit in memory).
+    pub(crate) fn records_bound(&self) -> u64 {
+        match &self.source {
+            SourceSpec::Generated(g) => g.records,
+            SourceSpec::Csv { path, .. } => {
+                std::fs::metadata(path).map_or(0, |m| m.len() / MIN_LINE_BYTES)
+            }
+        }
     }
 
     /// The workload as reports describe it.
@@ -95,60 +114,6 @@ impl Builtin {
             skipped: streamed.skipped,
         }
     }
-}
-
-/// Ingests into layout `L` (untimed), then [`probe`]s it.
-struct Access<'a> {
-    source: &'a SourceSpec,
-    reads: u64,
-    repeat: usize,
-}
-
-impl LayoutFn for Access<'_> {
-    type Out = anyhow::Result<(u64, Nanos)>;
-
-    fn call<L: Layout>(&mut self) -> Self::Out {
-        let (store, _) = pipeline::ingest::<L, _>(&mut self.source.open())?;
-        Ok(probe(&store, self.reads, self.repeat))
-    }
-}
-
-/// Passes of the probe: at least one, then more while they took less than this in all, so
-/// that a pass a busy neighbour interrupted is outvoted by the best one. A few milliseconds
-/// is a scheduler quantum or two: one pass of a compact layout's 200 000 reads is that long.
-const PROBE_BUDGET: std::time::Duration = std::time::Duration::from_millis(40);
-/// At most this many passes: a compact layout's pass is under a millisecond, so 25 of them
-/// span some 20 ms, longer than most disturbances (9 spanned 6 ms, and a whole round of
-/// `packed` once read at 21 ns against its usual 3.5).
-const PROBE_MAX_PASSES: usize = 25;
-
-/// Times `reads` reads of `record(i)` (at most four per record) at pseudo-random indexes,
-/// the same indexes for every layout at the same length, summing the values so the reads
-/// cannot be optimised away: `(reads made, the best pass)`, of at least `repeat` passes and
-/// as many more as [`PROBE_BUDGET`] allows.
-fn probe<L: Layout>(store: &L, reads: u64, repeat: usize) -> (u64, Nanos) {
-    let n = store.len();
-    let reads = reads.min(n as u64 * 4);
-    if reads == 0 {
-        return (0, Nanos(0));
-    }
-    let mut best = Nanos(u64::MAX);
-    let started = Instant::now();
-    let mut passes = 0;
-    while passes < repeat.max(1) || (passes < PROBE_MAX_PASSES && started.elapsed() < PROBE_BUDGET)
-    {
-        let mut rng = fastrand::Rng::with_seed(0x5eed);
-        let pass = Instant::now();
-        let mut sum = 0.0;
-        for _ in 0..reads {
-            let r = store.record(rng.usize(0..n));
-            sum += r.value + r.timestamp + r.sensor_id.len() as f64;
-        }
-        std::hint::black_box(sum);
-        best = best.min(Nanos::from_duration(pass.elapsed()));
-        passes += 1;
-    }
-    (reads, best)
 }
 
 struct Types;
@@ -178,11 +143,14 @@ impl Subject for Builtin {
         layout: &str,
         records: Option<u64>,
     ) -> Result<Sample<PipelineOutcome>, RunError> {
-        self.time_once(layout, &self.source_at(records), 0)
+        // Only the rounds at the workload's size report warm times (`run_probed`): at the
+        // scaling sizes they were thrown away, and took up to 20 ms a run, a third of the
+        // time of those rounds.
+        self.time_once(layout, &self.source_at(records), 0, false)
     }
 
     fn run_probed(&self, layout: &str, reads: u64) -> Result<Sample<PipelineOutcome>, RunError> {
-        self.time_once(layout, &self.source, reads)
+        self.time_once(layout, &self.source, reads, true)
     }
 
     fn disagreement(&self, a: &PipelineOutcome, b: &PipelineOutcome) -> Option<String> {
@@ -207,6 +175,26 @@ impl Subject for Builtin {
         }
     }
 
+    fn probes_together(&self, layouts: &[String]) -> bool {
+        // Every store at once must fit in half the memory available now, by the layouts'
+        // known heap bytes per record (a file's records estimated from its size).
+        let bytes: u128 = LAYOUTS
+            .iter()
+            .filter(|l| layouts.iter().any(|n| n == l.name))
+            .map(|l| l.heap_bytes_per_record as u128 * u128::from(self.records_bound()))
+            .sum();
+        crate::measure::machine::available_memory().is_some_and(|m| bytes <= u128::from(m / 2))
+    }
+
+    fn access_together(
+        &self,
+        layouts: &[String],
+        reads: u64,
+        blocks: usize,
+    ) -> Vec<anyhow::Result<(u64, Vec<Nanos>)>> {
+        access::together(&self.source, layouts, reads, blocks)
+    }
+
     fn access(&self, layout: &str, reads: u64, repeat: usize) -> anyhow::Result<(u64, Nanos)> {
         visit_named(
             layout,
@@ -229,13 +217,11 @@ impl Subject for Builtin {
         let mut args: Vec<OsString> =
             vec![HEAP_CHILD_COMMAND.into(), "--layout".into(), layout.into()];
         args.extend(source_args(&source, self.window, &mut env));
-        if let Some(file) = profile {
-            path_arg("--profile", PROFILE_ENV, &file, &mut args, &mut env);
-        }
-        if records.is_some() {
-            // Another size than the workload's: peak and allocations only, without dhat's
-            // stack walks (which at ten million records take minutes).
-            args.push("--count-only".into());
+        match profile {
+            Some(file) => path_arg("--profile", PROFILE_ENV, &file, &mut args, &mut env),
+            // No profile to save: the counters alone, dhat's figures without its stack walk
+            // per allocation (which at 1 000 000 records is 22 of `heap_map`'s 23 s).
+            None => args.push("--count-only".into()),
         }
         let program = match std::env::var_os(CHILD_PROGRAM_ENV) {
             Some(program) if !program.is_empty() => PathBuf::from(program),

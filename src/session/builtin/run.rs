@@ -16,7 +16,17 @@ use crate::source::SourceSpec;
 impl Builtin {
     /// Runs `plan` and describes the results.
     pub(crate) fn run(&self, plan: &crate::session::Plan) -> anyhow::Result<crate::model::Results> {
-        let measured = crate::session::measure(self, plan)?;
+        self.run_with(plan, None)
+    }
+
+    /// Runs `plan` with the caller's own work `beside` joining it (see
+    /// [`crate::session::measure_with`]), and describes the results.
+    pub(crate) fn run_with(
+        &self,
+        plan: &crate::session::Plan,
+        beside: Option<&dyn crate::session::Beside>,
+    ) -> anyhow::Result<crate::model::Results> {
+        let measured = crate::session::measure_with(self, plan, beside)?;
         // A profiling child that read a changed input fails as a mismatch; say why instead.
         self.source.verify_unchanged()?;
         if let Some(streamed) = measured.reference.as_ref().map(|o| &o.streamed) {
@@ -76,11 +86,12 @@ impl Builtin {
 }
 
 /// Runs layout `L`'s pipeline once, timed, probing `reads` reads by index on its store
-/// before the drop (0: no probe).
+/// before the drop (0: no probe), and timing `aggregate` warm when `warm`.
 pub(super) struct TimeOnce<'a> {
     pub(super) source: &'a SourceSpec,
     pub(super) window: NonZeroUsize,
     pub(super) reads: u64,
+    pub(super) warm: bool,
 }
 
 impl LayoutFn for TimeOnce<'_> {
@@ -91,16 +102,18 @@ impl LayoutFn for TimeOnce<'_> {
         let mut source = self.source.open();
         let mut access = None;
         let mut warm = PerStage::default();
-        let reads = self.reads;
+        let (reads, time_warm) = (self.reads, self.warm);
         let outcome = pipeline::run_then(&mut source, self.window, &mut stopwatch, |store: &L| {
             if reads > 0 {
                 access = Some(probe(store, reads, 1));
             }
             // `aggregate` only reads: timed warm too, on the store the first pass left.
-            warm.push(
-                Stage::Aggregate.name(),
-                warm_passes(|| pipeline::aggregate(store)),
-            );
+            if time_warm {
+                warm.push(
+                    Stage::Aggregate.name(),
+                    warm_passes(|| pipeline::aggregate(store)),
+                );
+            }
         })
         .map_err(|e| match e {
             StreamError::Sink { .. } => RunError::Capacity(e.into()),

@@ -33,6 +33,31 @@ pub(crate) struct RecordInfo {
     pub too_long: bool,
 }
 
+/// The two buffers a reader works in, which are all it allocates: a source that reads its
+/// file more than once keeps them (see [`Records::with_buffers`]).
+pub(crate) struct Buffers {
+    buf: Box<[u8]>,
+    out: Box<[u8]>,
+}
+
+impl Buffers {
+    /// Fresh buffers: [`READ_BUFFER_BYTES`] to read into, [`MAX_RECORD_BYTES`] and one to
+    /// hold a record's fields.
+    pub(crate) fn new() -> Self {
+        Buffers {
+            buf: vec![0; READ_BUFFER_BYTES].into_boxed_slice(),
+            // One byte more than the limit: a record that fills it is too long.
+            out: vec![0; MAX_RECORD_BYTES + 1].into_boxed_slice(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Buffers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Buffers({} + {} bytes)", self.buf.len(), self.out.len())
+    }
+}
+
 /// A reader of CSV records over any byte stream.
 pub(crate) struct Records<R> {
     input: R,
@@ -63,9 +88,16 @@ pub(crate) struct Records<R> {
 impl<R: Read> Records<R> {
     /// A reader at the start of `input`.
     pub(crate) fn new(input: R) -> Self {
+        Self::with_buffers(input, Buffers::new())
+    }
+
+    /// A reader at the start of `input` that works in `buffers` (whatever they hold) instead
+    /// of allocating its own; [`Records::into_buffers`] gives them back.
+    pub(crate) fn with_buffers(input: R, buffers: Buffers) -> Self {
+        let Buffers { buf, out } = buffers;
         Records {
             input,
-            buf: vec![0; READ_BUFFER_BYTES].into_boxed_slice(),
+            buf,
             pos: 0,
             end: 0,
             eof: false,
@@ -75,11 +107,18 @@ impl<R: Read> Records<R> {
             line: 1,
             after_cr: false,
             unfinished: false,
-            // One byte more than the limit: a record that fills it is too long.
-            out: vec![0; MAX_RECORD_BYTES + 1].into_boxed_slice(),
+            out,
             ends: [0; KEPT_FIELDS],
             spare_ends: [0; KEPT_FIELDS],
             kept: 0,
+        }
+    }
+
+    /// The reader's buffers, for the next reader of the same source.
+    pub(crate) fn into_buffers(self) -> Buffers {
+        Buffers {
+            buf: self.buf,
+            out: self.out,
         }
     }
 
