@@ -17,25 +17,7 @@ use serde_json::Value;
 
 layoutlab::global_allocator!();
 
-#[derive(Scalar, Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Side {
-    Buy,
-    Sell,
-}
-
-#[derive(Record, Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Geo {
-    pub lat: f64,
-    pub lon: f64,
-}
-
-#[derive(Record, Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Place {
-    #[record(flatten)]
-    pub geo: Geo,
-    pub alt: Option<i32>,
-    pub name: String,
-}
+include!("fixtures/place.rs");
 
 /// What JSON Lines holds and CSV cannot: lists and an array.
 #[derive(Record, Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -9,25 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::{read_csv, read_jsonl, IngestError};
 use crate::{Record, Scalar};
 
-#[derive(Scalar, Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Side {
-    Buy,
-    Sell,
-}
-
-#[derive(Record, Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Geo {
-    pub lat: f64,
-    pub lon: f64,
-}
-
-#[derive(Record, Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Place {
-    #[record(flatten)]
-    pub geo: Geo,
-    pub alt: Option<i32>,
-    pub name: String,
-}
+include!("../../../tests/fixtures/place.rs");
 
 /// Every kind JSON Lines reads: `Option`s, an array, lists, `Vec<String>`, a flattened record
 /// two levels deep.

@@ -381,18 +381,7 @@ impl<V: ListValue> Leaf for List<V> {
         lanes[lane] = table.push(value.as_slice())?;
         Ok(())
     }
-    #[inline(always)]
-    fn lane_move(lanes: &mut [Span; LANES], from: usize, to: usize) {
-        lanes[to] = lanes[from];
-    }
-    #[inline(always)]
-    fn lane_move_to(src: &mut [Span; LANES], from: usize, dst: &mut [Span; LANES], to: usize) {
-        dst[to] = src[from];
-    }
-    #[inline(always)]
-    fn lane_clear(lanes: &mut [Span; LANES], from: usize) {
-        lanes[from..].fill(Span::default());
-    }
+    super::copy_lanes!([Span; LANES]; Span::default());
     #[inline(always)]
     fn lane_release(lanes: &[Span; LANES], lane: usize, table: &mut Self::Table) {
         table.dead += lanes[lane].len as usize;

@@ -269,6 +269,27 @@ macro_rules! leaf_access {
 }
 pub(crate) use leaf_access;
 
+/// `lane_move`, `lane_move_to` and `lane_clear` of a leaf whose `aosoa` lanes are an array of
+/// `Copy` items (`$lanes`, reached through its field `.$field` where it wraps one), a cleared
+/// lane holding `$fill`.
+macro_rules! copy_lanes {
+    ($lanes:ty $(, .$field:tt)?; $fill:expr) => {
+        #[inline(always)]
+        fn lane_move(lanes: &mut $lanes, from: usize, to: usize) {
+            lanes$(.$field)?[to] = lanes$(.$field)?[from];
+        }
+        #[inline(always)]
+        fn lane_move_to(src: &mut $lanes, from: usize, dst: &mut $lanes, to: usize) {
+            dst$(.$field)?[to] = src$(.$field)?[from];
+        }
+        #[inline(always)]
+        fn lane_clear(lanes: &mut $lanes, from: usize) {
+            lanes$(.$field)?[from..].fill($fill);
+        }
+    };
+}
+pub(crate) use copy_lanes;
+
 /// What a store does to whole records, field by field: every kind but a flattened record
 /// (whose leaves the stores reach one by one) is a leaf.
 pub trait Leaf: Kind {

@@ -148,18 +148,7 @@ impl<T: Scalar, N: Scalar> Leaf for Narrow<T, N> {
         lanes.0[lane] = narrow(value)?;
         Ok(())
     }
-    #[inline(always)]
-    fn lane_move(lanes: &mut ScalarLanes<N>, from: usize, to: usize) {
-        lanes.0[to] = lanes.0[from];
-    }
-    #[inline(always)]
-    fn lane_move_to(src: &mut ScalarLanes<N>, from: usize, dst: &mut ScalarLanes<N>, to: usize) {
-        dst.0[to] = src.0[from];
-    }
-    #[inline(always)]
-    fn lane_clear(lanes: &mut ScalarLanes<N>, from: usize) {
-        lanes.0[from..].fill(N::FILL);
-    }
+    super::copy_lanes!(ScalarLanes<N>, .0; N::FILL);
     #[inline(always)]
     fn packed_int(packed: N::Packed) -> Option<i128> {
         N::unpack(packed).as_int()

@@ -362,18 +362,7 @@ impl<T: Scalar> Leaf for T {
         lanes.0[lane] = value;
         Ok(())
     }
-    #[inline(always)]
-    fn lane_move(lanes: &mut ScalarLanes<T>, from: usize, to: usize) {
-        lanes.0[to] = lanes.0[from];
-    }
-    #[inline(always)]
-    fn lane_move_to(src: &mut ScalarLanes<T>, from: usize, dst: &mut ScalarLanes<T>, to: usize) {
-        dst.0[to] = src.0[from];
-    }
-    #[inline(always)]
-    fn lane_clear(lanes: &mut ScalarLanes<T>, from: usize) {
-        lanes.0[from..].fill(T::FILL);
-    }
+    super::copy_lanes!(ScalarLanes<T>, .0; T::FILL);
     #[inline(always)]
     fn packed_int(packed: T::Packed) -> Option<i128> {
         T::unpack(packed).as_int()

@@ -389,16 +389,5 @@ impl<I: InternId + Debug + Default + 'static> Leaf for Interned<I> {
         lanes[lane] = table.intern(&value).map_err(Overflow::Intern)?;
         Ok(())
     }
-    #[inline(always)]
-    fn lane_move(lanes: &mut [I; LANES], from: usize, to: usize) {
-        lanes[to] = lanes[from];
-    }
-    #[inline(always)]
-    fn lane_move_to(src: &mut [I; LANES], from: usize, dst: &mut [I; LANES], to: usize) {
-        dst[to] = src[from];
-    }
-    #[inline]
-    fn lane_clear(lanes: &mut [I; LANES], from: usize) {
-        lanes[from..].fill(I::default());
-    }
+    super::copy_lanes!([I; LANES]; I::default());
 }

@@ -354,18 +354,7 @@ impl<K: StrText> Leaf for StrList<K> {
         lanes[lane] = table.push(value.iter())?;
         Ok(())
     }
-    #[inline(always)]
-    fn lane_move(lanes: &mut [Span; LANES], from: usize, to: usize) {
-        lanes[to] = lanes[from];
-    }
-    #[inline(always)]
-    fn lane_move_to(src: &mut [Span; LANES], from: usize, dst: &mut [Span; LANES], to: usize) {
-        dst[to] = src[from];
-    }
-    #[inline(always)]
-    fn lane_clear(lanes: &mut [Span; LANES], from: usize) {
-        lanes[from..].fill(Span::default());
-    }
+    crate::own::kind::copy_lanes!([Span; LANES]; Span::default());
     #[inline]
     fn lane_release(lanes: &[Span; LANES], lane: usize, table: &mut Self::Table) {
         table.release(lanes[lane]);
